@@ -1,0 +1,23 @@
+// lab-client: see client_options.cpp for the command line, tcp_client.cpp for the run.
+#include <cstdio>
+#include <exception>
+
+#include <unistd.h>
+
+#include "lab/agents/client_options.hpp"
+#include "lab/agents/event_log.hpp"
+#include "lab/agents/tcp_client.hpp"
+
+int main(int argc, char** argv) {
+    using namespace lab::agent;
+    auto parsed = parse_client_options(argc, argv);
+    if (auto* exit = std::get_if<CliExit>(&parsed)) return report_cli_exit(*exit);
+    const auto& options = std::get<ClientOptions>(parsed);
+    try {
+        EventLog log("client", options.group, STDOUT_FILENO);
+        return run_tcp_client(options, log);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "lab-client: %s\n", e.what());
+        return 1;
+    }
+}

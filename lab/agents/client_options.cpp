@@ -1,0 +1,91 @@
+#include "lab/agents/client_options.hpp"
+
+#include <CLI/CLI.hpp>
+
+namespace lab::agent {
+namespace {
+
+constexpr const char* description =
+    "lab-client: opens N TCP connections to one target; each runs the same op sequence.\n"
+    "Writes one JSON event per op on stdout (CLOCK_MONOTONIC timestamps).\n"
+    "Ops (separated by ';'):\n"
+    "  connect[:TIMEOUT]     non-blocking connect; without TIMEOUT the kernel's SYN retries decide\n"
+    "  send:SIZE[:TIMEOUT]   send SIZE bytes (100, 4KiB, 1MiB), waiting for room in the send buffer\n"
+    "  recv[:TIMEOUT]        wait up to TIMEOUT (default 10s) for data, read what is there\n"
+    "  sleep:DURATION        wait\n"
+    "  shutdown              shutdown(SHUT_WR): send FIN, keep reading possible\n"
+    "  close                 close()\n"
+    "  linger0               SO_LINGER {1,0} then close(): send RST\n"
+    "A connection whose connect/send/recv does not end ok runs no further ops but keeps its socket\n"
+    "open until exit, so its kernel state stays observable.\n"
+    "Exit codes: 0 done (or stopped by SIGTERM/SIGINT), 2 usage error, 3 deadline hit with ops unfinished.";
+
+// Durations arrive as text and go through lab::parse_duration, so the agents accept exactly the
+// spellings scenario files do.
+bool take_duration(const std::string& option, const std::string& text, Duration& out, std::string& error) {
+    auto parsed = parse_duration(text);
+    if (failed(parsed)) {
+        error = option + ": " + std::get<ParseError>(parsed).message;
+        return false;
+    }
+    out = std::get<Duration>(parsed);
+    return true;
+}
+
+}  // namespace
+
+std::variant<ClientOptions, CliExit> parse_client_options(int argc, const char* const* argv) {
+    CLI::App app{description, "lab-client"};
+    ClientOptions options;
+    std::string target_text, bind_text, stagger_text = "0s", deadline_text = "60s", hold_text = "0s";
+
+    app.add_option("--target", target_text, "ADDR:PORT to connect to, e.g. 198.18.0.1:7000 or [::1]:7000")
+        ->required();
+    app.add_option("--connections", options.connections, "number of connections")
+        ->check(CLI::Range(1, max_client_connections))
+        ->capture_default_str();
+    app.add_option("--ops", options.ops_text, "op sequence every connection runs, e.g. \"connect:3s;send:100;recv:2s;close\"")
+        ->required();
+    app.add_option("--group", options.group, "label copied into every event");
+    app.add_option("--bind", bind_text, "source address of every connection (port chosen by the kernel)");
+    app.add_option("--stagger", stagger_text, "gap between starting successive connections (0s: all at once)")
+        ->capture_default_str();
+    app.add_option("--deadline", deadline_text, "hard bound on the whole run; unfinished ops are abandoned")
+        ->capture_default_str();
+    app.add_option("--hold", hold_text, "after every sequence ended, keep the sockets this long before exiting")
+        ->capture_default_str();
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return cli_exit_from(app, e);
+    }
+
+    auto target = parse_endpoint(target_text);
+    if (failed(target)) return usage_error("--target: " + std::get<ParseError>(target).message);
+    options.target = std::get<Endpoint>(target);
+    if (options.target.port() == 0) return usage_error("--target: '" + target_text + "' needs a port other than 0");
+
+    auto ops = parse_op_sequence(options.ops_text);
+    if (failed(ops)) return usage_error("--ops: " + std::get<ParseError>(ops).message);
+    options.ops = std::get<std::vector<Op>>(std::move(ops));
+
+    if (!bind_text.empty()) {
+        auto bind = parse_address(bind_text);
+        if (failed(bind)) return usage_error("--bind: " + std::get<ParseError>(bind).message);
+        options.bind = std::get<Endpoint>(bind);
+        if (options.bind->family() != options.target.family())
+            return usage_error("--bind: '" + bind_text + "' is not of the same address family as --target '" +
+                               target_text + "'");
+    }
+
+    std::string error;
+    if (!take_duration("--stagger", stagger_text, options.stagger, error) ||
+        !take_duration("--deadline", deadline_text, options.deadline, error) ||
+        !take_duration("--hold", hold_text, options.hold, error))
+        return usage_error(error);
+    if (options.deadline <= Duration::zero()) return usage_error("--deadline: must be longer than 0");
+    return options;
+}
+
+}  // namespace lab::agent

@@ -1,0 +1,163 @@
+#include "lab/agents/op_sequence.hpp"
+
+#include <array>
+#include <utility>
+
+namespace lab::agent {
+namespace {
+
+struct OpSpelling {
+    OpKind kind;
+    std::string_view name;
+};
+
+constexpr std::array<OpSpelling, 7> spellings{{
+    {OpKind::Connect, "connect"},
+    {OpKind::Send, "send"},
+    {OpKind::Recv, "recv"},
+    {OpKind::Sleep, "sleep"},
+    {OpKind::Shutdown, "shutdown"},
+    {OpKind::Close, "close"},
+    {OpKind::Linger0, "linger0"},
+}};
+
+constexpr std::string_view usage =
+    "connect[:TIMEOUT], send:SIZE[:TIMEOUT], recv[:TIMEOUT], sleep:DURATION, shutdown, close, linger0";
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+std::vector<std::string_view> split(std::string_view text, char separator) {
+    std::vector<std::string_view> parts;
+    std::size_t start = 0;
+    while (true) {
+        auto pos = text.find(separator, start);
+        parts.push_back(text.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start));
+        if (pos == std::string_view::npos) return parts;
+        start = pos + 1;
+    }
+}
+
+std::optional<OpKind> kind_named(std::string_view name) {
+    for (const auto& s : spellings)
+        if (s.name == name) return s.kind;
+    return std::nullopt;
+}
+
+// Holds either an error text or nothing; lets each op parser return early with a reason.
+using Problem = std::optional<std::string>;
+
+Problem parse_duration_into(std::string_view text, std::string_view what, Duration& out) {
+    auto parsed = parse_duration(text);
+    if (failed(parsed)) return std::string(what) + ": " + std::get<ParseError>(parsed).message;
+    out = std::get<Duration>(parsed);
+    return std::nullopt;
+}
+
+Problem parse_timeout(std::string_view text, std::optional<Duration>& out) {
+    Duration d{};
+    if (auto problem = parse_duration_into(text, "bad timeout", d)) return problem;
+    if (d <= Duration::zero()) return std::string("the timeout must be longer than 0");
+    out = d;
+    return std::nullopt;
+}
+
+Problem parse_args(Op& op, const std::vector<std::string_view>& args) {
+    auto too_many = [&](std::size_t allowed) -> Problem {
+        if (args.size() <= allowed) return std::nullopt;
+        return std::string(op_name(op.kind)) + " takes " +
+               (allowed == 0 ? std::string("no argument") : "at most " + std::to_string(allowed) + " argument" + (allowed > 1 ? "s" : ""));
+    };
+    switch (op.kind) {
+    case OpKind::Connect:
+    case OpKind::Recv:
+        if (auto p = too_many(1)) return p;
+        if (args.size() == 1) return parse_timeout(args[0], op.timeout);
+        if (op.kind == OpKind::Recv) op.timeout = default_recv_timeout;
+        return std::nullopt;
+    case OpKind::Send: {
+        if (args.empty()) return std::string("send needs a size, e.g. send:100 or send:4KiB");
+        if (auto p = too_many(2)) return p;
+        auto size = parse_size(args[0]);
+        if (failed(size)) return "bad size: " + std::get<ParseError>(size).message;
+        op.size = std::get<std::uint64_t>(size);
+        if (op.size == 0) return std::string("send size must be at least 1 byte");
+        if (args.size() == 2) return parse_timeout(args[1], op.timeout);
+        return std::nullopt;
+    }
+    case OpKind::Sleep:
+        if (args.empty()) return std::string("sleep needs a duration, e.g. sleep:1s");
+        if (auto p = too_many(1)) return p;
+        return parse_duration_into(args[0], "bad duration", op.length);
+    case OpKind::Shutdown:
+    case OpKind::Close:
+    case OpKind::Linger0:
+        return too_many(0);
+    }
+    return std::nullopt;
+}
+
+// Ops that act on a socket need one: catching "send" before "connect" here gives a message that
+// says how to fix the sequence, where at run time it would only be EBADF on every connection.
+Problem check_socket_order(const Op& op, bool& open) {
+    switch (op.kind) {
+    case OpKind::Connect:
+        if (open) return std::string("the connection is already open: close it before connecting again");
+        open = true;
+        return std::nullopt;
+    case OpKind::Sleep:
+        return std::nullopt;
+    case OpKind::Close:
+    case OpKind::Linger0:
+        if (!open) return std::string(op_name(op.kind)) + " needs an open connection: put connect before it";
+        open = false;
+        return std::nullopt;
+    default:
+        if (!open) return std::string(op_name(op.kind)) + " needs an open connection: put connect before it";
+        return std::nullopt;
+    }
+}
+
+}  // namespace
+
+std::string_view op_name(OpKind kind) {
+    for (const auto& s : spellings)
+        if (s.kind == kind) return s.name;
+    return "?";
+}
+
+Parsed<std::vector<Op>> parse_op_sequence(std::string_view text) {
+    auto items = split(text, ';');
+    // A trailing ';' is what people type when they append ops by hand; it is not an empty op.
+    if (items.size() > 1 && trim(items.back()).empty()) items.pop_back();
+    if (items.size() == 1 && trim(items[0]).empty())
+        return ParseError{std::string("the op sequence is empty (ops: ") + std::string(usage) + ")"};
+
+    std::vector<Op> ops;
+    bool open = false;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        std::string_view item = trim(items[i]);
+        auto fail = [&](std::string why) {
+            return ParseError{"op " + std::to_string(i + 1) + " \"" + std::string(item) + "\": " + why};
+        };
+        if (item.empty()) return fail("empty op (two ';' in a row?)");
+        auto parts = split(item, ':');
+        auto kind = kind_named(trim(parts[0]));
+        if (!kind) return fail("unknown op '" + std::string(trim(parts[0])) + "' (ops: " + std::string(usage) + ")");
+        Op op;
+        op.kind = *kind;
+        auto colon = item.find(':');
+        if (colon != std::string_view::npos) op.arg = std::string(item.substr(colon + 1));
+        std::vector<std::string_view> args;
+        for (std::size_t a = 1; a < parts.size(); ++a) args.push_back(trim(parts[a]));
+        if (auto problem = parse_args(op, args)) return fail(*problem);
+        if (auto problem = check_socket_order(op, open)) return fail(*problem);
+        ops.push_back(std::move(op));
+    }
+    return ops;
+}
+
+}  // namespace lab::agent

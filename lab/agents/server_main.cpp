@@ -1,0 +1,23 @@
+// lab-server: see server_options.cpp for the command line, tcp_server.cpp for the run.
+#include <cstdio>
+#include <exception>
+
+#include <unistd.h>
+
+#include "lab/agents/event_log.hpp"
+#include "lab/agents/server_options.hpp"
+#include "lab/agents/tcp_server.hpp"
+
+int main(int argc, char** argv) {
+    using namespace lab::agent;
+    auto parsed = parse_server_options(argc, argv);
+    if (auto* exit = std::get_if<CliExit>(&parsed)) return report_cli_exit(*exit);
+    const auto& options = std::get<ServerOptions>(parsed);
+    try {
+        EventLog log("server", options.group, STDOUT_FILENO);
+        return run_tcp_server(options, log);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "lab-server: %s\n", e.what());
+        return 1;
+    }
+}

@@ -1,0 +1,326 @@
+#include "lab/agents/tcp_server.hpp"
+
+#include <array>
+#include <cerrno>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "lab/agents/epoll.hpp"
+#include "lab/agents/file_limit.hpp"
+#include "lab/agents/monotonic_clock.hpp"
+#include "lab/agents/termination_signals.hpp"
+#include "lab/agents/unique_fd.hpp"
+
+namespace lab::agent {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+constexpr std::uint64_t signal_key = std::numeric_limits<std::uint64_t>::max();
+constexpr std::uint64_t listener_key = signal_key - 1;
+constexpr std::size_t io_chunk = 64 * 1024;
+// Bounds on the work done for one readiness report, so that one busy peer or a burst of
+// connections cannot starve the rest of the loop.
+constexpr int max_accepts_per_wake = 64;
+constexpr int max_reads_per_wake = 16;
+// After EMFILE and friends the listener stays readable; accepting again at once would spin.
+constexpr std::int64_t accept_pause_ns = 250'000'000;
+
+struct ServedConnection {
+    UniqueFd fd;
+    std::int64_t accepted_ns = 0;
+    std::uint64_t received = 0;
+    std::uint64_t sent = 0;
+    std::string peer;
+    std::string unsent;  // echo data the peer's window has no room for yet
+    std::size_t unsent_offset = 0;
+    std::uint32_t interest = 0;
+    bool ended = false;
+};
+
+bool resource_shortage(int err) { return err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM; }
+
+class TcpServer {
+public:
+    TcpServer(const ServerOptions& options, EventLog& log) : options_(options), log_(log) {}
+
+    int run();
+
+private:
+    bool open_listener();
+    void set_accepting(bool on);
+    void accept_ready();
+    void on_ready(std::size_t i, std::uint32_t events);
+    void read_ready(std::size_t i);
+    bool flush_unsent(std::size_t i);
+    void end_connection(std::size_t i, Result result, int error);
+    void want(std::size_t i, std::uint32_t events);
+    std::uint32_t reading_interest() const;
+
+    const ServerOptions& options_;
+    EventLog& log_;
+    Epoll epoll_;
+    UniqueFd listener_;
+    bool accepting_ = false;
+    std::vector<ServedConnection> conns_;
+    std::array<char, io_chunk> inbox_{};
+    std::uint64_t received_ = 0;
+    std::uint64_t sent_ = 0;
+};
+
+int TcpServer::run() {
+    const std::int64_t run_start = monotonic_ns();
+    const std::int64_t deadline = run_start + options_.deadline.count();
+    // The server never knows how many peers will come; take all the fds the hard limit allows.
+    raise_file_limit(std::numeric_limits<std::uint64_t>::max());
+
+    TerminationSignals signals;
+    epoll_.add(signals.fd(), EPOLLIN, signal_key);
+    if (!open_listener()) return exit_listen_failed;
+    const std::int64_t listening_since = monotonic_ns();
+
+    std::optional<std::int64_t> accept_from;
+    if (options_.accept.kind == AcceptPolicy::Kind::Always) accept_from = listening_since;
+    if (options_.accept.kind == AcceptPolicy::Kind::After) accept_from = listening_since + options_.accept.delay.count();
+
+    std::string stop = "deadline";
+    std::array<epoll_event, 1024> ready{};
+    while (true) {
+        std::int64_t now = monotonic_ns();
+        if (now >= deadline) break;
+        if (accept_from && !accepting_ && now >= *accept_from) set_accepting(true);
+        std::int64_t wake = deadline;
+        if (accept_from && !accepting_) wake = std::min(wake, *accept_from);
+        int n = epoll_.wait(ready, std::max<std::int64_t>(0, wake - now));
+        bool stop_requested = false;
+        for (int k = 0; k < n; ++k) {
+            std::uint64_t key = ready[k].data.u64;
+            if (key == signal_key) {
+                if (signals.take() != 0) stop_requested = true;
+            } else if (key == listener_key) {
+                accept_ready();
+                if (!accepting_ && accept_from) accept_from = monotonic_ns() + accept_pause_ns;
+            } else {
+                on_ready(key, ready[k].events);
+            }
+        }
+        if (stop_requested) {
+            stop = "signal";
+            break;
+        }
+    }
+
+    // Connections still open are recorded too, so the log accounts for every accepted one.
+    std::size_t open = 0;
+    for (std::size_t i = 0; i < conns_.size(); ++i) {
+        if (!conns_[i].ended) end_connection(i, Result::Abandoned, 0);
+        open += conns_[i].fd.valid();
+    }
+    Event summary;
+    summary.op = "summary";
+    summary.bytes = received_;
+    summary.start_ns = run_start;
+    summary.end_ns = monotonic_ns();
+    summary.extra["stop"] = stop;
+    summary.extra["accepted"] = conns_.size();
+    summary.extra["bytes_received"] = received_;
+    summary.extra["bytes_sent"] = sent_;
+    summary.extra["open_at_exit"] = open;
+    log_.write_summary(std::move(summary));
+    return 0;
+}
+
+bool TcpServer::open_listener() {
+    Event event;
+    event.op = "listen";
+    event.arg = options_.listen.text();
+    event.start_ns = monotonic_ns();
+    event.extra["backlog"] = options_.backlog;
+    event.extra["accept"] = options_.accept.text();
+    event.extra["mode"] = server_mode_name(options_.mode);
+
+    auto fail = [&](const char* step) {
+        event.result = Result::Error;
+        event.error = errno;
+        event.end_ns = monotonic_ns();
+        event.extra["step"] = step;
+        log_.write(event);
+        return false;
+    };
+    listener_ = UniqueFd(::socket(options_.listen.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    if (!listener_) return fail("socket");
+    int one = 1;
+    if (options_.reuseaddr && ::setsockopt(listener_.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0)
+        return fail("setsockopt");
+    if (options_.reuseport && ::setsockopt(listener_.get(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0)
+        return fail("setsockopt");
+    if (::bind(listener_.get(), options_.listen.address(), options_.listen.length) != 0) return fail("bind");
+    if (::listen(listener_.get(), options_.backlog) != 0) return fail("listen");
+
+    event.end_ns = monotonic_ns();
+    // With port 0 the kernel chose the port; the event is where a runner learns it.
+    auto local = local_name(listener_.get());
+    event.extra["local"] = local ? json(*local) : json(nullptr);
+    log_.write(event);
+    return true;
+}
+
+void TcpServer::set_accepting(bool on) {
+    if (on == accepting_) return;
+    if (on)
+        epoll_.add(listener_.get(), EPOLLIN, listener_key);
+    else
+        epoll_.remove(listener_.get());
+    accepting_ = on;
+}
+
+void TcpServer::accept_ready() {
+    for (int k = 0; k < max_accepts_per_wake; ++k) {
+        Event event;
+        event.op = "accept";
+        event.start_ns = monotonic_ns();
+        sockaddr_storage peer{};
+        socklen_t peer_length = sizeof peer;
+        UniqueFd fd(::accept4(listener_.get(), reinterpret_cast<sockaddr*>(&peer), &peer_length,
+                              SOCK_NONBLOCK | SOCK_CLOEXEC));
+        if (!fd) {
+            int err = errno;
+            if (err == EAGAIN || err == EWOULDBLOCK) return;
+            if (err == EINTR) continue;
+            event.result = Result::Error;
+            event.error = err;
+            event.end_ns = monotonic_ns();
+            log_.write(event);
+            if (resource_shortage(err)) {
+                set_accepting(false);
+                return;
+            }
+            continue;
+        }
+        event.end_ns = monotonic_ns();
+        std::size_t i = conns_.size();
+        ServedConnection& c = conns_.emplace_back();
+        c.fd = std::move(fd);
+        c.accepted_ns = event.end_ns;
+        c.peer = endpoint_text(reinterpret_cast<const sockaddr*>(&peer), peer_length);
+        event.conn = static_cast<int>(i);
+        event.extra["peer"] = c.peer;
+        auto local = local_name(c.fd.get());
+        event.extra["local"] = local ? json(*local) : json(nullptr);
+        log_.write(event);
+        want(i, reading_interest());
+    }
+}
+
+std::uint32_t TcpServer::reading_interest() const {
+    // hold never reads, but still learns when the peer sends FIN (RDHUP) or RST (ERR/HUP).
+    return options_.mode == ServerMode::Hold ? EPOLLRDHUP : EPOLLIN;
+}
+
+void TcpServer::on_ready(std::size_t i, std::uint32_t events) {
+    if (i >= conns_.size() || conns_[i].ended) return;
+    ServedConnection& c = conns_[i];
+    if (options_.mode == ServerMode::Hold) {
+        int err = 0;
+        socklen_t len = sizeof err;
+        if ((events & EPOLLERR) && ::getsockopt(c.fd.get(), SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err != 0)
+            end_connection(i, Result::Error, err);
+        else
+            end_connection(i, Result::Eof, 0);
+        return;
+    }
+    if (!c.unsent.empty() && (!flush_unsent(i) || !c.unsent.empty())) return;
+    read_ready(i);
+}
+
+void TcpServer::read_ready(std::size_t i) {
+    ServedConnection& c = conns_[i];
+    for (int reads = 0; reads < max_reads_per_wake; ++reads) {
+        ssize_t n = ::recv(c.fd.get(), inbox_.data(), inbox_.size(), 0);
+        if (n == 0) {
+            end_connection(i, Result::Eof, 0);
+            return;
+        }
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            if (errno != EAGAIN && errno != EWOULDBLOCK) end_connection(i, Result::Error, errno);
+            return;
+        }
+        c.received += static_cast<std::uint64_t>(n);
+        received_ += static_cast<std::uint64_t>(n);
+        if (options_.mode != ServerMode::Echo) continue;
+        c.unsent.assign(inbox_.data(), static_cast<std::size_t>(n));
+        c.unsent_offset = 0;
+        if (!flush_unsent(i) || !c.unsent.empty()) return;
+    }
+}
+
+// Returns false when the connection ended. While echo data is pending the connection stops
+// reading, so a peer that does not read its replies is throttled by TCP, not by our memory.
+bool TcpServer::flush_unsent(std::size_t i) {
+    ServedConnection& c = conns_[i];
+    while (c.unsent_offset < c.unsent.size()) {
+        ssize_t n = ::send(c.fd.get(), c.unsent.data() + c.unsent_offset, c.unsent.size() - c.unsent_offset, MSG_NOSIGNAL);
+        if (n > 0) {
+            c.unsent_offset += static_cast<std::size_t>(n);
+            c.sent += static_cast<std::uint64_t>(n);
+            sent_ += static_cast<std::uint64_t>(n);
+            continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            want(i, EPOLLOUT);
+            return true;
+        }
+        end_connection(i, Result::Error, n < 0 ? errno : EIO);
+        return false;
+    }
+    c.unsent.clear();
+    c.unsent_offset = 0;
+    want(i, reading_interest());
+    return true;
+}
+
+void TcpServer::end_connection(std::size_t i, Result result, int error) {
+    ServedConnection& c = conns_[i];
+    want(i, 0);
+    c.ended = true;
+    Event event;
+    event.conn = static_cast<int>(i);
+    event.op = "conn_end";
+    event.result = result;
+    event.error = error;
+    event.bytes = c.received;
+    event.start_ns = c.accepted_ns;
+    event.end_ns = monotonic_ns();
+    event.extra["peer"] = c.peer;
+    event.extra["sent"] = c.sent;
+    log_.write(event);
+    // hold keeps even ended sockets (CLOSE_WAIT after the peer's FIN) so a snapshot can see them.
+    if (options_.mode != ServerMode::Hold) c.fd.close_now();
+}
+
+void TcpServer::want(std::size_t i, std::uint32_t events) {
+    ServedConnection& c = conns_[i];
+    if (events == c.interest || !c.fd) return;
+    if (events == 0)
+        epoll_.remove(c.fd.get());
+    else if (c.interest == 0)
+        epoll_.add(c.fd.get(), events, i);
+    else
+        epoll_.modify(c.fd.get(), events, i);
+    c.interest = events;
+}
+
+}  // namespace
+
+int run_tcp_server(const ServerOptions& options, EventLog& log) {
+    TcpServer server(options, log);
+    return server.run();
+}
+
+}  // namespace lab::agent

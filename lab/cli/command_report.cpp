@@ -1,0 +1,52 @@
+#include <fstream>
+#include <memory>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "analysis/evaluate.hpp"
+#include "analysis/verdict_table.hpp"
+#include "lab/cli/commands.hpp"
+
+namespace lab::cli {
+
+Command add_report(CLI::App& app) {
+    struct Args {
+        std::vector<std::string> records;
+        bool markdown = false;
+    };
+    auto args = std::make_shared<Args>();
+    CLI::App* sub = app.add_subcommand("report", "Judge stored run records again and print their verdict tables");
+    sub->add_option("records", args->records, "record.json files written by lab run")->required()->check(CLI::ExistingFile);
+    sub->add_flag("--markdown", args->markdown, "Print Markdown tables");
+    return [args] {
+        int status = kExitPass;
+        for (const auto& path : args->records) {
+            std::ifstream in(path);
+            nlohmann::json j;
+            try {
+                j = nlohmann::json::parse(in);
+            } catch (const nlohmann::json::parse_error& e) {
+                fmt::print(stderr, "{}: not JSON: {}\n", path, e.what());
+                status = kExitError;
+                continue;
+            }
+            record::RunRecord rec;
+            try {
+                rec = record::run_record_from_json(j);
+            } catch (const std::exception& e) {
+                fmt::print(stderr, "{}: {}\n", path, e.what());
+                status = kExitError;
+                continue;
+            }
+            auto verdicts = analysis::evaluate(rec);
+            fmt::print("{}\n", args->markdown ? analysis::verdict_table_markdown(rec, verdicts)
+                                              : analysis::verdict_table(rec, verdicts));
+            for (const auto& v : verdicts)
+                if (v.status == record::VerdictStatus::Fail && status == kExitPass) status = kExitFail;
+        }
+        return status;
+    };
+}
+
+}  // namespace lab::cli

@@ -1,0 +1,106 @@
+#include "lab/cli/doctor_checks.hpp"
+
+#include <fcntl.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "runner/child_process.hpp"
+#include "runner/host_view.hpp"
+#include "runner/link.hpp"
+#include "runner/netlink_socket.hpp"
+#include "runner/netns.hpp"
+#include "runner/qdisc_probe.hpp"
+
+namespace lab::cli {
+namespace {
+
+template <typename F>
+DoctorCheck attempt(std::string name, bool essential, F&& body) {
+    DoctorCheck c{std::move(name), "ok", "", essential};
+    try {
+        c.detail = body();
+    } catch (const std::exception& e) {
+        c.status = "no";
+        c.detail = e.what();
+    }
+    return c;
+}
+
+DoctorCheck tool(const std::string& name, const std::string& package, const std::string& used_for) {
+    std::string path;
+    try {
+        path = runner::resolve_executable(name);
+    } catch (const std::exception&) {
+        return {name, "missing", fmt::format("apt-get install {} — needed for {}", package, used_for), false};
+    }
+    return {name, "ok", path, false};
+}
+
+}  // namespace
+
+std::vector<DoctorCheck> run_doctor_checks() {
+    std::vector<DoctorCheck> out;
+    utsname u{};
+    ::uname(&u);
+    out.push_back({"kernel", "ok", fmt::format("{} {}", u.release, u.machine), false});
+    bool root = ::geteuid() == 0;
+    out.push_back({"root", root ? "ok" : "no", root ? "" : "lab run, clean and these checks need root", true});
+    if (!root) return out;
+
+    out.push_back(attempt("network namespaces", true, [] {
+        runner::Netns ns = runner::Netns::create(fmt::format("lab-doctor-{}", ::getpid()));
+        return "named namespaces under /run/netns (ip netns exec works on them)";
+    }));
+    out.push_back(attempt("veth + bridge", true, [] {
+        runner::Netns ns = runner::Netns::create(fmt::format("lab-doctor-{}", ::getpid()));
+        runner::NetlinkSocket sock = runner::NetlinkSocket::open_in(ns);
+        runner::create_veth(sock, ns, "doc0", ns, "doc1");
+        runner::create_bridge(sock, "docbr");
+        return std::string("created inside a throwaway namespace");
+    }));
+    out.push_back(attempt("sock_diag + SNMP", true, [] {
+        runner::Netns ns = runner::Netns::create(fmt::format("lab-doctor-{}", ::getpid()));
+        auto view = runner::observe_host(ns);
+        return fmt::format("{} sockets, {} counters in a fresh namespace", view.sockets.size(), view.counters.size());
+    }));
+    for (const char* kind : {"netem", "tbf"}) {
+        DoctorCheck c{fmt::format("qdisc {}", kind), "ok", "", false};
+        try {
+            runner::ProbeResult r = runner::probe_qdisc(kind);
+            if (!r.works) {
+                c.status = "no";
+                c.detail = r.detail;
+                if (std::string(kind) == "netem")
+                    c.detail += " — impairments need the user-space backend here, or a VM with a stock kernel";
+            } else {
+                c.detail = std::string(kind) == "netem" ? "netem impairments available" : "rate limiting available";
+            }
+        } catch (const std::exception& e) {
+            c.status = "no";
+            c.detail = e.what();
+        }
+        out.push_back(c);
+    }
+    bool nfqueue = std::filesystem::exists("/proc/net/netfilter/nfnetlink_queue") ||
+                   std::filesystem::exists("/sys/module/nfnetlink_queue");
+    out.push_back({"nfqueue", nfqueue ? "ok" : "no",
+                   nfqueue ? "NFQUEUE available (user-space impairment backend)" : "nfnetlink_queue not loaded", false});
+    bool kvm = false;
+    if (int fd = ::open("/dev/kvm", O_RDWR | O_CLOEXEC); fd >= 0) {
+        kvm = true;
+        ::close(fd);
+    }
+    out.push_back({"kvm", kvm ? "ok" : "no", kvm ? "/dev/kvm usable" : "VMs would run under TCG emulation (slow)", false});
+    out.push_back(tool("nc", "netcat-openbsd", "netcat scenarios"));
+    out.push_back(tool("tcpdump", "tcpdump", "packet captures"));
+    out.push_back(tool("iptables", "iptables", "the NFQUEUE impairment backend"));
+    out.push_back(tool("ab", "apache2-utils", "the load-econnreset scenario"));
+    out.push_back(tool("qemu-system-x86_64", "qemu-system-x86", "the VM path"));
+    return out;
+}
+
+}  // namespace lab::cli

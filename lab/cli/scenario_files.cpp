@@ -1,0 +1,31 @@
+#include "lab/cli/scenario_files.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <stdexcept>
+
+namespace fs = std::filesystem;
+
+namespace lab::cli {
+
+std::vector<std::string> expand_scenario_args(const std::vector<std::string>& args) {
+    std::vector<std::string> out;
+    for (const auto& a : args) {
+        std::error_code ec;
+        if (fs::is_directory(a, ec)) {
+            std::vector<std::string> found;
+            for (const auto& e : fs::directory_iterator(a))
+                if (e.is_regular_file() && e.path().extension() == ".toml") found.push_back(e.path().string());
+            std::sort(found.begin(), found.end());
+            if (found.empty()) throw std::runtime_error(a + ": directory holds no *.toml scenario");
+            out.insert(out.end(), found.begin(), found.end());
+        } else if (fs::is_regular_file(a, ec)) {
+            out.push_back(a);
+        } else {
+            throw std::runtime_error(a + ": no such scenario file or directory");
+        }
+    }
+    return out;
+}
+
+}  // namespace lab::cli

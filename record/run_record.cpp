@@ -1,0 +1,198 @@
+#include "record/run_record.hpp"
+
+#include <cstddef>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+// Optional fields are written as null and read back from null or absence.
+namespace nlohmann {
+template <typename T>
+struct adl_serializer<std::optional<T>> {
+    static void to_json(json& j, const std::optional<T>& v) {
+        if (v) j = *v;
+        else j = nullptr;
+    }
+    static void from_json(const json& j, std::optional<T>& v) {
+        if (j.is_null()) v.reset();
+        else v = j.get<T>();
+    }
+};
+}  // namespace nlohmann
+
+namespace lab::record {
+
+// Written out rather than with NLOHMANN_JSON_SERIALIZE_ENUM, which reads an unknown name as the first
+// enumerator: a record with "kind": "sokets" would be judged as a sockets expectation without a word.
+template <typename E, std::size_t N>
+static void enum_from_json(const nlohmann::json& j, E& out, const std::pair<E, const char*> (&names)[N],
+                           const char* what) {
+    std::string known;
+    if (j.is_string()) {
+        for (const auto& [value, name] : names)
+            if (j.get_ref<const std::string&>() == name) {
+                out = value;
+                return;
+            }
+    }
+    for (const auto& [value, name] : names) known += (known.empty() ? "" : ", ") + std::string(name);
+    throw std::runtime_error(what + std::string(" ") + j.dump() + " is unknown (" + known + ")");
+}
+
+static constexpr std::pair<ExpectKind, const char*> kKindNames[] = {{ExpectKind::Sockets, "sockets"},
+                                                                    {ExpectKind::Counter, "counter"},
+                                                                    {ExpectKind::Events, "events"},
+                                                                    {ExpectKind::Exit, "exit"}};
+static constexpr std::pair<VerdictStatus, const char*> kStatusNames[] = {{VerdictStatus::Pass, "pass"},
+                                                                         {VerdictStatus::Fail, "fail"},
+                                                                         {VerdictStatus::Skip, "skip"}};
+
+static void to_json(nlohmann::json& j, ExpectKind k) {
+    for (const auto& [value, name] : kKindNames)
+        if (value == k) j = name;
+}
+static void from_json(const nlohmann::json& j, ExpectKind& k) { enum_from_json(j, k, kKindNames, "expectation kind"); }
+static void to_json(nlohmann::json& j, VerdictStatus s) {
+    for (const auto& [value, name] : kStatusNames)
+        if (value == s) j = name;
+}
+static void from_json(const nlohmann::json& j, VerdictStatus& s) { enum_from_json(j, s, kStatusNames, "verdict status"); }
+
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SocketEntry, protocol, state, local_addr, local_port, remote_addr,
+                                                remote_port, recv_q, send_q, inode)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(HostView, sockets, counters)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Snapshot, name, t, hosts)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ProcessResult, name, instance, host, argv, pid, started_t, ended_t,
+                                                exit_code, signal, stopped_by_lab, stdout_path, stderr_path)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Event, process, instance, agent, group, conn, op, arg, result,
+                                                errno_name, bytes, start_t, end_t)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ScenarioInfo, name, summary, file, source_doc, source_kernel,
+                                                compression)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(HostInfo, name, netns, addresses, sysctls)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RunInfo, id, prefix, directory, started_at, wall_seconds, kernel,
+                                                machine, hostname, lab_version, impairment_backend, outcome,
+                                                outcome_detail, time_limit_s)
+
+void to_json(nlohmann::json& j, const Expectation& e) {
+    j = nlohmann::json{{"id", e.id},
+                       {"description", e.description},
+                       {"origin", e.origin},
+                       {"kind", e.kind},
+                       {"at", e.at},
+                       {"host", e.host},
+                       {"protocol", e.protocol},
+                       {"states", e.states},
+                       {"local_port", e.local_port},
+                       {"remote_port", e.remote_port},
+                       {"metric", e.metric},
+                       {"counter", e.counter},
+                       {"process", e.process},
+                       {"group", e.group},
+                       {"op", e.op},
+                       {"result", e.result},
+                       {"errno_name", e.errno_name},
+                       {"exit_code", e.exit_code},
+                       {"equals", e.equals},
+                       {"min", e.min},
+                       {"max", e.max},
+                       {"same_as", e.same_as},
+                       {"documented", e.documented},
+                       {"kernel", e.kernel}};
+}
+
+void from_json(const nlohmann::json& j, Expectation& e) {
+    Expectation d;
+    e.id = j.value("id", d.id);
+    e.description = j.value("description", d.description);
+    e.origin = j.value("origin", d.origin);
+    e.kind = j.value("kind", d.kind);
+    e.at = j.value("at", d.at);
+    e.host = j.value("host", d.host);
+    e.protocol = j.value("protocol", d.protocol);
+    e.states = j.value("states", d.states);
+    e.local_port = j.value("local_port", d.local_port);
+    e.remote_port = j.value("remote_port", d.remote_port);
+    e.metric = j.value("metric", d.metric);
+    e.counter = j.value("counter", d.counter);
+    e.process = j.value("process", d.process);
+    e.group = j.value("group", d.group);
+    e.op = j.value("op", d.op);
+    e.result = j.value("result", d.result);
+    e.errno_name = j.value("errno_name", d.errno_name);
+    e.exit_code = j.value("exit_code", d.exit_code);
+    e.equals = j.value("equals", d.equals);
+    e.min = j.value("min", d.min);
+    e.max = j.value("max", d.max);
+    e.same_as = j.value("same_as", d.same_as);
+    e.documented = j.value("documented", d.documented);
+    e.kernel = j.value("kernel", d.kernel);
+}
+
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Verdict, id, description, origin, expected, observed, documented,
+                                                status, detail)
+
+const char* to_string(ExpectKind k) {
+    switch (k) {
+        case ExpectKind::Sockets: return "sockets";
+        case ExpectKind::Counter: return "counter";
+        case ExpectKind::Events: return "events";
+        case ExpectKind::Exit: return "exit";
+    }
+    return "?";
+}
+
+const char* to_string(VerdictStatus s) {
+    switch (s) {
+        case VerdictStatus::Pass: return "pass";
+        case VerdictStatus::Fail: return "FAIL";
+        case VerdictStatus::Skip: return "skip";
+    }
+    return "?";
+}
+
+nlohmann::json to_json(const RunRecord& r) {
+    return nlohmann::json{{"schema", r.schema},           {"scenario", r.scenario},   {"run", r.run},
+                          {"hosts", r.hosts},             {"snapshots", r.snapshots}, {"processes", r.processes},
+                          {"events", r.events},           {"expectations", r.expectations},
+                          {"verdicts", r.verdicts}};
+}
+
+// Reads one top-level section, so that an error names where in the record it is.
+template <typename T>
+static void read_section(const nlohmann::json& j, const char* key, T& out, bool required) {
+    auto it = j.find(key);
+    if (it == j.end()) {
+        if (required) throw std::runtime_error(std::string("run record: '") + key + "' is missing");
+        return;
+    }
+    try {
+        out = it->template get<T>();
+    } catch (const std::exception& e) {  // nlohmann's own exceptions and our enum errors alike
+        throw std::runtime_error(std::string("run record: '") + key + "': " + e.what());
+    }
+}
+
+RunRecord run_record_from_json(const nlohmann::json& j) {
+    if (!j.is_object()) throw std::runtime_error("run record: not a JSON object");
+    auto schema_it = j.find("schema");
+    std::string schema = schema_it != j.end() && schema_it->is_string() ? schema_it->get<std::string>()
+                         : schema_it == j.end()                        ? std::string()
+                                                                       : schema_it->dump();
+    if (schema != kSchema)
+        throw std::runtime_error("run record: schema is '" + schema + "', this lab reads '" + kSchema + "'");
+    RunRecord r;
+    read_section(j, "scenario", r.scenario, true);
+    read_section(j, "run", r.run, true);
+    read_section(j, "hosts", r.hosts, false);
+    read_section(j, "snapshots", r.snapshots, false);
+    read_section(j, "processes", r.processes, false);
+    read_section(j, "events", r.events, false);
+    read_section(j, "expectations", r.expectations, false);
+    read_section(j, "verdicts", r.verdicts, false);
+    return r;
+}
+
+}  // namespace lab::record

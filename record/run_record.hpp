@@ -1,0 +1,176 @@
+#pragma once
+// The RunRecord: everything one run observed, self-describing, written as JSON into the run directory.
+// runner/ produces it, analysis/ judges it; neither includes the other, so this header is where they meet.
+// `lab report` re-judges a stored record, so nothing here may point back into the live run.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace lab::record {
+
+inline constexpr const char* kSchema = "lab.run-record/1";
+
+struct SocketEntry {
+    std::string protocol;  // "tcp" | "udp"
+    std::string state;     // "listen", "established", "syn-recv", ... (lower case, as sock_diag names them)
+    std::string local_addr;
+    std::uint16_t local_port = 0;
+    std::string remote_addr;
+    std::uint16_t remote_port = 0;
+    std::uint32_t recv_q = 0;  // listener: accept-queue length
+    std::uint32_t send_q = 0;  // listener: backlog
+    std::uint64_t inode = 0;
+};
+
+using Counters = std::map<std::string, std::int64_t>;  // "TcpExt.ListenOverflows" → value
+
+struct HostView {
+    std::vector<SocketEntry> sockets;
+    Counters counters;
+};
+
+struct Snapshot {
+    std::string name;
+    double t = 0;  // seconds since the timeline started
+    std::map<std::string, HostView> hosts;
+};
+
+struct ProcessResult {
+    std::string name;   // as in the scenario
+    int instance = 0;   // 0..copies-1
+    std::string host;
+    std::vector<std::string> argv;
+    int pid = 0;
+    double started_t = 0;
+    std::optional<double> ended_t;
+    std::optional<int> exit_code;  // set when it exited by itself
+    std::optional<int> signal;     // set when a signal ended it
+    bool stopped_by_lab = false;   // the lab ended it (end of run, stop step or time limit)
+    std::string stdout_path;
+    std::string stderr_path;
+};
+
+// One line an agent wrote, with its times moved onto the timeline's clock.
+struct Event {
+    std::string process;
+    int instance = 0;
+    std::string agent;
+    std::string group;
+    int conn = -1;
+    std::string op;
+    std::string arg;
+    std::string result;
+    std::string errno_name;  // "" when none
+    std::int64_t bytes = 0;
+    double start_t = 0;
+    double end_t = 0;
+};
+
+enum class ExpectKind { Sockets, Counter, Events, Exit };
+
+// A structured expectation, already validated by the parser. Exactly one selector group is used, by kind.
+struct Expectation {
+    std::string id;
+    std::string description;
+    std::string origin;  // "scenarios/x.toml:41:1", so a failing verdict points at its line
+    ExpectKind kind = ExpectKind::Sockets;
+    std::string at = "end";  // snapshot name (Sockets, Counter)
+    std::string host;        // Sockets, Counter
+    // Sockets
+    std::string protocol = "tcp";
+    std::vector<std::string> states;  // empty = any
+    std::optional<std::uint16_t> local_port;
+    std::optional<std::uint16_t> remote_port;
+    std::string metric = "count";  // count | recv_q | send_q (summed over the selected sockets)
+    // Counter: delta from the "start" snapshot to `at`
+    std::string counter;
+    // Events / Exit
+    std::string process;
+    std::string group;
+    std::string op;
+    std::string result;
+    std::string errno_name;
+    std::optional<int> exit_code;  // Exit: count instances that exited with this code
+    // Comparison: any combination; all given must hold.
+    std::optional<double> equals;
+    std::optional<double> min;
+    std::optional<double> max;
+    std::string same_as;  // id of another expectation whose observed value this one must equal
+    // What the source document reported, shown beside the observation; never judged.
+    std::string documented;
+    std::string kernel;  // optional condition such as ">=4.4" or "<5.0"; outside it the verdict is "skip"
+};
+
+enum class VerdictStatus { Pass, Fail, Skip };
+
+struct Verdict {
+    std::string id;
+    std::string description;
+    std::string origin;
+    std::string expected;
+    std::string observed;
+    std::string documented;
+    VerdictStatus status = VerdictStatus::Skip;
+    std::string detail;  // why it failed or was skipped, in one line
+};
+
+struct ScenarioInfo {
+    std::string name;
+    std::string summary;
+    std::string file;
+    std::string source_doc;
+    std::string source_kernel;
+    std::string compression;  // how the scenario shortens the documented procedure
+};
+
+struct HostInfo {
+    std::string name;
+    std::string netns;
+    std::vector<std::string> addresses;
+    std::map<std::string, std::string> sysctls;  // as read back from inside the namespace
+};
+
+struct RunInfo {
+    std::string id;
+    std::string prefix;
+    std::string directory;
+    std::string started_at;  // ISO 8601, UTC
+    double wall_seconds = 0;
+    std::string kernel;      // uname -r
+    std::string machine;     // uname -m
+    std::string hostname;
+    std::string lab_version;
+    std::string impairment_backend = "none";
+    std::string outcome = "completed";  // completed | time-limit | error
+    std::string outcome_detail;
+    double time_limit_s = 0;
+};
+
+struct RunRecord {
+    std::string schema = kSchema;
+    ScenarioInfo scenario;
+    RunInfo run;
+    std::vector<HostInfo> hosts;
+    std::vector<Snapshot> snapshots;
+    std::vector<ProcessResult> processes;
+    std::vector<Event> events;
+    std::vector<Expectation> expectations;
+    std::vector<Verdict> verdicts;
+};
+
+const char* to_string(ExpectKind k);
+const char* to_string(VerdictStatus s);
+
+nlohmann::json to_json(const RunRecord& r);
+RunRecord run_record_from_json(const nlohmann::json& j);  // throws std::runtime_error naming the bad field
+
+void to_json(nlohmann::json& j, const Expectation& e);
+void from_json(const nlohmann::json& j, Expectation& e);
+void to_json(nlohmann::json& j, const Verdict& v);
+void from_json(const nlohmann::json& j, Verdict& v);
+
+}  // namespace lab::record

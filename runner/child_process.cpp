@@ -1,0 +1,115 @@
+#include "runner/child_process.hpp"
+
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <system_error>
+
+#include <boost/process.hpp>
+#include <boost/process/extend.hpp>
+
+#include "common/errno_name.hpp"
+
+namespace bp = boost::process;
+
+namespace lab::runner {
+namespace {
+
+// Runs in the forked child, between fork and exec: join the lab namespace and tie our life to the lab's.
+// On failure the child must _exit at once: returning would exec the command in the host's namespace.
+struct JoinNetnsAndDieWithParent : bp::extend::handler {
+    int netns_fd;
+    pid_t parent;
+
+    template <typename Executor>
+    void on_exec_setup(Executor& exec) const {
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent) {
+            exec.set_error(std::error_code(errno, std::system_category()), "prctl(PR_SET_PDEATHSIG)");
+            _exit(127);
+        }
+        if (setns(netns_fd, CLONE_NEWNET) != 0) {
+            exec.set_error(std::error_code(errno, std::system_category()), "setns(CLONE_NEWNET)");
+            _exit(127);
+        }
+        // The lab's own signal mask and dispositions must not leak into the program.
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, nullptr);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGPIPE, SIG_DFL);
+    }
+};
+
+}  // namespace
+
+struct ChildProcess::Impl {
+    bp::child child;
+};
+
+ChildProcess::ChildProcess(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ChildProcess::ChildProcess(ChildProcess&&) noexcept = default;
+ChildProcess& ChildProcess::operator=(ChildProcess&&) noexcept = default;
+
+ChildProcess::~ChildProcess() {
+    if (!impl_ || ended()) return;
+    ::kill(impl_->child.id(), SIGKILL);
+    int status = 0;
+    while (::waitpid(impl_->child.id(), &status, 0) < 0 && errno == EINTR) {
+    }
+    impl_->child.detach();  // reaped above; keep boost from waiting again
+}
+
+ChildProcess ChildProcess::launch(const LaunchSpec& spec) {
+    std::vector<std::string> args(spec.argv.begin() + (spec.argv.empty() ? 0 : 1), spec.argv.end());
+    std::error_code ec;
+    auto impl = std::make_unique<Impl>(Impl{bp::child(
+        bp::exe = spec.executable, bp::args = args, bp::std_in < bp::null, bp::std_out > spec.stdout_path,
+        bp::std_err > spec.stderr_path, JoinNetnsAndDieWithParent{{}, spec.netns_fd, ::getpid()}, ec)});
+    if (ec)
+        throw std::system_error(ec, "start " + spec.executable + " (" + errno_name(ec.value()) + ")");
+    return ChildProcess(std::move(impl));
+}
+
+pid_t ChildProcess::pid() const { return impl_ ? impl_->child.id() : -1; }
+
+bool ChildProcess::poll() {
+    if (!impl_ || ended()) return true;
+    int status = 0;
+    pid_t r = ::waitpid(impl_->child.id(), &status, WNOHANG);
+    if (r == 0) return false;
+    if (r < 0) {
+        // ECHILD: somebody reaped it already; treat it as ended with unknown status.
+        term_signal_ = 0;
+    } else if (WIFEXITED(status)) {
+        exit_code_ = WEXITSTATUS(status);
+    } else if (WIFSIGNALED(status)) {
+        term_signal_ = WTERMSIG(status);
+    } else {
+        return false;  // stopped/continued: still alive
+    }
+    ended_at_ = std::chrono::steady_clock::now();
+    impl_->child.detach();
+    return true;
+}
+
+void ChildProcess::send_signal(int sig) {
+    if (impl_ && !ended()) ::kill(impl_->child.id(), sig);
+}
+
+std::string resolve_executable(const std::string& command) {
+    if (command.find('/') != std::string::npos) {
+        if (::access(command.c_str(), X_OK) != 0)
+            throw std::runtime_error("command '" + command + "' is not an executable file (" + errno_name(errno) + ")");
+        return command;
+    }
+    auto path = bp::search_path(command);
+    if (path.empty()) throw std::runtime_error("command '" + command + "' is not found in PATH");
+    return path.string();
+}
+
+}  // namespace lab::runner

@@ -1,0 +1,231 @@
+#include "runner/expectation_parser.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "common/errno_name.hpp"
+
+namespace lab::runner {
+namespace {
+
+constexpr std::string_view kStates[] = {"established", "syn-sent", "syn-recv",  "fin-wait-1", "fin-wait-2",
+                                        "time-wait",   "close",    "close-wait", "last-ack",   "listen",
+                                        "closing"};
+constexpr std::string_view kResults[] = {"ok", "error", "timeout", "eof", "abandoned"};
+
+bool in(std::string_view v, const auto& list) { return std::find(std::begin(list), std::end(list), v) != std::end(list); }
+
+std::string list_text(const auto& list) {
+    std::string out;
+    for (auto v : list) out += (out.empty() ? "" : ", ") + std::string(v);
+    return out;
+}
+
+class ExpectationParser {
+public:
+    ExpectationParser(TomlReader& r, const KnownNames& names) : r_(r), names_(names) {}
+
+    std::vector<record::Expectation> parse(const toml::array& list) {
+        int index = 0;
+        for (const toml::node& node : list) {
+            ++index;
+            const toml::table* t = node.as_table();
+            if (!t) {
+                r_.error(node, "each [[expect]] entry must be a table");
+                continue;
+            }
+            parse_one(*t, index);
+        }
+        check_ids_and_refs();
+        return std::move(out_);
+    }
+
+private:
+    void parse_one(const toml::table& t, int index) {
+        r_.reject_unknown_keys(t,
+                               {"id", "description", "at", "host", "sockets", "counter", "events", "exit",
+                                "equals", "min", "max", "in", "same_as", "documented", "kernel"},
+                               "[[expect]]");
+        record::Expectation e;
+        e.origin = r_.where(t).str();
+        e.id = r_.string(t, "id", false).value_or(fmt::format("expect-{}", index));
+        e.description = r_.string(t, "description", false).value_or("");
+        e.kernel = r_.string(t, "kernel", false).value_or("");
+        if (const toml::node* doc = t.get("documented"))
+            e.documented = r_.scalar_text(*doc, "documented").value_or("");
+
+        int kinds = int(t.contains("sockets")) + int(t.contains("counter")) + int(t.contains("events")) +
+                    int(t.contains("exit"));
+        if (kinds != 1) {
+            r_.error(t, "an expectation needs exactly one of 'sockets', 'counter', 'events' and 'exit'");
+            return;
+        }
+        if (t.contains("sockets")) parse_sockets(t, e);
+        else if (t.contains("counter")) parse_counter(t, e);
+        else if (t.contains("events")) parse_events(t, e);
+        else parse_exit(t, e);
+        parse_comparison(t, e);
+        if (e.description.empty()) e.description = e.id;
+        out_.push_back(std::move(e));
+        where_.push_back(r_.where(t));
+    }
+
+    void parse_at_and_host(const toml::table& t, record::Expectation& e) {
+        e.at = r_.string(t, "at", false).value_or("end");
+        if (!names_.snapshots.count(e.at)) {
+            std::string known;
+            for (const auto& s : names_.snapshots) known += (known.empty() ? "" : ", ") + s;
+            r_.error(t.get("at") ? *t.get("at") : static_cast<const toml::node&>(t),
+                     fmt::format("no snapshot named '{}' (snapshots: {})", e.at, known));
+        }
+        auto host = r_.string(t, "host", true);
+        if (host) {
+            e.host = *host;
+            if (!names_.hosts.count(e.host)) r_.error(*t.get("host"), fmt::format("no host named '{}'", e.host));
+        }
+    }
+
+    void parse_sockets(const toml::table& t, record::Expectation& e) {
+        e.kind = record::ExpectKind::Sockets;
+        parse_at_and_host(t, e);
+        const toml::table* s = r_.table(t, "sockets", true);
+        if (!s) return;
+        r_.reject_unknown_keys(*s, {"protocol", "state", "local_port", "remote_port", "metric"}, "sockets");
+        e.protocol = r_.string(*s, "protocol", false).value_or("tcp");
+        if (e.protocol != "tcp" && e.protocol != "udp")
+            r_.error(*s->get("protocol"), fmt::format("protocol '{}' is unknown (tcp or udp)", e.protocol));
+        e.states = r_.strings(*s, "state");
+        for (const auto& st : e.states)
+            if (!is_socket_state(st))
+                r_.error(*s->get("state"), fmt::format("socket state '{}' is unknown (known: {})", st, list_text(kStates)));
+        if (auto p = r_.integer(*s, "local_port", false, 1, 65535)) e.local_port = static_cast<std::uint16_t>(*p);
+        if (auto p = r_.integer(*s, "remote_port", false, 1, 65535)) e.remote_port = static_cast<std::uint16_t>(*p);
+        e.metric = r_.string(*s, "metric", false).value_or("count");
+        if (e.metric != "count" && e.metric != "recv_q" && e.metric != "send_q")
+            r_.error(*s->get("metric"), fmt::format("metric '{}' is unknown (count, recv_q or send_q)", e.metric));
+    }
+
+    void parse_counter(const toml::table& t, record::Expectation& e) {
+        e.kind = record::ExpectKind::Counter;
+        parse_at_and_host(t, e);
+        e.counter = r_.string(t, "counter", true).value_or("");
+        auto dot = e.counter.find('.');
+        if (!e.counter.empty() && (dot == std::string::npos || dot == 0 || dot + 1 == e.counter.size()))
+            r_.error(*t.get("counter"),
+                     fmt::format("counter '{}' must be Section.Name as in /proc/net/netstat or /proc/net/snmp, "
+                                 "e.g. TcpExt.ListenOverflows",
+                                 e.counter));
+    }
+
+    void parse_process_ref(const toml::table& sel, record::Expectation& e) {
+        if (auto p = r_.string(sel, "process", false)) {
+            e.process = *p;
+            if (!names_.processes.count(e.process))
+                r_.error(*sel.get("process"), fmt::format("no process named '{}' is started by any step", e.process));
+        }
+    }
+
+    void reject_snapshot_keys(const toml::table& t, std::string_view kind) {
+        for (auto key : {"at", "host"})
+            if (const toml::node* n = t.get(key))
+                r_.error(*n, fmt::format("'{}' does not apply to {} expectations: they count over the whole run", key, kind));
+    }
+
+    void parse_events(const toml::table& t, record::Expectation& e) {
+        e.kind = record::ExpectKind::Events;
+        reject_snapshot_keys(t, "events");
+        const toml::table* s = r_.table(t, "events", true);
+        if (!s) return;
+        r_.reject_unknown_keys(*s, {"process", "group", "op", "result", "errno"}, "events");
+        parse_process_ref(*s, e);
+        e.group = r_.string(*s, "group", false).value_or("");
+        e.op = r_.string(*s, "op", false).value_or("");
+        e.result = r_.string(*s, "result", false).value_or("");
+        if (!e.result.empty() && !in(e.result, kResults))
+            r_.error(*s->get("result"), fmt::format("result '{}' is unknown (known: {})", e.result, list_text(kResults)));
+        e.errno_name = r_.string(*s, "errno", false).value_or("");
+        if (!e.errno_name.empty() && !errno_from_name(e.errno_name))
+            r_.error(*s->get("errno"), fmt::format("'{}' is not an errno name such as ECONNRESET", e.errno_name));
+    }
+
+    void parse_exit(const toml::table& t, record::Expectation& e) {
+        e.kind = record::ExpectKind::Exit;
+        reject_snapshot_keys(t, "exit");
+        const toml::table* s = r_.table(t, "exit", true);
+        if (!s) return;
+        r_.reject_unknown_keys(*s, {"process", "code"}, "exit");
+        if (!s->contains("process")) r_.error(*s, "exit needs 'process'");
+        parse_process_ref(*s, e);
+        if (auto code = r_.integer(*s, "code", false, 0, 255)) e.exit_code = static_cast<int>(*code);
+    }
+
+    void parse_comparison(const toml::table& t, record::Expectation& e) {
+        e.equals = r_.number(t, "equals");
+        e.min = r_.number(t, "min");
+        e.max = r_.number(t, "max");
+        if (const toml::node* range = t.get("in")) {
+            const toml::array* a = range->as_array();
+            if (!a || a->size() != 2 || !(*a)[0].is_number() || !(*a)[1].is_number()) {
+                r_.error(*range, "'in' must be [low, high], two numbers");
+            } else {
+                e.min = (*a)[0].value<double>();
+                e.max = (*a)[1].value<double>();
+                if (t.contains("min") || t.contains("max")) r_.error(*range, "use either 'in' or 'min'/'max', not both");
+            }
+        }
+        e.same_as = r_.string(t, "same_as", false).value_or("");
+        if (!e.equals && !e.min && !e.max && e.same_as.empty())
+            r_.error(t, "an expectation needs a comparison: 'equals', 'min', 'max', 'in' or 'same_as'");
+        if (e.min && e.max && *e.min > *e.max)
+            r_.error(t, fmt::format("empty range: min {} is above max {}", *e.min, *e.max));
+    }
+
+    void check_ids_and_refs() {
+        std::map<std::string, std::size_t> by_id;
+        for (std::size_t i = 0; i < out_.size(); ++i) {
+            auto [it, fresh] = by_id.emplace(out_[i].id, i);
+            if (!fresh)
+                r_.error(where_[i], fmt::format("expectation id '{}' is already used at {}", out_[i].id,
+                                                out_[it->second].origin));
+        }
+        for (std::size_t i = 0; i < out_.size(); ++i) {
+            // Follow the same_as chain; a name that is missing or leads back here is an error.
+            std::set<std::string> chain{out_[i].id};
+            std::string next = out_[i].same_as;
+            while (!next.empty()) {
+                auto it = by_id.find(next);
+                if (it == by_id.end()) {
+                    r_.error(where_[i], fmt::format("same_as '{}' names no expectation", next));
+                    break;
+                }
+                if (!chain.insert(next).second) {
+                    r_.error(where_[i], fmt::format("same_as '{}' leads back to '{}': a cycle", out_[i].same_as,
+                                                    out_[i].id));
+                    break;
+                }
+                next = out_[it->second].same_as;
+            }
+        }
+    }
+
+    TomlReader& r_;
+    const KnownNames& names_;
+    std::vector<record::Expectation> out_;
+    std::vector<SourceLocation> where_;  // parallel to out_
+};
+
+}  // namespace
+
+bool is_socket_state(const std::string& state) { return in(state, kStates); }
+
+std::vector<record::Expectation> parse_expectations(const toml::table& root, TomlReader& reader,
+                                                    const KnownNames& names) {
+    const toml::array* list = reader.array(root, "expect", false);
+    if (!list) return {};
+    return ExpectationParser(reader, names).parse(*list);
+}
+
+}  // namespace lab::runner

@@ -1,0 +1,27 @@
+#pragma once
+// The [[expect]] tables of a scenario → record::Expectation, checked against the names the rest of the
+// scenario defines (hosts, snapshots, processes) so that a typo fails validation, not the verdict.
+#include <set>
+#include <string>
+#include <vector>
+
+#include <toml++/toml.h>
+
+#include "record/run_record.hpp"
+#include "runner/toml_reader.hpp"
+
+namespace lab::runner {
+
+struct KnownNames {
+    std::set<std::string> hosts;
+    std::set<std::string> snapshots;
+    std::set<std::string> processes;
+};
+
+std::vector<record::Expectation> parse_expectations(const toml::table& root, TomlReader& reader,
+                                                    const KnownNames& names);
+
+// The socket states sock_diag reports, as scenarios spell them.
+bool is_socket_state(const std::string& state);
+
+}  // namespace lab::runner

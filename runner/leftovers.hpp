@@ -1,0 +1,34 @@
+#pragma once
+// What `lab clean` removes after a crashed or killed run: named namespaces whose name starts with
+// a prefix, and the processes living in them. Nothing else is ever looked at, let alone touched.
+#include <sys/types.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace lab::runner {
+
+inline constexpr const char* kDefaultLeftoverPrefix = "lab-";
+
+struct Leftover {
+    std::string netns_name;
+    std::vector<pid_t> pids;  // processes whose network namespace it is
+};
+
+struct CleanReport {
+    std::vector<std::string> namespaces_removed;
+    std::vector<pid_t> processes_killed;
+    std::vector<std::string> problems;  // each names the pid or namespace it is about
+};
+
+// An empty prefix is refused: it would match every namespace on the machine.
+std::vector<Leftover> find_leftovers(const std::string& prefix = kDefaultLeftoverPrefix);
+
+// SIGKILLs the processes of each leftover namespace (never this process), waits up to `wait`
+// for them to exit, then removes the namespaces. A process that outlives the wait is reported;
+// its namespace name is removed anyway and the namespace dies with the process.
+CleanReport clean_leftovers(const std::string& prefix = kDefaultLeftoverPrefix,
+                            std::chrono::milliseconds wait = std::chrono::seconds(5));
+
+}  // namespace lab::runner

@@ -1,0 +1,141 @@
+#include "runner/run_plan.hpp"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <random>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "runner/child_process.hpp"
+#include "runner/lab_addresses.hpp"
+#include "runner/substitution.hpp"
+
+namespace lab::runner {
+namespace {
+
+std::vector<std::string> subnets_as_written(const Scenario& s) {
+    std::vector<std::string> out;
+    for (const auto& l : s.links) out.push_back(l.subnet);
+    return out;
+}
+
+// Interface names must fit IFNAMSIZ (15 characters) and carry the run's id, so that every object of a
+// run can be traced back to it: "lab3f2a-e0" is this run's first interface in its namespace.
+std::string interface_name(const std::string& run_id, int index) { return fmt::format("lab{}-e{}", run_id, index); }
+
+std::string route_via(const Scenario& s, const RunPlan& plan, const HostSpec& host, const RouteSpec& route) {
+    if (parse_ipv4(route.via)) return route.via;
+    // A host name: its address on a link that both hosts share.
+    for (std::size_t li = 0; li < s.links.size(); ++li) {
+        const auto& ends = s.links[li].ends;
+        bool both = std::find(ends.begin(), ends.end(), host.name) != ends.end() &&
+                    std::find(ends.begin(), ends.end(), route.via) != ends.end();
+        if (!both) continue;
+        for (const auto& seg : plan.topology.segments)
+            if (seg.name == s.links[li].name)
+                for (const auto& itf : seg.ends)
+                    if (itf.host == route.via) return itf.cidr.substr(0, itf.cidr.find('/'));
+    }
+    throw std::runtime_error(fmt::format("{}: route via '{}': host '{}' shares no link with '{}'", route.where.str(),
+                                         route.via, route.via, host.name));
+}
+
+}  // namespace
+
+std::string new_run_id() {
+    std::random_device rd;
+    std::uniform_int_distribution<int> dist(0, 0xffff);
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        std::string id = fmt::format("{:04x}", dist(rd));
+        bool taken = false;
+        std::error_code ec;
+        for (const auto& e : std::filesystem::directory_iterator("/run/netns", ec))
+            taken = taken || e.path().filename().string().rfind(std::string(kNamespacePrefix) + id + "-", 0) == 0;
+        if (!taken) return id;
+    }
+    throw std::runtime_error("no free run id: /run/netns holds too many lab namespaces (run 'lab clean')");
+}
+
+RunPlan make_plan(const Scenario& s, const std::string& run_id, const std::string& run_dir,
+                  const std::string& agent_dir) {
+    RunPlan plan;
+    plan.run_id = run_id;
+    plan.prefix = std::string(kNamespacePrefix) + run_id;
+    plan.run_dir = run_dir;
+    plan.topology.prefix = plan.prefix;
+
+    for (const auto& h : s.hosts) {
+        TopologySpec::Host th;
+        th.name = h.name;
+        th.netns_name = plan.prefix + "-" + h.name;
+        for (const auto& sv : h.sysctls)
+            th.sysctls.push_back(SysctlSetting{sv.key, sv.value});
+        plan.host_netns[h.name] = th.netns_name;
+        plan.topology.hosts.push_back(std::move(th));
+    }
+
+    std::vector<Ipv4Cidr> subnets = assign_subnets(subnets_as_written(s));
+    std::map<std::string, int> next_if;
+    for (std::size_t li = 0; li < s.links.size(); ++li) {
+        const LinkSpec& link = s.links[li];
+        const Ipv4Cidr& net = subnets[li];
+        if (link.ends.size() > net.host_count())
+            throw std::runtime_error(fmt::format("{}: subnet {} has room for {} hosts, the link joins {}",
+                                                 link.where.str(), net.str(), net.host_count(), link.ends.size()));
+        TopologySpec::Segment seg;
+        seg.name = link.name;
+        for (std::size_t e = 0; e < link.ends.size(); ++e) {
+            const std::string& host = link.ends[e];
+            std::uint32_t addr = net.network() + 1 + static_cast<std::uint32_t>(e);
+            seg.ends.push_back({host, interface_name(run_id, next_if[host]++), Ipv4Cidr{addr, net.prefix}.str()});
+            plan.host_addresses[host].push_back(format_ipv4(addr));
+        }
+        plan.topology.segments.push_back(std::move(seg));
+    }
+
+    for (const auto& h : s.hosts)
+        for (const auto& r : h.routes) plan.topology.routes.push_back({h.name, r.to, route_via(s, plan, h, r)});
+
+    plan.variables["run.dir"] = run_dir;
+    plan.variables["run.prefix"] = plan.prefix;
+    plan.variables["run.id"] = run_id;
+    for (const auto& h : s.hosts) {
+        plan.variables["hosts." + h.name + ".netns"] = plan.host_netns[h.name];
+        auto it = plan.host_addresses.find(h.name);
+        if (it != plan.host_addresses.end() && !it->second.empty())
+            plan.variables["hosts." + h.name + ".addr"] = it->second.front();
+    }
+
+    for (const auto& step : s.steps) {
+        if (step.kind != StepKind::Run) continue;
+        const ProcessSpec& p = step.run;
+        PlannedProcess pp;
+        pp.name = p.name;
+        pp.host = p.host;
+        pp.copies = p.copies;
+        std::vector<std::string> words;
+        if (!p.agent.empty()) {
+            std::string agent = agent_dir + "/lab-" + p.agent;
+            if (::access(agent.c_str(), X_OK) != 0)
+                throw std::runtime_error(fmt::format("{}: agent '{}' is not built: {} is missing", p.where.str(),
+                                                     p.agent, agent));
+            pp.executable = agent;
+            words.push_back(agent);
+            for (const auto& a : p.command) words.push_back(a);
+        } else {
+            try {
+                pp.executable = resolve_executable(p.command.front());
+            } catch (const std::exception& e) {
+                throw std::runtime_error(fmt::format("{}: process '{}': {}", p.where.str(), p.name, e.what()));
+            }
+            words = p.command;
+        }
+        for (auto& w : words) pp.argv.push_back(substitute(w, plan.variables));
+        plan.processes[p.name] = std::move(pp);
+    }
+    return plan;
+}
+
+}  // namespace lab::runner

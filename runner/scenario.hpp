@@ -1,0 +1,86 @@
+#pragma once
+// The scenario as the parser hands it on: validated, every name resolved, every duration a number,
+// every element remembering where in the file it was written (so later errors can point there too).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/units.hpp"
+#include "record/run_record.hpp"
+
+namespace lab::runner {
+
+struct SourceLocation {
+    std::string file;
+    int line = 0;
+    int column = 0;
+    std::string str() const;  // "file:line:column"
+};
+
+struct SysctlValue {
+    std::string key;    // "net.ipv4.tcp_synack_retries"
+    std::string value;  // as written to /proc/sys
+    SourceLocation where;
+};
+
+struct RouteSpec {
+    std::string to;   // CIDR
+    std::string via;  // a host name on a shared link, or an address
+    SourceLocation where;
+};
+
+struct HostSpec {
+    std::string name;
+    std::vector<SysctlValue> sysctls;
+    std::vector<RouteSpec> routes;
+    SourceLocation where;
+};
+
+struct LinkSpec {
+    std::string name;                // "link0" unless named
+    std::vector<std::string> ends;   // host names; more than two makes a switched segment
+    std::string subnet;              // CIDR inside 198.18.0.0/15; empty = assigned
+    SourceLocation where;
+};
+
+struct ProcessSpec {
+    std::string name;
+    std::string host;
+    std::string agent;                 // "server" | "client" | "" for a command
+    std::vector<std::string> command;  // for an agent: its arguments; may hold ${...} references
+    int copies = 1;
+    SourceLocation where;
+};
+
+enum class StepKind { Run, Snapshot, Wait, Stop };
+
+struct Step {
+    Duration at{};
+    StepKind kind = StepKind::Snapshot;
+    ProcessSpec run;           // Run
+    std::string snapshot;      // Snapshot: its name
+    std::string process;       // Wait, Stop: the process name (all copies)
+    Duration timeout{};        // Wait: how long at most
+    SourceLocation where;
+};
+
+struct Scenario {
+    std::string file;
+    std::string name;
+    std::string summary;
+    std::string source_doc;
+    std::string source_kernel;
+    std::string source_note;
+    std::string compression;
+    Duration time_limit = std::chrono::seconds(60);
+    std::vector<HostSpec> hosts;  // in file order
+    std::vector<LinkSpec> links;
+    std::vector<Step> steps;      // sorted by `at`, file order kept among equal times
+    std::vector<record::Expectation> expectations;
+
+    const HostSpec* find_host(const std::string& name) const;
+    const ProcessSpec* find_process(const std::string& name) const;
+};
+
+}  // namespace lab::runner

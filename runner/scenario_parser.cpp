@@ -1,0 +1,385 @@
+#include "runner/scenario_parser.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "runner/expectation_parser.hpp"
+#include "runner/lab_addresses.hpp"
+#include "runner/substitution.hpp"
+#include "runner/sysctl.hpp"
+#include "runner/toml_reader.hpp"
+
+namespace lab::runner {
+namespace {
+
+constexpr Duration kMaxTimeLimit = std::chrono::minutes(10);
+constexpr int kMaxCopies = 10000;
+
+// toml++ tables iterate in key order; the scenario's own order is the order it was written in.
+constexpr auto written_first = [](const auto& a, const auto& b) {
+    return std::pair(a.where.line, a.where.column) < std::pair(b.where.line, b.where.column);
+};
+
+std::string join(const std::vector<std::string>& lines) {
+    std::string out;
+    for (const auto& l : lines) out += (out.empty() ? "" : "\n") + l;
+    return out;
+}
+
+class ScenarioParser {
+public:
+    ScenarioParser(const toml::table& root, std::string file) : root_(root), r_(std::move(file)) {}
+
+    Scenario parse() {
+        s_.file = r_.file();
+        r_.reject_unknown_keys(root_, {"scenario", "hosts", "links", "steps", "expect"}, "the file");
+        parse_header();
+        parse_hosts();
+        parse_links();
+        parse_steps();
+        check_references();
+        s_.expectations = parse_expectations(root_, r_, known_names());
+        if (!r_.diagnostics().empty()) throw ScenarioError(r_.diagnostics());
+        return std::move(s_);
+    }
+
+private:
+    void name_check(const toml::node& at, const std::string& name, std::string_view what) {
+        if (!is_valid_name(name))
+            r_.error(at, fmt::format("{} name '{}' is not valid (lower-case letters, digits and '-', starting "
+                                     "with a letter, at most 24 characters)",
+                                     what, name));
+    }
+
+    void parse_header() {
+        const toml::table* sc = r_.table(root_, "scenario", true);
+        if (!sc) return;
+        r_.reject_unknown_keys(*sc, {"name", "summary", "source", "compression", "time_limit"}, "[scenario]");
+        if (auto name = r_.string(*sc, "name", true)) {
+            s_.name = *name;
+            name_check(*sc->get("name"), *name, "scenario");
+        }
+        s_.summary = r_.string(*sc, "summary", true).value_or("");
+        s_.compression = r_.string(*sc, "compression", false).value_or("");
+        if (const toml::table* src = r_.table(*sc, "source", false)) {
+            r_.reject_unknown_keys(*src, {"doc", "kernel", "note"}, "source");
+            s_.source_doc = r_.string(*src, "doc", true).value_or("");
+            s_.source_kernel = r_.string(*src, "kernel", false).value_or("");
+            s_.source_note = r_.string(*src, "note", false).value_or("");
+        }
+        if (auto limit = r_.duration(*sc, "time_limit", false)) {
+            if (*limit <= Duration::zero() || *limit > kMaxTimeLimit)
+                r_.error(*sc->get("time_limit"), "time_limit must be more than 0 and at most 10m");
+            else
+                s_.time_limit = *limit;
+        }
+    }
+
+    void parse_hosts() {
+        const toml::table* hosts = r_.table(root_, "hosts", true);
+        if (!hosts) return;
+        if (hosts->empty()) r_.error(*hosts, "[hosts] must name at least one host");
+        for (const auto& [key, node] : *hosts) {
+            HostSpec h;
+            h.name = std::string(key.str());
+            h.where = r_.where(key);
+            if (!is_valid_name(h.name))
+                r_.error(h.where, fmt::format("host name '{}' is not valid (lower-case letters, digits and '-', "
+                                              "starting with a letter, at most 24 characters)",
+                                              h.name));
+            const toml::table* t = node.as_table();
+            if (!t) {
+                r_.error(node, fmt::format("hosts.{} must be a table", h.name));
+                continue;
+            }
+            std::string ctx = "[hosts." + h.name + "]";
+            r_.reject_unknown_keys(*t, {"sysctl", "routes"}, ctx);
+            if (const toml::table* sys = r_.table(*t, "sysctl", false)) {
+                for (const auto& [skey, sval] : *sys) {
+                    SysctlValue v;
+                    v.key = std::string(skey.str());
+                    v.where = r_.where(skey);
+                    if (auto why = check_sysctl_key(v.key)) r_.error(v.where, *why);
+                    if (auto text = r_.scalar_text(sval, "sysctl '" + v.key + "'")) {
+                        v.value = *text;
+                        if (auto why = check_sysctl_value(v.key, v.value)) r_.error(sval, *why);
+                    }
+                    h.sysctls.push_back(std::move(v));
+                }
+            }
+            if (const toml::array* routes = r_.array(*t, "routes", false)) {
+                for (const toml::node& rn : *routes) {
+                    const toml::table* rt = rn.as_table();
+                    if (!rt) {
+                        r_.error(rn, "each route must be a table such as { to = \"198.18.2.0/24\", via = \"router\" }");
+                        continue;
+                    }
+                    r_.reject_unknown_keys(*rt, {"to", "via"}, "route");
+                    RouteSpec route;
+                    route.where = r_.where(rn);
+                    route.to = r_.string(*rt, "to", true).value_or("");
+                    route.via = r_.string(*rt, "via", true).value_or("");
+                    if (!route.to.empty())
+                        if (auto why = lab_cidr_problem(route.to)) r_.error(*rt->get("to"), *why);
+                    h.routes.push_back(std::move(route));
+                }
+            }
+            std::sort(h.sysctls.begin(), h.sysctls.end(), written_first);
+            s_.hosts.push_back(std::move(h));
+        }
+        std::sort(s_.hosts.begin(), s_.hosts.end(), written_first);
+    }
+
+
+
+    void parse_links() {
+        const toml::array* links = r_.array(root_, "links", false);
+        if (!links) return;
+        int index = 0;
+        for (const toml::node& ln : *links) {
+            const toml::table* t = ln.as_table();
+            if (!t) {
+                r_.error(ln, "each [[links]] entry must be a table");
+                continue;
+            }
+            r_.reject_unknown_keys(*t, {"name", "ends", "subnet"}, "[[links]]");
+            LinkSpec l;
+            l.where = r_.where(ln);
+            l.name = r_.string(*t, "name", false).value_or(fmt::format("link{}", index));
+            if (t->get("name")) name_check(*t->get("name"), l.name, "link");
+            l.ends = r_.strings(*t, "ends");
+            if (!t->get("ends")) r_.error(*t, "missing required key 'ends' (the hosts this link joins)");
+            else if (l.ends.size() < 2) r_.error(*t->get("ends"), "a link joins at least two hosts");
+            std::set<std::string> seen;
+            for (const auto& e : l.ends) {
+                if (!s_.find_host(e)) r_.error(*t->get("ends"), fmt::format("link end '{}' is not a host in [hosts]", e));
+                if (!seen.insert(e).second) r_.error(*t->get("ends"), fmt::format("host '{}' is on this link twice", e));
+            }
+            if (auto subnet = r_.string(*t, "subnet", false)) {
+                l.subnet = *subnet;
+                if (auto why = lab_cidr_problem(*subnet)) r_.error(*t->get("subnet"), *why);
+            }
+            s_.links.push_back(std::move(l));
+            ++index;
+        }
+        std::set<std::string> names;
+        for (const auto& l : s_.links)
+            if (!names.insert(l.name).second) r_.error(l.where, fmt::format("link name '{}' is used twice", l.name));
+    }
+
+    void parse_run(const toml::table& t, Step& step) {
+        r_.reject_unknown_keys(t, {"name", "host", "agent", "args", "command", "copies"}, "run");
+        ProcessSpec& p = step.run;
+        p.where = r_.where(t);
+        p.name = r_.string(t, "name", true).value_or("");
+        if (!p.name.empty()) name_check(*t.get("name"), p.name, "process");
+        p.host = r_.string(t, "host", true).value_or("");
+        if (!p.host.empty() && !s_.find_host(p.host))
+            r_.error(*t.get("host"), fmt::format("host '{}' is not defined in [hosts]", p.host));
+        bool has_agent = t.contains("agent"), has_command = t.contains("command");
+        if (has_agent == has_command) r_.error(t, "run needs exactly one of 'agent' (server or client) and 'command'");
+        if (has_agent) {
+            p.agent = r_.string(t, "agent", true).value_or("");
+            if (!p.agent.empty() && p.agent != "server" && p.agent != "client")
+                r_.error(*t.get("agent"), fmt::format("agent '{}' is unknown (use \"server\" or \"client\")", p.agent));
+            p.command = r_.strings(t, "args");
+        } else if (has_command) {
+            if (t.contains("args")) r_.error(*t.get("args"), "'args' goes with 'agent'; put a command's arguments in 'command'");
+            p.command = r_.strings(t, "command");
+            if (p.command.empty()) r_.error(*t.get("command"), "command must be a non-empty array of strings");
+        }
+        if (auto copies = r_.integer(t, "copies", false, 1, kMaxCopies)) p.copies = static_cast<int>(*copies);
+        const toml::node* argv_node = t.get(has_agent ? "args" : "command");
+        for (const auto& word : p.command) {
+            try {
+                for (const auto& ref : find_references(word)) check_variable(ref.name, argv_node ? *argv_node : t);
+            } catch (const std::invalid_argument& e) {
+                r_.error(argv_node ? *argv_node : t, fmt::format("in '{}': {}", word, e.what()));
+            }
+        }
+    }
+
+    void check_variable(const std::string& name, const toml::node& at) {
+        if (name == "run.dir" || name == "run.prefix" || name == "run.id") return;
+        constexpr std::string_view hosts = "hosts.";
+        if (name.rfind(hosts, 0) == 0) {
+            std::string rest = name.substr(hosts.size());
+            auto dot = rest.rfind('.');
+            if (dot != std::string::npos) {
+                std::string host = rest.substr(0, dot), field = rest.substr(dot + 1);
+                if (field != "addr" && field != "netns") {
+                    r_.error(at, fmt::format("'${{{}}}': hosts have 'addr' and 'netns'", name));
+                    return;
+                }
+                if (!s_.find_host(host)) r_.error(at, fmt::format("'${{{}}}': no host named '{}'", name, host));
+                else if (field == "addr" && !host_has_link(host))
+                    r_.error(at, fmt::format("'${{{}}}': host '{}' is on no link, so it has no address", name, host));
+                return;
+            }
+        }
+        r_.error(at, fmt::format("unknown variable '${{{}}}' (known: hosts.NAME.addr, hosts.NAME.netns, run.dir, "
+                                 "run.prefix, run.id)",
+                                 name));
+    }
+
+    bool host_has_link(const std::string& host) const {
+        for (const auto& l : s_.links)
+            if (std::find(l.ends.begin(), l.ends.end(), host) != l.ends.end()) return true;
+        return false;
+    }
+
+    void parse_steps() {
+        const toml::array* steps = r_.array(root_, "steps", false);
+        if (!steps) return;
+        for (const toml::node& sn : *steps) {
+            const toml::table* t = sn.as_table();
+            if (!t) {
+                r_.error(sn, "each [[steps]] entry must be a table");
+                continue;
+            }
+            r_.reject_unknown_keys(*t, {"at", "run", "snapshot", "wait", "stop"}, "[[steps]]");
+            Step step;
+            step.where = r_.where(sn);
+            step.at = r_.duration(*t, "at", true).value_or(Duration::zero());
+            if (step.at > s_.time_limit)
+                r_.error(*t->get("at"), fmt::format("step at {} is after the time limit {}", format_duration(step.at),
+                                                    format_duration(s_.time_limit)));
+            int kinds = int(t->contains("run")) + int(t->contains("snapshot")) + int(t->contains("wait")) +
+                        int(t->contains("stop"));
+            if (kinds != 1) {
+                r_.error(*t, "a step needs exactly one of 'run', 'snapshot', 'wait' and 'stop'");
+                continue;
+            }
+            if (const toml::node* run = t->get("run")) {
+                step.kind = StepKind::Run;
+                if (const toml::table* rt = run->as_table()) parse_run(*rt, step);
+                else r_.error(*run, "'run' must be a table such as { name = \"srv\", host = \"server\", agent = \"server\" }");
+            } else if (t->contains("snapshot")) {
+                step.kind = StepKind::Snapshot;
+                step.snapshot = r_.string(*t, "snapshot", true).value_or("");
+                if (!step.snapshot.empty()) name_check(*t->get("snapshot"), step.snapshot, "snapshot");
+                if (step.snapshot == "start" || step.snapshot == "end")
+                    r_.error(*t->get("snapshot"), "snapshots 'start' and 'end' are taken by the lab itself; pick another name");
+            } else if (const toml::node* wait = t->get("wait")) {
+                step.kind = StepKind::Wait;
+                step.timeout = s_.time_limit;
+                if (const toml::table* wt = wait->as_table()) {
+                    r_.reject_unknown_keys(*wt, {"process", "timeout"}, "wait");
+                    step.process = r_.string(*wt, "process", true).value_or("");
+                    if (auto timeout = r_.duration(*wt, "timeout", false)) step.timeout = *timeout;
+                } else {
+                    r_.error(*wait, "'wait' must be a table such as { process = \"cli\", timeout = \"10s\" }");
+                }
+            } else {
+                step.kind = StepKind::Stop;
+                step.process = r_.string(*t, "stop", true).value_or("");
+            }
+            s_.steps.push_back(std::move(step));
+        }
+        std::stable_sort(s_.steps.begin(), s_.steps.end(), [](const Step& a, const Step& b) { return a.at < b.at; });
+    }
+
+    void check_references() {
+        std::map<std::string, SourceLocation> processes, snapshots;
+        for (const auto& step : s_.steps) {
+            if (step.kind == StepKind::Run && !step.run.name.empty()) {
+                auto [it, fresh] = processes.emplace(step.run.name, step.where);
+                if (!fresh)
+                    r_.error(step.where, fmt::format("process name '{}' is already used at {}", step.run.name,
+                                                     it->second.str()));
+            }
+            if (step.kind == StepKind::Snapshot && !step.snapshot.empty()) {
+                auto [it, fresh] = snapshots.emplace(step.snapshot, step.where);
+                if (!fresh)
+                    r_.error(step.where, fmt::format("snapshot name '{}' is already used at {}", step.snapshot,
+                                                     it->second.str()));
+            }
+        }
+        for (const auto& step : s_.steps) {
+            if ((step.kind == StepKind::Wait || step.kind == StepKind::Stop) && !step.process.empty()) {
+                if (!processes.count(step.process))
+                    r_.error(step.where, fmt::format("no process named '{}' is started by any step", step.process));
+                else if (step.at < started_at(step.process))
+                    r_.error(step.where, fmt::format("process '{}' is started only at {}, after this step",
+                                                     step.process, format_duration(started_at(step.process))));
+            }
+        }
+        for (const auto& h : s_.hosts)
+            for (const auto& route : h.routes)
+                if (!route.via.empty() && is_valid_name(route.via) && !s_.find_host(route.via))
+                    r_.error(route.where, fmt::format("route via '{}': no host of that name", route.via));
+    }
+
+    Duration started_at(const std::string& process) const {
+        for (const auto& step : s_.steps)
+            if (step.kind == StepKind::Run && step.run.name == process) return step.at;
+        return Duration::zero();
+    }
+
+    KnownNames known_names() const {
+        KnownNames k;
+        for (const auto& h : s_.hosts) k.hosts.insert(h.name);
+        k.snapshots = {"start", "end"};
+        for (const auto& step : s_.steps) {
+            if (step.kind == StepKind::Snapshot) k.snapshots.insert(step.snapshot);
+            if (step.kind == StepKind::Run) k.processes.insert(step.run.name);
+        }
+        return k;
+    }
+
+    const toml::table& root_;
+    TomlReader r_;
+    Scenario s_;
+};
+
+}  // namespace
+
+ScenarioError::ScenarioError(std::vector<std::string> diagnostics)
+    : std::runtime_error(join(diagnostics)), diagnostics_(std::move(diagnostics)) {}
+
+bool is_valid_name(std::string_view name) {
+    if (name.empty() || name.size() > 24) return false;
+    if (name.front() < 'a' || name.front() > 'z') return false;
+    return std::all_of(name.begin(), name.end(),
+                       [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
+}
+
+Scenario parse_scenario_text(std::string_view text, const std::string& file_label) {
+    toml::table root;
+    try {
+        root = toml::parse(text, file_label);
+    } catch (const toml::parse_error& e) {
+        const auto& b = e.source().begin;
+        throw ScenarioError({fmt::format("{}:{}:{}: {}", file_label, b.line, b.column, e.description())});
+    }
+    return ScenarioParser(root, file_label).parse();
+}
+
+Scenario parse_scenario_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw ScenarioError({fmt::format("{}: cannot open: {}", path, std::strerror(errno))});
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse_scenario_text(text.str(), path);
+}
+
+const HostSpec* Scenario::find_host(const std::string& n) const {
+    for (const auto& h : hosts)
+        if (h.name == n) return &h;
+    return nullptr;
+}
+
+const ProcessSpec* Scenario::find_process(const std::string& n) const {
+    for (const auto& s : steps)
+        if (s.kind == StepKind::Run && s.run.name == n) return &s.run;
+    return nullptr;
+}
+
+}  // namespace lab::runner

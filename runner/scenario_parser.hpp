@@ -1,0 +1,30 @@
+#pragma once
+// Scenario files (TOML) → a validated Scenario. Every mistake is found here, before anything touches
+// the kernel, and reported as "file:line:column: message". The format is documented in
+// docs/scenario-format.md.
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runner/scenario.hpp"
+
+namespace lab::runner {
+
+class ScenarioError : public std::runtime_error {
+public:
+    explicit ScenarioError(std::vector<std::string> diagnostics);
+    const std::vector<std::string>& diagnostics() const { return diagnostics_; }
+
+private:
+    std::vector<std::string> diagnostics_;
+};
+
+Scenario parse_scenario_file(const std::string& path);
+Scenario parse_scenario_text(std::string_view text, const std::string& file_label);
+
+// Valid names for hosts, processes, snapshots, links and expectation ids: lower-case letters, digits and
+// '-', starting with a letter, at most 24 characters (they become parts of namespace and file names).
+bool is_valid_name(std::string_view name);
+
+}  // namespace lab::runner

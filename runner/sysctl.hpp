@@ -1,0 +1,34 @@
+#pragma once
+// Per-namespace sysctls. Only net.* keys exist per network namespace; anything else would
+// change the whole machine, so the key check refuses it before any file is opened.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lab::runner {
+
+class Netns;
+
+struct SysctlSetting {
+    std::string key;    // "net.ipv4.tcp_synack_retries"
+    std::string value;  // written as is: "2", "4096 131072 6291456"
+};
+
+// Why `key` is refused (not under "net.", empty segment, a character outside [a-z0-9_-] in a
+// segment), or nullopt.
+std::optional<std::string> check_sysctl_key(std::string_view key);
+// Why `value` is refused (empty, or a control character that would split it), or nullopt.
+std::optional<std::string> check_sysctl_value(std::string_view key, std::string_view value);
+
+// "/proc/sys/net/ipv4/tcp_synack_retries" for "net.ipv4.tcp_synack_retries".
+std::string sysctl_path(std::string_view key);
+
+// Checks every setting first, then writes them in order from a thread inside ns: a
+// /proc/sys/net file is bound to the namespace of whoever opens it. The first failure stops
+// and is thrown with the key, the value and the errno.
+void write_sysctls(const Netns& ns, const std::vector<SysctlSetting>& settings);
+// The value with its trailing newline removed.
+std::string read_sysctl(const Netns& ns, const std::string& key);
+
+}  // namespace lab::runner

@@ -1,0 +1,156 @@
+#include "runner/toml_reader.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace lab::runner {
+namespace {
+
+const char* type_name(toml::node_type t) {
+    switch (t) {
+        case toml::node_type::table: return "a table";
+        case toml::node_type::array: return "an array";
+        case toml::node_type::string: return "a string";
+        case toml::node_type::integer: return "an integer";
+        case toml::node_type::floating_point: return "a number";
+        case toml::node_type::boolean: return "a boolean";
+        case toml::node_type::date:
+        case toml::node_type::time:
+        case toml::node_type::date_time: return "a date/time";
+        default: return "nothing";
+    }
+}
+
+}  // namespace
+
+std::string SourceLocation::str() const { return fmt::format("{}:{}:{}", file, line, column); }
+
+SourceLocation TomlReader::where(const toml::source_region& r) const {
+    return SourceLocation{file_, static_cast<int>(r.begin.line), static_cast<int>(r.begin.column)};
+}
+SourceLocation TomlReader::where(const toml::node& node) const { return where(node.source()); }
+SourceLocation TomlReader::where(const toml::key& key) const { return where(key.source()); }
+
+void TomlReader::error(const SourceLocation& at, std::string message) {
+    diagnostics_.push_back(fmt::format("{}: {}", at.str(), message));
+}
+
+void TomlReader::reject_unknown_keys(const toml::table& table, std::initializer_list<std::string_view> allowed,
+                                     std::string_view context) {
+    for (const auto& [key, value] : table) {
+        if (std::find(allowed.begin(), allowed.end(), key.str()) != allowed.end()) continue;
+        std::string known;
+        for (auto a : allowed) known += (known.empty() ? "" : ", ") + std::string(a);
+        error(where(key), fmt::format("unknown key '{}' in {} (known: {})", key.str(), context, known));
+    }
+}
+
+std::optional<std::string> TomlReader::string(const toml::table& t, std::string_view key, bool required) {
+    const toml::node* n = t.get(key);
+    if (!n) {
+        if (required) error(t, fmt::format("missing required key '{}'", key));
+        return std::nullopt;
+    }
+    if (auto s = n->value<std::string>(); s && n->is_string()) return *s;
+    error(*n, fmt::format("'{}' must be a string, not {}", key, type_name(n->type())));
+    return std::nullopt;
+}
+
+std::optional<std::int64_t> TomlReader::integer(const toml::table& t, std::string_view key, bool required,
+                                                std::int64_t min, std::int64_t max) {
+    const toml::node* n = t.get(key);
+    if (!n) {
+        if (required) error(t, fmt::format("missing required key '{}'", key));
+        return std::nullopt;
+    }
+    if (!n->is_integer()) {
+        error(*n, fmt::format("'{}' must be an integer, not {}", key, type_name(n->type())));
+        return std::nullopt;
+    }
+    std::int64_t v = *n->value<std::int64_t>();
+    if (v < min || v > max) {
+        error(*n, fmt::format("'{}' = {} is out of range [{}, {}]", key, v, min, max));
+        return std::nullopt;
+    }
+    return v;
+}
+
+std::optional<double> TomlReader::number(const toml::table& t, std::string_view key) {
+    const toml::node* n = t.get(key);
+    if (!n) return std::nullopt;
+    if (n->is_integer()) return static_cast<double>(*n->value<std::int64_t>());
+    if (n->is_floating_point()) return *n->value<double>();
+    error(*n, fmt::format("'{}' must be a number, not {}", key, type_name(n->type())));
+    return std::nullopt;
+}
+
+std::optional<Duration> TomlReader::duration(const toml::table& t, std::string_view key, bool required) {
+    const toml::node* n = t.get(key);
+    if (!n) {
+        if (required) error(t, fmt::format("missing required key '{}'", key));
+        return std::nullopt;
+    }
+    if (!n->is_string()) {
+        error(*n, fmt::format("'{}' must be a duration string such as \"250ms\" or \"2s\", not {}", key,
+                              type_name(n->type())));
+        return std::nullopt;
+    }
+    auto parsed = parse_duration(*n->value<std::string>());
+    if (auto* e = std::get_if<ParseError>(&parsed)) {
+        error(*n, fmt::format("'{}': {}", key, e->message));
+        return std::nullopt;
+    }
+    return std::get<Duration>(parsed);
+}
+
+const toml::table* TomlReader::table(const toml::table& t, std::string_view key, bool required) {
+    const toml::node* n = t.get(key);
+    if (!n) {
+        if (required) error(t, fmt::format("missing required table '{}'", key));
+        return nullptr;
+    }
+    if (const toml::table* tt = n->as_table()) return tt;
+    error(*n, fmt::format("'{}' must be a table, not {}", key, type_name(n->type())));
+    return nullptr;
+}
+
+const toml::array* TomlReader::array(const toml::table& t, std::string_view key, bool required) {
+    const toml::node* n = t.get(key);
+    if (!n) {
+        if (required) error(t, fmt::format("missing required array '{}'", key));
+        return nullptr;
+    }
+    if (const toml::array* a = n->as_array()) return a;
+    error(*n, fmt::format("'{}' must be an array, not {}", key, type_name(n->type())));
+    return nullptr;
+}
+
+std::vector<std::string> TomlReader::strings(const toml::table& t, std::string_view key) {
+    std::vector<std::string> out;
+    const toml::node* n = t.get(key);
+    if (!n) return out;
+    if (n->is_string()) {
+        out.push_back(*n->value<std::string>());
+        return out;
+    }
+    if (const toml::array* a = n->as_array()) {
+        for (const toml::node& item : *a) {
+            if (item.is_string()) out.push_back(*item.value<std::string>());
+            else error(item, fmt::format("'{}' items must be strings, not {}", key, type_name(item.type())));
+        }
+        return out;
+    }
+    error(*n, fmt::format("'{}' must be a string or an array of strings, not {}", key, type_name(n->type())));
+    return out;
+}
+
+std::optional<std::string> TomlReader::scalar_text(const toml::node& node, std::string_view what) {
+    if (node.is_string()) return *node.value<std::string>();
+    if (node.is_integer()) return std::to_string(*node.value<std::int64_t>());
+    if (node.is_boolean()) return *node.value<bool>() ? "1" : "0";
+    error(node, fmt::format("{} must be an integer, a boolean or a string, not {}", what, type_name(node.type())));
+    return std::nullopt;
+}
+
+}  // namespace lab::runner

@@ -1,0 +1,306 @@
+#include "runner/topology.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <thread>
+#include <set>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "runner/address.hpp"
+#include "runner/link.hpp"
+#include "runner/netlink_socket.hpp"
+#include "runner/route.hpp"
+
+namespace lab::runner {
+namespace {
+
+// "default" is the one destination outside the lab range we accept: a namespace has no path
+// out, so a default route can only lead to another lab host.
+bool is_default(const std::string& to) { return to == "default" || to == "0.0.0.0/0"; }
+
+Ipv4Cidr destination(const std::string& to) { return is_default(to) ? Ipv4Cidr{0, 0} : *parse_cidr(to); }
+
+std::string join(const std::vector<std::string>& lines) {
+    std::string text;
+    for (const auto& line : lines) text += "\n  " + line;
+    return text;
+}
+
+std::string bridge_name(std::size_t segment) { return fmt::format("br{}", segment); }
+std::string bridge_port_name(std::size_t segment, std::size_t end) {
+    return fmt::format("br{}p{}", segment, end);
+}
+
+// A sysctl naming one of the host's lab interfaces (net.ipv4.conf.eth0.rp_filter) can only be
+// written once that interface exists; every other one is better written before, so that
+// conf.default.* values reach the devices created afterwards.
+bool names_interface(const std::string& key, const std::set<std::string>& ifnames) {
+    std::size_t start = 0;
+    while (start <= key.size()) {
+        std::size_t dot = key.find('.', start);
+        if (dot == std::string::npos) dot = key.size();
+        if (ifnames.contains(key.substr(start, dot - start))) return true;
+        start = dot + 1;
+    }
+    return false;
+}
+
+// Setting IFF_UP returns before the kernel's linkwatch work has run for the device; until it
+// has, the device drops what it is given and a bridge does not forward to it. A scenario
+// starting at once would lose its first ARP or SYN and see a 1 s retransmission that is the
+// lab's doing, not the behaviour under study (seen here in about one build in six).
+void wait_until_operational(std::vector<std::pair<NetlinkSocket*, std::string>> pending) {
+    constexpr auto kLimit = std::chrono::seconds(5);
+    const auto deadline = std::chrono::steady_clock::now() + kLimit;
+    for (;;) {
+        std::erase_if(pending, [](const auto& p) { return get_link(*p.first, p.second).oper_up; });
+        if (pending.empty()) return;
+        if (std::chrono::steady_clock::now() > deadline) {
+            const auto& [sock, ifname] = pending.front();
+            throw KernelError(fmt::format("bring link {} up in netns {}", ifname, sock->netns_name()), ETIMEDOUT,
+                              fmt::format("operstate still not UP after {} s", kLimit.count()));
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+}
+
+class SpecChecker {
+ public:
+    explicit SpecChecker(const TopologySpec& spec) : spec_(spec) {}
+
+    std::vector<std::string> run() {
+        check_prefix();
+        check_hosts();
+        check_segments();
+        check_routes();
+        return std::move(problems_);
+    }
+
+ private:
+    template <typename... Args>
+    void problem(fmt::format_string<Args...> format, Args&&... args) {
+        problems_.push_back(fmt::format(format, std::forward<Args>(args)...));
+    }
+
+    void check_prefix() {
+        if (auto p = check_netns_name(spec_.prefix)) problem("prefix: {}", *p);
+    }
+
+    void check_hosts() {
+        const std::string switch_ns = switch_netns_name(spec_.prefix);
+        std::set<std::string> netns_names;
+        for (std::size_t i = 0; i < spec_.hosts.size(); ++i) {
+            const auto& h = spec_.hosts[i];
+            if (h.name.empty()) {
+                problem("host {}: name is empty", i + 1);
+                continue;
+            }
+            if (!hosts_.insert(h.name).second) problem("host '{}' is declared twice", h.name);
+            if (auto p = check_netns_name(h.netns_name))
+                problem("host '{}': {}", h.name, *p);
+            else if (!h.netns_name.starts_with(spec_.prefix))
+                problem("host '{}': namespace '{}' does not start with the run prefix '{}'", h.name,
+                        h.netns_name, spec_.prefix);
+            else if (h.netns_name == switch_ns)
+                problem("host '{}': namespace '{}' is reserved for the bridges", h.name, h.netns_name);
+            else if (!netns_names.insert(h.netns_name).second)
+                problem("host '{}': namespace '{}' is already another host's", h.name, h.netns_name);
+            for (const auto& s : h.sysctls) {
+                if (auto p = check_sysctl_key(s.key))
+                    problem("host '{}': {}", h.name, *p);
+                else if (auto q = check_sysctl_value(s.key, s.value))
+                    problem("host '{}': {}", h.name, *q);
+            }
+        }
+    }
+
+    void check_segments() {
+        std::set<std::string> names;
+        std::map<std::pair<std::string, std::string>, std::string> interfaces;  // → segment
+        std::map<std::uint32_t, std::string> addresses;                         // → where
+        for (std::size_t k = 0; k < spec_.segments.size(); ++k) {
+            const auto& seg = spec_.segments[k];
+            const std::string label = seg.name.empty() ? fmt::format("segment {}", k + 1)
+                                                       : fmt::format("segment '{}'", seg.name);
+            if (!seg.name.empty() && !names.insert(seg.name).second)
+                problem("{} is declared twice", label);
+            if (seg.ends.size() < 2)
+                problem("{} has {} end(s); a segment joins at least 2", label, seg.ends.size());
+            for (std::size_t j = 0; j < seg.ends.size(); ++j) {
+                const auto& end = seg.ends[j];
+                const std::string where = fmt::format("{} end {} (host '{}')", label, j + 1, end.host);
+                if (!hosts_.contains(end.host)) problem("{}: no such host", where);
+                if (auto p = check_ifname(end.ifname))
+                    problem("{}: {}", where, *p);
+                else if (end.ifname == "lo")
+                    problem("{}: 'lo' is the loopback device every namespace already has", where);
+                else if (auto [it, fresh] = interfaces.emplace(std::pair{end.host, end.ifname}, label); !fresh)
+                    problem("{}: interface '{}' is already on host '{}' ({})", where, end.ifname, end.host,
+                            it->second);
+                if (auto p = lab_cidr_problem(end.cidr)) {
+                    problem("{}: {}", where, *p);
+                    continue;
+                }
+                const std::uint32_t address = parse_cidr(end.cidr)->address;
+                if (auto [it, fresh] = addresses.emplace(address, where); !fresh)
+                    problem("{}: address {} is already used by {}", where, format_ipv4(address), it->second);
+            }
+        }
+    }
+
+    void check_routes() {
+        for (std::size_t i = 0; i < spec_.routes.size(); ++i) {
+            const auto& r = spec_.routes[i];
+            const std::string where = fmt::format("route {} (host '{}', to {})", i + 1, r.host, r.to_cidr);
+            if (!hosts_.contains(r.host)) problem("{}: no such host", where);
+            if (!is_default(r.to_cidr)) {
+                if (auto p = lab_cidr_problem(r.to_cidr)) {
+                    problem("{}: {}", where, *p);
+                } else if (auto c = *parse_cidr(r.to_cidr); c.network() != c.address) {
+                    problem("{}: {} has host bits set; the network is {}", where, r.to_cidr,
+                            Ipv4Cidr{c.network(), c.prefix}.str());
+                }
+            }
+            auto via = parse_ipv4(r.via);
+            if (!via)
+                problem("{}: gateway '{}' is not an IPv4 address", where, r.via);
+            else if (!is_lab_address(*via))
+                problem("{}: gateway {} is outside the lab range 198.18.0.0/15", where, r.via);
+        }
+    }
+
+    const TopologySpec& spec_;
+    std::set<std::string> hosts_;
+    std::vector<std::string> problems_;
+};
+
+}  // namespace
+
+// Planned host namespaces are <prefix>-<host>, and host names start with a letter, so the extra
+// '-' keeps the switch from ever taking a host's name while it still starts with "<prefix>-",
+// the form new_run_id() and `lab clean` look for.
+std::string switch_netns_name(const std::string& prefix) { return prefix + "--switch"; }
+
+std::vector<std::string> validate_topology(const TopologySpec& spec) { return SpecChecker(spec).run(); }
+
+TopologySpecError::TopologySpecError(const std::vector<std::string>& problems)
+    : std::invalid_argument("topology cannot be built:" + join(problems)), problems_(problems) {}
+
+Topology Topology::build(const TopologySpec& spec) {
+    if (auto problems = validate_topology(spec); !problems.empty()) throw TopologySpecError(problems);
+
+    Topology topo;  // if anything below throws, its destructor removes what was built so far
+    for (const auto& h : spec.hosts) {
+        topo.host_index_[h.name] = topo.namespaces_.size();
+        topo.namespaces_.push_back(Netns::create(h.netns_name));
+    }
+    const bool bridged = std::any_of(spec.segments.begin(), spec.segments.end(),
+                                     [](const auto& s) { return s.ends.size() > 2; });
+    std::optional<std::size_t> switch_index;
+    if (bridged) {
+        switch_index = topo.namespaces_.size();
+        topo.namespaces_.push_back(Netns::create(switch_netns_name(spec.prefix)));
+    }
+
+    std::vector<NetlinkSocket> socks;
+    socks.reserve(topo.namespaces_.size());
+    for (const auto& ns : topo.namespaces_) socks.push_back(NetlinkSocket::open_in(ns));
+    auto host_sock = [&](const std::string& host) -> NetlinkSocket& { return socks[topo.host_index_.at(host)]; };
+    auto host_ns = [&](const std::string& host) -> const Netns& {
+        return topo.namespaces_[topo.host_index_.at(host)];
+    };
+
+    std::map<std::string, std::set<std::string>> ifnames;
+    for (const auto& seg : spec.segments)
+        for (const auto& end : seg.ends) ifnames[end.host].insert(end.ifname);
+
+    std::vector<std::vector<SysctlSetting>> late_sysctls(spec.hosts.size());
+    for (std::size_t i = 0; i < spec.hosts.size(); ++i) {
+        const auto& h = spec.hosts[i];
+        set_link_up(socks[i], "lo");
+        std::vector<SysctlSetting> early;
+        for (const auto& s : h.sysctls)
+            (names_interface(s.key, ifnames[h.name]) ? late_sysctls[i] : early).push_back(s);
+        write_sysctls(topo.namespaces_[i], early);
+    }
+
+    // Switch-side devices to bring up; host-side ones come from the spec.
+    std::vector<std::string> bridges;
+    std::vector<std::string> bridge_ports;
+    for (std::size_t k = 0; k < spec.segments.size(); ++k) {
+        const auto& seg = spec.segments[k];
+        if (seg.ends.size() == 2) {
+            const auto& a = seg.ends[0];
+            const auto& b = seg.ends[1];
+            create_veth(host_sock(a.host), host_ns(a.host), a.ifname, host_ns(b.host), b.ifname);
+            topo.ports_.push_back({seg.name, a.host, host_ns(a.host).name(), a.ifname, host_ns(b.host).name(), b.ifname});
+            topo.ports_.push_back({seg.name, b.host, host_ns(b.host).name(), b.ifname, host_ns(a.host).name(), a.ifname});
+            continue;
+        }
+        NetlinkSocket& sw = socks[*switch_index];
+        const Netns& sw_ns = topo.namespaces_[*switch_index];
+        const std::string bridge = bridge_name(k);
+        create_bridge(sw, bridge);
+        bridges.push_back(bridge);
+        for (std::size_t j = 0; j < seg.ends.size(); ++j) {
+            const auto& end = seg.ends[j];
+            const std::string port = bridge_port_name(k, j);
+            create_veth(sw, host_ns(end.host), end.ifname, sw_ns, port);
+            set_master(sw, port, bridge);
+            bridge_ports.push_back(port);
+            topo.ports_.push_back({seg.name, end.host, host_ns(end.host).name(), end.ifname, sw_ns.name(), port});
+        }
+    }
+
+    for (const auto& seg : spec.segments)
+        for (const auto& end : seg.ends)
+            add_address(host_sock(end.host), end.ifname, *parse_cidr(end.cidr));
+
+    // Switch side first, so each host's carrier comes up as soon as its own end does.
+    // The bridges themselves are not on any forwarding path, so nobody waits for them.
+    std::vector<std::pair<NetlinkSocket*, std::string>> veth_ends;
+    for (const auto& bridge : bridges) set_link_up(socks[*switch_index], bridge);
+    for (const auto& port : bridge_ports) {
+        set_link_up(socks[*switch_index], port);
+        veth_ends.emplace_back(&socks[*switch_index], port);
+    }
+    for (const auto& seg : spec.segments)
+        for (const auto& end : seg.ends) {
+            set_link_up(host_sock(end.host), end.ifname);
+            veth_ends.emplace_back(&host_sock(end.host), end.ifname);
+        }
+    wait_until_operational(std::move(veth_ends));
+
+    for (const auto& r : spec.routes)
+        add_route(host_sock(r.host), destination(r.to_cidr), *parse_ipv4(r.via));
+
+    for (std::size_t i = 0; i < spec.hosts.size(); ++i) write_sysctls(topo.namespaces_[i], late_sysctls[i]);
+    return topo;
+}
+
+Topology::~Topology() {
+    while (!namespaces_.empty()) namespaces_.pop_back();
+}
+
+const Netns& Topology::host_netns(const std::string& host) const {
+    auto it = host_index_.find(host);
+    if (it == host_index_.end()) throw std::out_of_range(fmt::format("no host '{}' in this topology", host));
+    return namespaces_[it->second];
+}
+
+const Netns& Topology::netns_named(const std::string& netns_name) const {
+    for (const auto& ns : namespaces_)
+        if (ns.name() == netns_name) return ns;
+    throw std::out_of_range(fmt::format("no namespace '{}' in this topology", netns_name));
+}
+
+std::vector<std::string> Topology::namespace_names() const {
+    std::vector<std::string> names;
+    for (const auto& ns : namespaces_) names.push_back(ns.name());
+    return names;
+}
+
+}  // namespace lab::runner

@@ -1,0 +1,104 @@
+#include "lab/agents/client_options.hpp"
+
+#include <netinet/in.h>
+
+#include <gtest/gtest.h>
+
+using namespace std::chrono_literals;
+using lab::agent::CliExit;
+using lab::agent::ClientOptions;
+
+namespace {
+
+std::variant<ClientOptions, CliExit> parse(std::vector<const char*> args) {
+    args.insert(args.begin(), "lab-client");
+    return lab::agent::parse_client_options(static_cast<int>(args.size()), args.data());
+}
+
+ClientOptions options_ok(std::vector<const char*> args) {
+    auto parsed = parse(std::move(args));
+    if (auto* exit = std::get_if<CliExit>(&parsed)) {
+        ADD_FAILURE() << "exit " << exit->code << ": " << exit->message;
+        return {};
+    }
+    return std::get<ClientOptions>(parsed);
+}
+
+CliExit exit_of(std::vector<const char*> args) {
+    auto parsed = parse(std::move(args));
+    EXPECT_TRUE(std::holds_alternative<CliExit>(parsed));
+    return std::holds_alternative<CliExit>(parsed) ? std::get<CliExit>(parsed) : CliExit{};
+}
+
+TEST(ClientOptions, Defaults) {
+    auto o = options_ok({"--target", "198.18.0.1:7000", "--ops", "connect;close"});
+    EXPECT_EQ(o.target.text(), "198.18.0.1:7000");
+    EXPECT_EQ(o.connections, 1);
+    EXPECT_EQ(o.ops.size(), 2u);
+    EXPECT_EQ(o.group, "");
+    EXPECT_FALSE(o.bind.has_value());
+    EXPECT_EQ(o.stagger, 0s);
+    EXPECT_EQ(o.deadline, 60s);
+    EXPECT_EQ(o.hold, 0s);
+}
+
+TEST(ClientOptions, EveryOption) {
+    auto o = options_ok({"--target", "[::1]:9", "--connections", "250", "--ops", "connect:1s;send:1k;recv:2s",
+                         "--group", "burst", "--bind", "::1", "--stagger", "5ms", "--deadline", "90s", "--hold",
+                         "3s"});
+    EXPECT_EQ(o.target.family(), AF_INET6);
+    EXPECT_EQ(o.connections, 250);
+    EXPECT_EQ(o.ops_text, "connect:1s;send:1k;recv:2s");
+    EXPECT_EQ(o.ops[1].size, 1000u);
+    EXPECT_EQ(o.group, "burst");
+    ASSERT_TRUE(o.bind.has_value());
+    EXPECT_EQ(o.bind->text(), "[::1]:0");
+    EXPECT_EQ(o.stagger, 5ms);
+    EXPECT_EQ(o.deadline, 90s);
+    EXPECT_EQ(o.hold, 3s);
+}
+
+TEST(ClientOptions, HelpExitsZeroOnStdout) {
+    auto exit = exit_of({"--help"});
+    EXPECT_EQ(exit.code, 0);
+    EXPECT_TRUE(exit.to_stdout());
+    EXPECT_NE(exit.message.find("--ops"), std::string::npos);
+    EXPECT_NE(exit.message.find("linger0"), std::string::npos);
+}
+
+TEST(ClientOptions, UsageErrorsExitTwo) {
+    auto missing = exit_of({"--ops", "connect"});
+    EXPECT_EQ(missing.code, 2);
+    EXPECT_NE(missing.message.find("--target is required"), std::string::npos) << missing.message;
+
+    auto too_many = exit_of({"--target", "198.18.0.1:7000", "--ops", "connect", "--connections", "100001"});
+    EXPECT_EQ(too_many.code, 2);
+    EXPECT_NE(too_many.message.find("--connections"), std::string::npos) << too_many.message;
+
+    EXPECT_EQ(exit_of({"--target", "198.18.0.1:7000", "--ops", "connect", "--connections", "0"}).code, 2);
+    EXPECT_EQ(exit_of({"--target", "198.18.0.1:7000", "--ops", "connect", "--frobnicate"}).code, 2);
+}
+
+TEST(ClientOptions, BadOpsNameTheOptionOpAndPosition) {
+    auto exit = exit_of({"--target", "198.18.0.1:7000", "--ops", "connect;recv:2x"});
+    EXPECT_EQ(exit.code, 2);
+    EXPECT_FALSE(exit.to_stdout());
+    EXPECT_EQ(exit.message.substr(0, exit.message.find('\n')),
+              "--ops: op 2 \"recv:2x\": bad timeout: duration '2x' has unknown unit 'x' (use ns, us, ms, s, m or h)");
+}
+
+TEST(ClientOptions, BadValuesNameTheirOption) {
+    auto first_line = [](const CliExit& e) { return e.message.substr(0, e.message.find('\n')); };
+    EXPECT_EQ(first_line(exit_of({"--target", "198.18.0.1", "--ops", "connect"})),
+              "--target: '198.18.0.1' has no port (expected ADDR:PORT, e.g. 198.18.0.1:7000)");
+    EXPECT_EQ(first_line(exit_of({"--target", "198.18.0.1:0", "--ops", "connect"})),
+              "--target: '198.18.0.1:0' needs a port other than 0");
+    EXPECT_EQ(first_line(exit_of({"--target", "198.18.0.1:7000", "--ops", "connect", "--stagger", "5"})),
+              "--stagger: duration '5' has no unit (use ns, us, ms, s, m or h)");
+    EXPECT_EQ(first_line(exit_of({"--target", "198.18.0.1:7000", "--ops", "connect", "--deadline", "0s"})),
+              "--deadline: must be longer than 0");
+    EXPECT_EQ(first_line(exit_of({"--target", "198.18.0.1:7000", "--ops", "connect", "--bind", "::1"})),
+              "--bind: '::1' is not of the same address family as --target '198.18.0.1:7000'");
+}
+
+}  // namespace

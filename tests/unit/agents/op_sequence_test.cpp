@@ -1,0 +1,131 @@
+#include "lab/agents/op_sequence.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace std::chrono_literals;
+using lab::agent::Op;
+using lab::agent::OpKind;
+
+namespace {
+
+std::vector<Op> ops_ok(std::string_view text) {
+    auto parsed = lab::agent::parse_op_sequence(text);
+    EXPECT_FALSE(lab::failed(parsed)) << text << ": " << (lab::failed(parsed) ? std::get<lab::ParseError>(parsed).message : "");
+    return lab::failed(parsed) ? std::vector<Op>{} : std::get<std::vector<Op>>(parsed);
+}
+
+std::string ops_error(std::string_view text) {
+    auto parsed = lab::agent::parse_op_sequence(text);
+    EXPECT_TRUE(lab::failed(parsed)) << text;
+    return lab::failed(parsed) ? std::get<lab::ParseError>(parsed).message : "";
+}
+
+TEST(OpSequence, ParsesTheExampleFromTheHelp) {
+    auto ops = ops_ok("connect;send:100;recv:2s;sleep:1s;close");
+    ASSERT_EQ(ops.size(), 5u);
+    EXPECT_EQ(ops[0].kind, OpKind::Connect);
+    EXPECT_FALSE(ops[0].timeout.has_value());
+    EXPECT_EQ(ops[0].arg, "");
+    EXPECT_EQ(ops[1].kind, OpKind::Send);
+    EXPECT_EQ(ops[1].size, 100u);
+    EXPECT_EQ(ops[1].arg, "100");
+    EXPECT_FALSE(ops[1].timeout.has_value());
+    EXPECT_EQ(ops[2].kind, OpKind::Recv);
+    EXPECT_EQ(ops[2].timeout, 2s);
+    EXPECT_EQ(ops[2].arg, "2s");
+    EXPECT_EQ(ops[3].kind, OpKind::Sleep);
+    EXPECT_EQ(ops[3].length, 1s);
+    EXPECT_EQ(ops[4].kind, OpKind::Close);
+}
+
+TEST(OpSequence, ParsesEveryOpAndItsArguments) {
+    auto ops = ops_ok("connect:3s; send:4KiB:500ms ;recv;shutdown;recv:250ms;linger0;sleep:20ms;connect;close");
+    ASSERT_EQ(ops.size(), 9u);
+    EXPECT_EQ(ops[0].timeout, 3s);
+    EXPECT_EQ(ops[1].size, 4096u);
+    EXPECT_EQ(ops[1].timeout, 500ms);
+    EXPECT_EQ(ops[1].arg, "4KiB:500ms");
+    EXPECT_EQ(ops[2].kind, OpKind::Recv);
+    EXPECT_EQ(ops[2].timeout, 10s) << "recv without a timeout waits the documented default";
+    EXPECT_EQ(ops[2].arg, "");
+    EXPECT_EQ(ops[3].kind, OpKind::Shutdown);
+    EXPECT_EQ(ops[4].timeout, 250ms);
+    EXPECT_EQ(ops[5].kind, OpKind::Linger0);
+    EXPECT_EQ(ops[6].length, 20ms);
+    EXPECT_EQ(ops[7].kind, OpKind::Connect);
+    EXPECT_EQ(ops[8].kind, OpKind::Close);
+}
+
+TEST(OpSequence, SizesUseTheCommonUnits) {
+    EXPECT_EQ(ops_ok("connect;send:1k")[1].size, 1000u);
+    EXPECT_EQ(ops_ok("connect;send:1MiB")[1].size, 1048576u);
+    EXPECT_EQ(ops_ok("connect;send:1500B")[1].size, 1500u);
+}
+
+TEST(OpSequence, SleepNeedsNoSocketAndATrailingSemicolonIsFine) {
+    auto ops = ops_ok("sleep:100ms;connect;close;");
+    ASSERT_EQ(ops.size(), 3u);
+    EXPECT_EQ(ops[0].length, 100ms);
+}
+
+TEST(OpSequence, OpNamesRoundTrip) {
+    for (auto kind : {OpKind::Connect, OpKind::Send, OpKind::Recv, OpKind::Sleep, OpKind::Shutdown, OpKind::Close,
+                      OpKind::Linger0}) {
+        std::string name(lab::agent::op_name(kind));
+        EXPECT_NE(name, "?");
+    }
+    EXPECT_EQ(lab::agent::op_name(OpKind::Linger0), "linger0");
+    EXPECT_EQ(lab::agent::op_name(OpKind::Shutdown), "shutdown");
+}
+
+TEST(OpSequence, UnknownOpNamesItsPositionAndText) {
+    EXPECT_EQ(ops_error("connect;sned:100;close"),
+              "op 2 \"sned:100\": unknown op 'sned' (ops: connect[:TIMEOUT], send:SIZE[:TIMEOUT], recv[:TIMEOUT], "
+              "sleep:DURATION, shutdown, close, linger0)");
+}
+
+TEST(OpSequence, BadDurationsNameTheOp) {
+    EXPECT_EQ(ops_error("connect;recv:2x"),
+              "op 2 \"recv:2x\": bad timeout: duration '2x' has unknown unit 'x' (use ns, us, ms, s, m or h)");
+    EXPECT_EQ(ops_error("connect:5"),
+              "op 1 \"connect:5\": bad timeout: duration '5' has no unit (use ns, us, ms, s, m or h)");
+    EXPECT_EQ(ops_error("sleep:soon"),
+              "op 1 \"sleep:soon\": bad duration: 'soon' is not a duration (expected e.g. \"250ms\", \"1.5s\")");
+    EXPECT_EQ(ops_error("connect;recv:0s"), "op 2 \"recv:0s\": the timeout must be longer than 0");
+    EXPECT_EQ(ops_error("sleep"), "op 1 \"sleep\": sleep needs a duration, e.g. sleep:1s");
+}
+
+TEST(OpSequence, BadSizesNameTheOp) {
+    EXPECT_EQ(ops_error("connect;send:lots"),
+              "op 2 \"send:lots\": bad size: 'lots' is not a size (expected e.g. \"1500\", \"64KiB\")");
+    EXPECT_EQ(ops_error("connect;send:3parsecs"),
+              "op 2 \"send:3parsecs\": bad size: size '3parsecs' has unknown unit 'parsecs' (use B, k, KiB, M, MiB, G or GiB)");
+    EXPECT_EQ(ops_error("connect;send"), "op 2 \"send\": send needs a size, e.g. send:100 or send:4KiB");
+    EXPECT_EQ(ops_error("connect;send:0"), "op 2 \"send:0\": send size must be at least 1 byte");
+    EXPECT_EQ(ops_error("connect;send:100:1s:2s"), "op 2 \"send:100:1s:2s\": send takes at most 2 arguments");
+}
+
+TEST(OpSequence, ArgumentsWhereNoneBelong) {
+    EXPECT_EQ(ops_error("connect;close:now"), "op 2 \"close:now\": close takes no argument");
+    EXPECT_EQ(ops_error("connect;linger0:1"), "op 2 \"linger0:1\": linger0 takes no argument");
+    EXPECT_EQ(ops_error("connect;recv:1s:2s"), "op 2 \"recv:1s:2s\": recv takes at most 1 argument");
+}
+
+TEST(OpSequence, SocketOpsNeedAnOpenConnection) {
+    EXPECT_EQ(ops_error("send:100"), "op 1 \"send:100\": send needs an open connection: put connect before it");
+    EXPECT_EQ(ops_error("connect;close;recv:1s"),
+              "op 3 \"recv:1s\": recv needs an open connection: put connect before it");
+    EXPECT_EQ(ops_error("connect;linger0;close"),
+              "op 3 \"close\": close needs an open connection: put connect before it");
+    EXPECT_EQ(ops_error("connect;connect"),
+              "op 2 \"connect\": the connection is already open: close it before connecting again");
+}
+
+TEST(OpSequence, EmptySequencesAndOps) {
+    EXPECT_EQ(ops_error(""),
+              "the op sequence is empty (ops: connect[:TIMEOUT], send:SIZE[:TIMEOUT], recv[:TIMEOUT], sleep:DURATION, "
+              "shutdown, close, linger0)");
+    EXPECT_EQ(ops_error("connect;;close"), "op 2 \"\": empty op (two ';' in a row?)");
+}
+
+}  // namespace

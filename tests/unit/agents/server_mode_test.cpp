@@ -1,0 +1,24 @@
+#include "lab/agents/server_mode.hpp"
+
+#include <gtest/gtest.h>
+
+using lab::agent::ServerMode;
+
+namespace {
+
+TEST(ServerMode, ParsesEachModeAndNamesItBack) {
+    for (auto mode : {ServerMode::Echo, ServerMode::Sink, ServerMode::Hold}) {
+        auto parsed = lab::agent::parse_server_mode(lab::agent::server_mode_name(mode));
+        ASSERT_FALSE(lab::failed(parsed));
+        EXPECT_EQ(std::get<ServerMode>(parsed), mode);
+    }
+    EXPECT_EQ(lab::agent::server_mode_name(ServerMode::Hold), "hold");
+}
+
+TEST(ServerMode, RejectsUnknownModes) {
+    auto parsed = lab::agent::parse_server_mode("reset");
+    ASSERT_TRUE(lab::failed(parsed));
+    EXPECT_EQ(std::get<lab::ParseError>(parsed).message, "unknown mode 'reset' (expected echo, sink or hold)");
+}
+
+}  // namespace
