@@ -29,6 +29,8 @@ std::string describe_errno(int err);
 
 [[noreturn]] void throw_kernel_error(const std::string& what, int err);
 
+// One request at a time: a request and the check() of its result must not interleave with
+// another thread's, since the kernel's verdict is kept on the socket in between.
 class NetlinkSocket {
  public:
     static NetlinkSocket open_in(const Netns& ns);
@@ -38,6 +40,7 @@ class NetlinkSocket {
     ~NetlinkSocket();
 
     const std::string& netns_name() const;
+    // For the files that speak rtnetlink through libnl; every call on it is followed by check().
     nl_sock* get() const;
 
     // libnl folds many errnos into one of its own codes (ENOTCONN becomes "Unspecific failure"),

@@ -51,11 +51,12 @@ public:
     }
 
 private:
-    void name_check(const toml::node& at, const std::string& name, std::string_view what) {
-        if (!is_valid_name(name))
+    void name_check(const toml::node& at, const std::string& name, std::string_view what,
+                    std::size_t max_length = 24) {
+        if (!is_valid_name(name, max_length))
             r_.error(at, fmt::format("{} name '{}' is not valid (lower-case letters, digits and '-', starting "
-                                     "with a letter, at most 24 characters)",
-                                     what, name));
+                                     "with a letter, at most {} characters)",
+                                     what, name, max_length));
     }
 
     void parse_header() {
@@ -64,7 +65,7 @@ private:
         r_.reject_unknown_keys(*sc, {"name", "summary", "source", "compression", "time_limit"}, "[scenario]");
         if (auto name = r_.string(*sc, "name", true)) {
             s_.name = *name;
-            name_check(*sc->get("name"), *name, "scenario");
+            name_check(*sc->get("name"), *name, "scenario", 64);
         }
         s_.summary = r_.string(*sc, "summary", true).value_or("");
         s_.compression = r_.string(*sc, "compression", false).value_or("");
@@ -344,8 +345,8 @@ private:
 ScenarioError::ScenarioError(std::vector<std::string> diagnostics)
     : std::runtime_error(join(diagnostics)), diagnostics_(std::move(diagnostics)) {}
 
-bool is_valid_name(std::string_view name) {
-    if (name.empty() || name.size() > 24) return false;
+bool is_valid_name(std::string_view name, std::size_t max_length) {
+    if (name.empty() || name.size() > max_length) return false;
     if (name.front() < 'a' || name.front() > 'z') return false;
     return std::all_of(name.begin(), name.end(),
                        [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });

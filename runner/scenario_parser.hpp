@@ -24,7 +24,8 @@ Scenario parse_scenario_file(const std::string& path);
 Scenario parse_scenario_text(std::string_view text, const std::string& file_label);
 
 // Valid names for hosts, processes, snapshots, links and expectation ids: lower-case letters, digits and
-// '-', starting with a letter, at most 24 characters (they become parts of namespace and file names).
-bool is_valid_name(std::string_view name);
+// '-', starting with a letter, at most max_length characters (they become parts of namespace and file
+// names; a scenario's name only names its run directories, so it may be longer).
+bool is_valid_name(std::string_view name, std::size_t max_length = 24);
 
 }  // namespace lab::runner
