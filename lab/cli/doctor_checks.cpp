@@ -94,7 +94,10 @@ std::vector<DoctorCheck> run_doctor_checks() {
         kvm = true;
         ::close(fd);
     }
-    out.push_back({"kvm", kvm ? "ok" : "no", kvm ? "/dev/kvm usable" : "VMs would run under TCG emulation (slow)", false});
+    out.push_back({"kvm", kvm ? "opens" : "no",
+                   kvm ? "/dev/kvm opens; whether a guest really runs under it is checked by the VM path"
+                       : "VMs would run under TCG emulation (slow)",
+                   false});
     out.push_back(tool("nc", "netcat-openbsd", "netcat scenarios"));
     out.push_back(tool("tcpdump", "tcpdump", "packet captures"));
     out.push_back(tool("iptables", "iptables", "the NFQUEUE impairment backend"));

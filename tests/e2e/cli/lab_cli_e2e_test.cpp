@@ -282,6 +282,44 @@ TEST_F(LabCli, SigkillMidRunThenCleanLeavesNothing) {
     for (const auto& n : ours) EXPECT_THAT(again.out, ::testing::Not(HasSubstr(n)));
 }
 
+TEST_F(LabCli, TheTimeLimitStopsEverythingAndTheVerdictSaysSo) {
+    std::string text = small_scenario("5");
+    text.replace(text.find("time_limit = \"15s\""), 18, "time_limit = \"2s\"");
+    text.replace(text.find("\"--hold\", \"1s\""), 14, "\"--hold\", \"30s\"");
+    text += "\n[[steps]]\nat = \"1500ms\"\nwait = { process = \"cli\" }\n";
+    auto before = lab_namespaces();
+    Result r = lab({"run", "--out", runs_dir(), write("limit.toml", text)});
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;  // the snapshot was taken before the limit
+    EXPECT_THAT(r.out, HasSubstr("time-limit"));
+    auto rec = only_record();
+    EXPECT_EQ(rec.run.outcome, "time-limit");
+    EXPECT_NEAR(rec.snapshots.back().t, 2.0, 0.5);  // the end snapshot, taken at the limit
+    for (const auto& p : rec.processes) {
+        EXPECT_TRUE(p.stopped_by_lab) << p.name;
+        EXPECT_TRUE(p.ended_t.has_value()) << p.name;
+    }
+    EXPECT_EQ(lab_namespaces(), before);
+}
+
+TEST_F(LabCli, SigintTearsTheLabDownAndRecordsTheInterruption) {
+    std::string text = small_scenario("5");
+    text.replace(text.find("time_limit = \"15s\""), 18, "time_limit = \"60s\"");
+    text += "\n[[steps]]\nat = \"50s\"\nsnapshot = \"late\"\n";
+    auto before = lab_namespaces();
+    bp::child run(bp::exe = kLab, bp::args = {"run", "--out", runs_dir(), write("int.toml", text)},
+                  bp::std_in < bp::null, bp::std_out > bp::null, bp::std_err > bp::null);
+    for (int i = 0; i < 200 && lab_namespaces().size() < before.size() + 2; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    std::this_thread::sleep_for(std::chrono::milliseconds(800));
+    ::kill(run.id(), SIGINT);
+    run.wait();
+    EXPECT_EQ(run.exit_code(), 2);
+    EXPECT_EQ(lab_namespaces(), before);
+    auto rec = only_record();
+    EXPECT_EQ(rec.run.outcome, "interrupted");
+    for (const auto& p : rec.processes) EXPECT_TRUE(p.ended_t.has_value()) << p.name;
+}
+
 TEST_F(LabCli, WithoutRootItSaysSoAndExitsTwo) {
     Result r;
     fs::path out = dir_ / "stdout", err = dir_ / "stderr";
