@@ -30,7 +30,7 @@ for ((i = 1; i <= N; i++)); do NAMESPACES+=("$PREFIX-h$i"); done
 cleanup() {
     local ns
     for ns in "${NAMESPACES[@]}"; do
-        [[ -e /run/netns/$ns ]] && ip netns del "$ns" 2>/dev/null || true
+        if [[ -e /run/netns/$ns ]]; then ip netns del "$ns" 2>/dev/null || true; fi
     done
 }
 trap cleanup EXIT

@@ -30,7 +30,7 @@ SIZES=("$@")
 SETTLE=${SETTLE:-2}
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || { echo "usage: $0 [RUNS] [N...]" >&2; exit 1; }
 for n in "${SIZES[@]}"; do
-    [[ $n =~ ^[0-9]+$ ]] && ((n >= 2 && n <= 253)) || { echo "$0: N=$n: need 2 <= N <= 253" >&2; exit 1; }
+    if ! [[ $n =~ ^[0-9]+$ ]] || ((n < 2 || n > 253)); then echo "$0: N=$n: need 2 <= N <= 253" >&2; exit 1; fi
 done
 
 # ---- prerequisites: tell, never install --------------------------------------------------------
@@ -76,7 +76,7 @@ fi
 WORK=$(mktemp -d /tmp/run_topology_bench.XXXXXX)
 MN_NS=""
 cleanup() {
-    [[ -n $MN_NS && -e /run/netns/$MN_NS ]] && ip netns del "$MN_NS" 2>/dev/null || true
+    if [[ -n $MN_NS && -e /run/netns/$MN_NS ]]; then ip netns del "$MN_NS" 2>/dev/null || true; fi
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -124,7 +124,7 @@ run_mininet() {
     local n=$1 before_dev before_sh after_dev after_sh new_dev new_sh times rc
     before_dev=$(mininet_devices)
     if [[ -n $before_dev ]]; then
-        echo "$0: the host namespace already has Mininet-like devices ($(echo $before_dev)); they are" \
+        echo "$0: the host namespace already has Mininet-like devices (${before_dev//$'\n'/ }); they are" \
              "not ours, so Mininet is not run" >&2
         exit 1
     fi
@@ -134,6 +134,7 @@ run_mininet() {
     # ip netns exec gives the command a private mount namespace (slave of /), so the read-only
     # /proc/sys below is seen by Mininet alone. Time taken around mn itself.
     set +e
+    # shellcheck disable=SC2016  # expanded by the inner sh, from its arguments
     times=$(ip netns exec "$MN_NS" sh -c '
         mount --bind /proc/sys /proc/sys && mount -o remount,bind,ro /proc/sys || exit 97
         t0=$(date +%s%N)
@@ -147,18 +148,20 @@ run_mininet() {
     after_dev=$(mininet_devices)
     new_dev=$(comm -13 <(echo "$before_dev") <(echo "$after_dev") | grep . || true)
     if [[ -n $new_dev ]]; then
-        echo "$0: Mininet single,$n left devices in the host namespace: $(echo $new_dev); deleting exactly those" >&2
-        for d in $new_dev; do ip link del "$d" 2>/dev/null || true; done
+        echo "$0: Mininet single,$n left devices in the host namespace: ${new_dev//$'\n'/ }; deleting exactly those" >&2
+        local d
+        while read -r d; do ip link del "$d" 2>/dev/null || true; done <<<"$new_dev"
     fi
     after_sh=$(mininet_shells)
     new_sh=$(comm -13 <(echo "$before_sh") <(echo "$after_sh") | grep . || true)
     if [[ -n $new_sh ]]; then
-        echo "$0: Mininet single,$n left host shells (pids $(echo $new_sh)); killing exactly those" >&2
-        kill $new_sh 2>/dev/null || true
+        echo "$0: Mininet single,$n left host shells (pids ${new_sh//$'\n'/ }); killing exactly those" >&2
+        local pid
+        while read -r pid; do kill "$pid" 2>/dev/null || true; done <<<"$new_sh"
     fi
     local left
     left=$(ip -n "$MN_NS" -br link 2>/dev/null | awk '$1 != "lo" { sub(/@.*/, "", $1); print $1 }' || true)
-    [[ -z $left ]] || echo "$0: Mininet single,$n left in its namespace $MN_NS: $(echo $left) (removed with it)" >&2
+    [[ -z $left ]] || echo "$0: Mininet single,$n left in its namespace $MN_NS: ${left//$'\n'/ } (removed with it)" >&2
     ip netns del "$MN_NS"
     MN_NS=""
     local mn_rc t0 t1

@@ -115,6 +115,7 @@ RunPlan make_plan(const Scenario& s, const std::string& run_id, const std::strin
         pp.name = p.name;
         pp.host = p.host;
         pp.copies = p.copies;
+        pp.agent = !p.agent.empty();
         std::vector<std::string> words;
         if (!p.agent.empty()) {
             std::string agent = agent_dir + "/lab-" + p.agent;

@@ -17,6 +17,7 @@ struct PlannedProcess {
     std::string executable;
     std::vector<std::string> argv;  // argv[0] included
     int copies = 1;
+    bool agent = false;  // its stdout is JSON lines of events
 };
 
 struct RunPlan {

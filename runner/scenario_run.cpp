@@ -177,7 +177,7 @@ private:
         const Netns& ns = topology_->host_netns(p.host);
         for (int i = 0; i < p.copies; ++i) {
             Instance inst;
-            inst.agent = p.executable.size() > 4 && fs::path(p.executable).filename().string().rfind("lab-", 0) == 0;
+            inst.agent = p.agent;
             auto& r = inst.result;
             r.name = p.name;
             r.instance = i;
@@ -249,6 +249,10 @@ private:
                 auto events = read_agent_events(inst.result.stdout_path, inst.result.name, inst.result.instance, t0_ns,
                                                 &errors);
                 rec_.events.insert(rec_.events.end(), events.begin(), events.end());
+                if (errors.malformed_lines > 0)
+                    rec_.run.outcome_detail += fmt::format("{}{} malformed event line(s), first {}",
+                                                           rec_.run.outcome_detail.empty() ? "" : "; ",
+                                                           errors.malformed_lines, errors.first_problem);
             }
             rec_.processes.push_back(inst.result);
         }
