@@ -17,6 +17,7 @@
 #include "runner/agent_events.hpp"
 #include "runner/child_process.hpp"
 #include "runner/host_view.hpp"
+#include "runner/run_owner.hpp"
 #include "runner/run_plan.hpp"
 #include "runner/sysctl.hpp"
 #include "runner/topology.hpp"
@@ -65,6 +66,7 @@ public:
         std::string id = new_run_id();
         std::string dir = fmt::format("{}/{}/{}-{}", o_.runs_dir, s_.name, utc_stamp(), id);
         plan_ = make_plan(s_, id, fs::absolute(dir).string(), o_.agent_dir);
+        RunOwnership owner = RunOwnership::claim(id);
         fs::create_directories(fs::path(plan_.run_dir) / "processes");
         fill_header();
 

@@ -311,6 +311,11 @@ TEST_F(LabCli, SigintTearsTheLabDownAndRecordsTheInterruption) {
     for (int i = 0; i < 200 && lab_namespaces().size() < before.size() + 2; ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(25));
     std::this_thread::sleep_for(std::chrono::milliseconds(800));
+    // A live run is not a leftover: `lab clean` keeps it.
+    Result clean = lab({"clean"});
+    EXPECT_EQ(clean.exit_code, 0);
+    EXPECT_THAT(clean.out, HasSubstr("is still running"));
+    EXPECT_EQ(lab_namespaces().size(), before.size() + 2);
     ::kill(run.id(), SIGINT);
     run.wait();
     EXPECT_EQ(run.exit_code(), 2);
