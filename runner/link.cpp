@@ -118,6 +118,13 @@ void set_master(NetlinkSocket& sock, const std::string& ifname, const std::strin
     change_link(sock, ifname, changes.get(), what);
 }
 
+void release_from_bridge(NetlinkSocket& sock, const std::string& ifname) {
+    const std::string what = fmt::format("detach {} from its bridge in netns {}", ifname, sock.netns_name());
+    LinkPtr changes = allocated(rtnl_link_alloc(), what);
+    rtnl_link_set_master(changes.get(), 0);
+    change_link(sock, ifname, changes.get(), what);
+}
+
 void set_link_up(NetlinkSocket& sock, const std::string& ifname) {
     const std::string what = fmt::format("set link {} up in netns {}", ifname, sock.netns_name());
     LinkPtr changes = allocated(rtnl_link_alloc(), what);

@@ -41,6 +41,8 @@ void create_veth(NetlinkSocket& sock, const Netns& ns, const std::string& ifname
 void create_bridge(NetlinkSocket& sock, const std::string& ifname);
 
 void set_master(NetlinkSocket& sock, const std::string& ifname, const std::string& bridge);
+// Takes the device off whatever bridge it is a port of.
+void release_from_bridge(NetlinkSocket& sock, const std::string& ifname);
 void set_link_up(NetlinkSocket& sock, const std::string& ifname);
 void set_link_down(NetlinkSocket& sock, const std::string& ifname);
 

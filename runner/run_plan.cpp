@@ -59,7 +59,7 @@ std::string new_run_id() {
 }
 
 RunPlan make_plan(const Scenario& s, const std::string& run_id, const std::string& run_dir,
-                  const std::string& agent_dir) {
+                  const std::string& agent_dir, TopologySpec::Middle shaped_middle) {
     RunPlan plan;
     plan.run_id = run_id;
     plan.prefix = std::string(kNamespacePrefix) + run_id;
@@ -86,6 +86,7 @@ RunPlan make_plan(const Scenario& s, const std::string& run_id, const std::strin
                                                  link.where.str(), net.str(), net.host_count(), link.ends.size()));
         TopologySpec::Segment seg;
         seg.name = link.name;
+        if (link.shaped) seg.middle = shaped_middle;
         for (std::size_t e = 0; e < link.ends.size(); ++e) {
             const std::string& host = link.ends[e];
             std::uint32_t addr = net.network() + 1 + static_cast<std::uint32_t>(e);

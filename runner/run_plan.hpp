@@ -35,8 +35,9 @@ struct RunPlan {
 inline constexpr const char* kNamespacePrefix = "lab-";
 
 // agent_dir is where lab-server and lab-client live (beside the lab binary).
+// shaped_middle: what stands between the ends of links that are impaired or have link events.
 RunPlan make_plan(const Scenario& scenario, const std::string& run_id, const std::string& run_dir,
-                  const std::string& agent_dir);
+                  const std::string& agent_dir, TopologySpec::Middle shaped_middle = TopologySpec::Middle::Bridge);
 
 // A run id that no namespace in /run/netns uses yet.
 std::string new_run_id();

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/units.hpp"
+#include "lab/wire/impairment.hpp"
 #include "record/run_record.hpp"
 
 namespace lab::runner {
@@ -37,10 +38,19 @@ struct HostSpec {
     SourceLocation where;
 };
 
+// What one direction of a link does to its frames: "client>server" is what the client sends.
+struct DirectedImpairment {
+    std::string from;
+    std::string to;
+    wire::Impairment impairment;
+};
+
 struct LinkSpec {
     std::string name;                // "link0" unless named
     std::vector<std::string> ends;   // host names; more than two makes a switched segment
     std::string subnet;              // CIDR inside 198.18.0.0/15; empty = assigned
+    std::vector<DirectedImpairment> impairments;  // static, per direction (two-ended links only)
+    bool shaped = false;  // impaired, or the timeline changes it: it gets a middle (switch) namespace
     SourceLocation where;
 };
 
@@ -53,7 +63,7 @@ struct ProcessSpec {
     SourceLocation where;
 };
 
-enum class StepKind { Run, Snapshot, Wait, Stop };
+enum class StepKind { Run, Snapshot, Wait, Stop, Impair, Unplug, Replug };
 
 struct Step {
     Duration at{};
@@ -61,6 +71,9 @@ struct Step {
     ProcessSpec run;           // Run
     std::string snapshot;      // Snapshot: its name
     std::string process;       // Wait, Stop: the process name (all copies)
+    std::string link;          // Impair, Unplug, Replug
+    std::vector<DirectedImpairment> impairments;  // Impair: each direction's new setting, whole
+    std::size_t file_index = 0;  // position among the file's steps, before sorting by time
     Duration timeout{};        // Wait: how long at most
     SourceLocation where;
 };

@@ -150,7 +150,7 @@ private:
                 r_.error(ln, "each [[links]] entry must be a table");
                 continue;
             }
-            r_.reject_unknown_keys(*t, {"name", "ends", "subnet"}, "[[links]]");
+            r_.reject_unknown_keys(*t, {"name", "ends", "subnet", "impair"}, "[[links]]");
             LinkSpec l;
             l.where = r_.where(ln);
             l.name = r_.string(*t, "name", false).value_or(fmt::format("link{}", index));
@@ -167,12 +167,118 @@ private:
                 l.subnet = *subnet;
                 if (auto why = lab_cidr_problem(*subnet)) r_.error(*t->get("subnet"), *why);
             }
+            if (const toml::table* imp = r_.table(*t, "impair", false)) {
+                l.shaped = true;
+                if (l.ends.size() != 2) r_.error(*imp, "impairments apply to two-ended links only (for now)");
+                else l.impairments = directed_impairments(*imp, l, nullptr);
+            }
             s_.links.push_back(std::move(l));
             ++index;
         }
         std::set<std::string> names;
         for (const auto& l : s_.links)
             if (!names.insert(l.name).second) r_.error(l.where, fmt::format("link name '{}' is used twice", l.name));
+    }
+
+
+    // The text of one impairment table: scalar items as lab-wire's text form ("delay=25ms,loss=1%"),
+    // so there is one parser and one set of error messages for both.
+    std::string impairment_text(const toml::table& t) {
+        std::string text;
+        for (const auto& [key, value] : t) {
+            if (value.is_table()) continue;  // a per-direction table, handled by the caller
+            std::string item(key.str());
+            if (value.is_boolean()) item += *value.value<bool>() ? "=on" : "=off";
+            else if (auto v = r_.scalar_text(value, "impairment '" + item + "'")) item += "=" + *v;
+            text += (text.empty() ? "" : ",") + item;
+        }
+        return text;
+    }
+
+    // Each direction of a two-ended link, from `base` (nullptr: clean) with the table applied:
+    // scalar items to both directions, then "a>b" sub-tables to theirs.
+    std::vector<DirectedImpairment> directed_impairments(const toml::table& t, const LinkSpec& link,
+                                                         const std::vector<DirectedImpairment>* base) {
+        std::vector<DirectedImpairment> out;
+        for (int d = 0; d < 2; ++d) {
+            DirectedImpairment di{link.ends[d], link.ends[1 - d], {}};
+            if (base)
+                for (const auto& b : *base)
+                    if (b.from == di.from) di.impairment = b.impairment;
+            out.push_back(di);
+        }
+        auto apply = [&](DirectedImpairment& di, const std::string& text, const toml::node& at) {
+            auto parsed = wire::parse_impairment_onto(di.impairment, text);
+            if (auto* e = std::get_if<ParseError>(&parsed))
+                r_.error(at, fmt::format("impairment {}>{}: {}", di.from, di.to, e->message));
+            else
+                di.impairment = std::get<wire::Impairment>(parsed);
+        };
+        std::string both = impairment_text(t);
+        for (auto& di : out) apply(di, both, t);
+        for (const auto& [key, value] : t) {
+            const toml::table* sub = value.as_table();
+            if (!sub) continue;
+            std::string dir(key.str());
+            auto it = std::find_if(out.begin(), out.end(), [&](const auto& di) { return di.from + ">" + di.to == dir; });
+            if (it == out.end()) {
+                r_.error(r_.where(key), fmt::format("'{}' is not a direction of link '{}' (use \"{}>{}\" or \"{}>{}\")", dir,
+                                                    link.name, link.ends[0], link.ends[1], link.ends[1], link.ends[0]));
+                continue;
+            }
+            apply(*it, impairment_text(*sub), *sub);
+        }
+        return out;
+    }
+
+    LinkSpec* find_link(const std::string& name) {
+        for (auto& l : s_.links)
+            if (l.name == name) return &l;
+        return nullptr;
+    }
+
+    void parse_link_step(const toml::table& t, Step& step) {
+        std::string key = t.contains("impair") ? "impair" : t.contains("unplug") ? "unplug" : "replug";
+        const toml::node& node = *t.get(key);
+        const toml::table* imp = key == "impair" ? node.as_table() : nullptr;
+        if (key == "impair") {
+            step.kind = StepKind::Impair;
+            if (!imp) {
+                r_.error(node, "'impair' must be a table such as { link = \"link0\", delay = \"50ms\" }");
+                return;
+            }
+            step.link = r_.string(*imp, "link", true).value_or("");
+        } else {
+            step.kind = key == "unplug" ? StepKind::Unplug : StepKind::Replug;
+            step.link = r_.string(t, key, true).value_or("");
+        }
+        LinkSpec* link = find_link(step.link);
+        if (!step.link.empty() && !link) {
+            r_.error(node, fmt::format("no link named '{}' (name links with name = \"...\"; unnamed ones are link0, link1, ...)", step.link));
+            return;
+        }
+        if (!link) return;
+        link->shaped = true;
+        if (link->ends.size() != 2) r_.error(node, "link events and impairments apply to two-ended links only (for now)");
+        if (imp) pending_impairs_.push_back({s_.steps.size(), imp});
+    }
+
+    // Impair steps change the settings in force at their time: resolved once steps are in time order.
+    void resolve_impair_steps() {
+        std::map<std::string, std::vector<DirectedImpairment>> current;
+        for (const auto& l : s_.links) current[l.name] = l.impairments;
+        for (auto& step : s_.steps) {
+            if (step.kind != StepKind::Impair) continue;
+            LinkSpec* link = find_link(step.link);
+            if (!link || link->ends.size() != 2) continue;
+            for (const auto& [index, table] : pending_impairs_)
+                if (index == step.file_index) {
+                    toml::table patch = *table;
+                    patch.erase("link");
+                    step.impairments = directed_impairments(patch, *link, &current[link->name]);
+                }
+            current[link->name] = step.impairments;
+        }
     }
 
     void parse_run(const toml::table& t, Step& step) {
@@ -245,20 +351,25 @@ private:
                 r_.error(sn, "each [[steps]] entry must be a table");
                 continue;
             }
-            r_.reject_unknown_keys(*t, {"at", "run", "snapshot", "wait", "stop"}, "[[steps]]");
+            r_.reject_unknown_keys(*t, {"at", "run", "snapshot", "wait", "stop", "impair", "unplug", "replug"},
+                                   "[[steps]]");
             Step step;
             step.where = r_.where(sn);
             step.at = r_.duration(*t, "at", true).value_or(Duration::zero());
             if (step.at > s_.time_limit)
                 r_.error(*t->get("at"), fmt::format("step at {} is after the time limit {}", format_duration(step.at),
                                                     format_duration(s_.time_limit)));
-            int kinds = int(t->contains("run")) + int(t->contains("snapshot")) + int(t->contains("wait")) +
-                        int(t->contains("stop"));
+            int kinds = 0;
+            for (auto k : {"run", "snapshot", "wait", "stop", "impair", "unplug", "replug"}) kinds += t->contains(k);
             if (kinds != 1) {
-                r_.error(*t, "a step needs exactly one of 'run', 'snapshot', 'wait' and 'stop'");
+                r_.error(*t, "a step needs exactly one of 'run', 'snapshot', 'wait', 'stop', 'impair', 'unplug' and "
+                             "'replug'");
                 continue;
             }
-            if (const toml::node* run = t->get("run")) {
+            step.file_index = s_.steps.size();
+            if (t->contains("impair") || t->contains("unplug") || t->contains("replug")) {
+                parse_link_step(*t, step);
+            } else if (const toml::node* run = t->get("run")) {
                 step.kind = StepKind::Run;
                 if (const toml::table* rt = run->as_table()) parse_run(*rt, step);
                 else r_.error(*run, "'run' must be a table such as { name = \"srv\", host = \"server\", agent = \"server\" }");
@@ -285,6 +396,7 @@ private:
             s_.steps.push_back(std::move(step));
         }
         std::stable_sort(s_.steps.begin(), s_.steps.end(), [](const Step& a, const Step& b) { return a.at < b.at; });
+        resolve_impair_steps();
     }
 
     void check_references() {
@@ -338,6 +450,7 @@ private:
     const toml::table& root_;
     TomlReader r_;
     Scenario s_;
+    std::vector<std::pair<std::size_t, const toml::table*>> pending_impairs_;  // step file index → table
 };
 
 }  // namespace

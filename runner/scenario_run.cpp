@@ -5,6 +5,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -65,7 +66,10 @@ public:
         auto wall_start = Clock::now();
         std::string id = new_run_id();
         std::string dir = fmt::format("{}/{}/{}-{}", o_.runs_dir, s_.name, utc_stamp(), id);
-        plan_ = make_plan(s_, id, fs::absolute(dir).string(), o_.agent_dir);
+        bool shaped = std::any_of(s_.links.begin(), s_.links.end(), [](const LinkSpec& l) { return l.shaped; });
+        ImpairmentBackend backend = shaped ? resolve_backend(o_.impairments) : ImpairmentBackend::Auto;
+        rec_.run.impairment_backend = shaped ? to_string(backend) : "none";
+        plan_ = make_plan(s_, id, fs::absolute(dir).string(), o_.agent_dir, middle_for(backend));
         RunOwnership owner = RunOwnership::claim(id);
         fs::create_directories(fs::path(plan_.run_dir) / "processes");
         fill_header();
@@ -73,15 +77,20 @@ public:
         {
             Topology topology = Topology::build(plan_.topology);
             topology_ = &topology;
+            std::optional<LinkShaping> shaping;
+            if (shaped) shaping.emplace(backend, s_, topology, plan_.run_dir, o_.agent_dir + "/lab-wire");
+            shaping_ = shaping ? &*shaping : nullptr;
             // Declared after the topology so that, on any exit path, processes die before their namespaces go.
             struct KillLeftovers {
                 std::vector<Instance>& instances;
                 const Topology*& topology;
+                LinkShaping*& shaping;
                 ~KillLeftovers() {
                     instances.clear();
                     topology = nullptr;
+                    shaping = nullptr;
                 }
-            } guard{instances_, topology_};
+            } guard{instances_, topology_, shaping_};
             read_back_sysctls();
             t0_ = Clock::now();
             deadline_ = t0_ + s_.time_limit;
@@ -90,6 +99,11 @@ public:
             if (rec_.run.outcome != "interrupted") take_snapshot("end");
             stop_all();
             collect_processes_and_events();
+            if (shaping) {
+                auto wires = shaping->finish(now_t());
+                rec_.processes.insert(rec_.processes.end(), wires.begin(), wires.end());
+            }
+            shaping_ = nullptr;
         }
         rec_.run.wall_seconds = std::chrono::duration<double>(Clock::now() - wall_start).count();
         return std::move(rec_);
@@ -167,6 +181,9 @@ private:
                 case StepKind::Run: start(step.run.name); break;
                 case StepKind::Snapshot: take_snapshot(step.snapshot); break;
                 case StepKind::Stop: stop(step.process); break;
+                case StepKind::Impair: shaping_->apply(step.link, step.impairments); break;
+                case StepKind::Unplug: shaping_->set_plugged(step.link, false); break;
+                case StepKind::Replug: shaping_->set_plugged(step.link, true); break;
                 case StepKind::Wait:
                     if (!wait_for_exit(step.process, Clock::now() + step.timeout, step)) return;
                     break;
@@ -266,6 +283,7 @@ private:
     RunPlan plan_;
     record::RunRecord rec_;
     const Topology* topology_ = nullptr;
+    LinkShaping* shaping_ = nullptr;
     std::vector<Instance> instances_;
     Clock::time_point t0_{};
     Clock::time_point deadline_{};

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "record/run_record.hpp"
+#include "runner/link_shaping.hpp"
 #include "runner/scenario.hpp"
 
 namespace lab::runner {
@@ -13,6 +14,7 @@ struct RunOptions {
     std::string runs_dir = "runs";  // a run's directory is <runs_dir>/<scenario>/<time>-<id>
     std::string agent_dir;          // where lab-server and lab-client are
     std::string lab_version;
+    ImpairmentBackend impairments = ImpairmentBackend::Auto;  // for links with impairments or events
     // Set (to the signal number) by the caller's SIGINT/SIGTERM handler; the run stops at the next
     // step boundary or poll, tears down, and returns a record whose outcome is "interrupted".
     const std::atomic<int>* interrupt = nullptr;

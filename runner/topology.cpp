@@ -129,6 +129,8 @@ class SpecChecker {
                 problem("{} is declared twice", label);
             if (seg.ends.size() < 2)
                 problem("{} has {} end(s); a segment joins at least 2", label, seg.ends.size());
+            if (seg.middle == TopologySpec::Middle::Wire && seg.ends.size() != 2)
+                problem("{} has {} ends; a user-space wire joins exactly 2", label, seg.ends.size());
             for (std::size_t j = 0; j < seg.ends.size(); ++j) {
                 const auto& end = seg.ends[j];
                 const std::string where = fmt::format("{} end {} (host '{}')", label, j + 1, end.host);
@@ -193,12 +195,14 @@ Topology Topology::build(const TopologySpec& spec) {
     if (auto problems = validate_topology(spec); !problems.empty()) throw TopologySpecError(problems);
 
     Topology topo;  // if anything below throws, its destructor removes what was built so far
+    for (const auto& seg : spec.segments) topo.segment_names_.push_back(seg.name);
     for (const auto& h : spec.hosts) {
         topo.host_index_[h.name] = topo.namespaces_.size();
         topo.namespaces_.push_back(Netns::create(h.netns_name));
     }
-    const bool bridged = std::any_of(spec.segments.begin(), spec.segments.end(),
-                                     [](const auto& s) { return s.ends.size() > 2; });
+    const bool bridged = std::any_of(spec.segments.begin(), spec.segments.end(), [](const auto& s) {
+        return s.ends.size() > 2 || s.middle != TopologySpec::Middle::Auto;
+    });
     std::optional<std::size_t> switch_index;
     if (bridged) {
         switch_index = topo.namespaces_.size();
@@ -232,7 +236,7 @@ Topology Topology::build(const TopologySpec& spec) {
     std::vector<std::string> bridge_ports;
     for (std::size_t k = 0; k < spec.segments.size(); ++k) {
         const auto& seg = spec.segments[k];
-        if (seg.ends.size() == 2) {
+        if (seg.ends.size() == 2 && seg.middle == TopologySpec::Middle::Auto) {
             const auto& a = seg.ends[0];
             const auto& b = seg.ends[1];
             create_veth(host_sock(a.host), host_ns(a.host), a.ifname, host_ns(b.host), b.ifname);
@@ -242,14 +246,17 @@ Topology Topology::build(const TopologySpec& spec) {
         }
         NetlinkSocket& sw = socks[*switch_index];
         const Netns& sw_ns = topo.namespaces_[*switch_index];
+        const bool wire = seg.middle == TopologySpec::Middle::Wire;
         const std::string bridge = bridge_name(k);
-        create_bridge(sw, bridge);
-        bridges.push_back(bridge);
+        if (!wire) {
+            create_bridge(sw, bridge);
+            bridges.push_back(bridge);
+        }
         for (std::size_t j = 0; j < seg.ends.size(); ++j) {
             const auto& end = seg.ends[j];
             const std::string port = bridge_port_name(k, j);
             create_veth(sw, host_ns(end.host), end.ifname, sw_ns, port);
-            set_master(sw, port, bridge);
+            if (!wire) set_master(sw, port, bridge);
             bridge_ports.push_back(port);
             topo.ports_.push_back({seg.name, end.host, host_ns(end.host).name(), end.ifname, sw_ns.name(), port});
         }
@@ -289,6 +296,37 @@ const Netns& Topology::host_netns(const std::string& host) const {
     auto it = host_index_.find(host);
     if (it == host_index_.end()) throw std::out_of_range(fmt::format("no host '{}' in this topology", host));
     return namespaces_[it->second];
+}
+
+const Topology::Port& Topology::switch_port(const std::string& segment, const std::string& host) const {
+    for (const auto& p : ports_)
+        if (p.segment == segment && p.host == host && p.peer_netns_name.ends_with("--switch")) return p;
+    throw std::out_of_range(fmt::format("segment '{}' has no switch port facing host '{}'", segment, host));
+}
+
+void Topology::set_carrier(const std::string& segment, bool up) const {
+    for (const auto& p : ports_) {
+        if (p.segment != segment) continue;
+        const Port& port = switch_port(segment, p.host);
+        NetlinkSocket sock = NetlinkSocket::open_in(netns_named(port.peer_netns_name));
+        if (up) set_link_up(sock, port.peer_ifname);
+        else set_link_down(sock, port.peer_ifname);
+    }
+}
+
+void Topology::set_bridged(const std::string& segment, bool bridged) const {
+    for (std::size_t k = 0; k < segment_names_.size(); ++k) {
+        if (segment_names_[k] != segment) continue;
+        for (const auto& p : ports_) {
+            if (p.segment != segment) continue;
+            const Port& port = switch_port(segment, p.host);
+            NetlinkSocket sock = NetlinkSocket::open_in(netns_named(port.peer_netns_name));
+            if (bridged) set_master(sock, port.peer_ifname, bridge_name(k));
+            else release_from_bridge(sock, port.peer_ifname);
+        }
+        return;
+    }
+    throw std::out_of_range(fmt::format("no segment '{}' in this topology", segment));
 }
 
 const Netns& Topology::netns_named(const std::string& netns_name) const {

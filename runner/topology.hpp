@@ -20,9 +20,15 @@ struct TopologySpec {
         std::string ifname;  // <= 15 characters, unique per host, not "lo"
         std::string cidr;    // "198.18.0.1/24": inside 198.18.0.0/15, prefix /16../30
     };
+    // What stands between a segment's hosts. Direct: a veth pair (two ends only). Bridge: each
+    // host's veth ends on a bridge port in the switch namespace, where unplug (port down) and
+    // netem (port egress) act without touching the hosts. Wire: like Bridge, but the two ports are
+    // left unbridged for a user-space forwarder (lab-wire) to carry frames between them.
+    enum class Middle { Auto, Bridge, Wire };
     struct Segment {
         std::string name;
-        std::vector<Interface> ends;  // 2: one veth pair; more: a bridge, one veth per end
+        std::vector<Interface> ends;  // Auto: 2 ends → one veth pair; more → a bridge
+        Middle middle = Middle::Auto;
     };
     struct Route {
         std::string host;
@@ -88,6 +94,14 @@ class Topology {
     const Netns& netns_named(const std::string& netns_name) const;
     std::vector<std::string> namespace_names() const;
     const std::vector<Port>& ports() const { return ports_; }
+    // The switch-side port facing `host` on `segment` (Bridge and Wire segments, and bridged ones).
+    const Port& switch_port(const std::string& segment, const std::string& host) const;
+
+    // Cable out / in: every switch-side port of the segment goes down / up, so each host sees its
+    // carrier drop while its own interface stays administratively up, as with a pulled cable.
+    void set_carrier(const std::string& segment, bool up) const;
+    // Blackhole on a Bridge segment: ports leave the bridge, frames die there, carriers stay up.
+    void set_bridged(const std::string& segment, bool bridged) const;
 
  private:
     Topology() = default;
@@ -95,6 +109,7 @@ class Topology {
     std::vector<Netns> namespaces_;  // in creation order; removed in reverse
     std::map<std::string, std::size_t> host_index_;
     std::vector<Port> ports_;
+    std::vector<std::string> segment_names_;  // by segment index, which names its bridge
 };
 
 }  // namespace lab::runner

@@ -1,4 +1,4 @@
-// lab-client: see client_options.cpp for the command line, tcp_client.cpp for the run.
+// lab-client: see client_options.cpp for the command line, tcp_client.cpp and udp_client.cpp for the run.
 #include <cstdio>
 #include <exception>
 
@@ -7,6 +7,7 @@
 #include "lab/agents/client_options.hpp"
 #include "lab/agents/event_log.hpp"
 #include "lab/agents/tcp_client.hpp"
+#include "lab/agents/udp_client.hpp"
 
 int main(int argc, char** argv) {
     using namespace lab::agent;
@@ -15,7 +16,7 @@ int main(int argc, char** argv) {
     const auto& options = std::get<ClientOptions>(parsed);
     try {
         EventLog log("client", options.group, STDOUT_FILENO);
-        return run_tcp_client(options, log);
+        return options.udp ? run_udp_client(options, log) : run_tcp_client(options, log);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "lab-client: %s\n", e.what());
         return 1;

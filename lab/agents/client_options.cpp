@@ -2,11 +2,14 @@
 
 #include <CLI/CLI.hpp>
 
+#include "lab/agents/source_addresses.hpp"
+
 namespace lab::agent {
 namespace {
 
 constexpr const char* description =
     "lab-client: opens N TCP connections to one target; each runs the same op sequence.\n"
+    "With --udp: sends --count datagrams of --size bytes at --rate over N UDP flows instead.\n"
     "Writes one JSON event per op on stdout (CLOCK_MONOTONIC timestamps).\n"
     "Ops (separated by ';'):\n"
     "  connect[:TIMEOUT]     non-blocking connect; without TIMEOUT the kernel's SYN retries decide\n"
@@ -16,6 +19,13 @@ constexpr const char* description =
     "  shutdown              shutdown(SHUT_WR): send FIN, keep reading possible\n"
     "  close                 close()\n"
     "  linger0               SO_LINGER {1,0} then close(): send RST\n"
+    "  keepalive:IDLE/INTVL/CNT  SO_KEEPALIVE + TCP_KEEPIDLE/INTVL/CNT (whole seconds); before connect: applied at connect\n"
+    "  user_timeout:DURATION TCP_USER_TIMEOUT (ms precision); before connect: applied at connect\n"
+    "  outq                  SIOCOUTQ into \"outq\", TCP_INFO (state, retransmits, unacked, rto) into \"tcp_info\"\n"
+    "  wait_error[:TIMEOUT]  wait (default 30s) until the socket reports an error: result error + its errno\n"
+    "                        (ETIMEDOUT from keepalive/user timeout, ECONNRESET), eof on HUP without error\n"
+    "  appack[:TIMEOUT]      shutdown(SHUT_WR), read the peer's decimal byte count (lab-server --mode ack),\n"
+    "                        ok if it equals the bytes sent on this connection, error EPROTO if not\n"
     "A connection whose connect/send/recv does not end ok runs no further ops but keeps its socket\n"
     "open until exit, so its kernel state stays observable.\n"
     "Exit codes: 0 done (or stopped by SIGTERM/SIGINT), 2 usage error, 3 deadline hit with ops unfinished.";
@@ -38,16 +48,32 @@ std::variant<ClientOptions, CliExit> parse_client_options(int argc, const char* 
     CLI::App app{description, "lab-client"};
     ClientOptions options;
     std::string target_text, bind_text, stagger_text = "0s", deadline_text = "60s", hold_text = "0s";
+    std::string rate_text, size_text = "64";
+    std::uint64_t nofile = 0;
 
     app.add_option("--target", target_text, "ADDR:PORT to connect to, e.g. 198.18.0.1:7000 or [::1]:7000")
         ->required();
     app.add_option("--connections", options.connections, "number of connections")
         ->check(CLI::Range(1, max_client_connections))
         ->capture_default_str();
-    app.add_option("--ops", options.ops_text, "op sequence every connection runs, e.g. \"connect:3s;send:100;recv:2s;close\"")
-        ->required();
+    auto* ops_option = app.add_option("--ops", options.ops_text,
+                                      "op sequence every connection runs, e.g. \"connect:3s;send:100;recv:2s;close\"");
     app.add_option("--group", options.group, "label copied into every event");
-    app.add_option("--bind", bind_text, "source address of every connection (port chosen by the kernel)");
+    app.add_option("--bind", bind_text,
+                   "source address(es), taken round-robin (port chosen by the kernel): ADDR, ADDR,ADDR or an "
+                   "IPv4 range 198.18.0.2-198.18.0.5");
+    app.add_option("--nofile", nofile, "set RLIMIT_NOFILE's soft limit to N (socket() then fails with EMFILE)")
+        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 24));
+    auto* udp = app.add_flag("--udp", options.udp, "send UDP datagrams instead of running TCP ops");
+    auto* rate = app.add_option("--rate", rate_text, "UDP: datagrams per unit of time, e.g. 2000/s (default: no pacing)");
+    auto* count = app.add_option("--count", options.count, "UDP: datagrams to send in all")
+                      ->check(CLI::Range(std::uint64_t{1}, max_udp_count))
+                      ->capture_default_str();
+    auto* size = app.add_option("--size", size_text, "UDP: payload bytes per datagram")->capture_default_str();
+    ops_option->excludes(udp);
+    rate->needs(udp);
+    count->needs(udp);
+    size->needs(udp);
     app.add_option("--stagger", stagger_text, "gap between starting successive connections (0s: all at once)")
         ->capture_default_str();
     app.add_option("--deadline", deadline_text, "hard bound on the whole run; unfinished ops are abandoned")
@@ -66,15 +92,31 @@ std::variant<ClientOptions, CliExit> parse_client_options(int argc, const char* 
     options.target = std::get<Endpoint>(target);
     if (options.target.port() == 0) return usage_error("--target: '" + target_text + "' needs a port other than 0");
 
-    auto ops = parse_op_sequence(options.ops_text);
-    if (failed(ops)) return usage_error("--ops: " + std::get<ParseError>(ops).message);
-    options.ops = std::get<std::vector<Op>>(std::move(ops));
+    if (!options.udp) {
+        if (options.ops_text.empty()) return usage_error("--ops is required (unless --udp)");
+        auto ops = parse_op_sequence(options.ops_text);
+        if (failed(ops)) return usage_error("--ops: " + std::get<ParseError>(ops).message);
+        options.ops = std::get<std::vector<Op>>(std::move(ops));
+    } else {
+        if (!rate_text.empty()) {
+            auto parsed = parse_rate(rate_text);
+            if (failed(parsed)) return usage_error("--rate: " + std::get<ParseError>(parsed).message);
+            options.rate = std::get<Rate>(parsed);
+        }
+        auto parsed = parse_size(size_text);
+        if (failed(parsed)) return usage_error("--size: " + std::get<ParseError>(parsed).message);
+        options.size = std::get<std::uint64_t>(parsed);
+        if (options.size > max_udp_size)
+            return usage_error("--size: " + size_text + " is more than a UDP datagram holds (" +
+                               std::to_string(max_udp_size) + " bytes)");
+    }
+    if (nofile > 0) options.nofile = nofile;
 
     if (!bind_text.empty()) {
-        auto bind = parse_address(bind_text);
-        if (failed(bind)) return usage_error("--bind: " + std::get<ParseError>(bind).message);
-        options.bind = std::get<Endpoint>(bind);
-        if (options.bind->family() != options.target.family())
+        auto binds = parse_source_addresses(bind_text);
+        if (failed(binds)) return usage_error("--bind: " + std::get<ParseError>(binds).message);
+        options.binds = std::get<std::vector<Endpoint>>(std::move(binds));
+        if (options.binds.front().family() != options.target.family())
             return usage_error("--bind: '" + bind_text + "' is not of the same address family as --target '" +
                                target_text + "'");
     }

@@ -9,10 +9,13 @@
 #include "lab/agents/cli_exit.hpp"
 #include "lab/agents/endpoint.hpp"
 #include "lab/agents/op_sequence.hpp"
+#include "lab/agents/rate.hpp"
 
 namespace lab::agent {
 
 inline constexpr int max_client_connections = 100'000;
+inline constexpr std::uint64_t max_udp_count = 100'000'000;
+inline constexpr std::uint64_t max_udp_size = 65'507;  // the largest IPv4 UDP payload
 
 struct ClientOptions {
     Endpoint target;
@@ -20,7 +23,13 @@ struct ClientOptions {
     std::string ops_text;
     std::vector<Op> ops;
     std::string group;
-    std::optional<Endpoint> bind;
+    std::vector<Endpoint> binds;       // source addresses, taken round-robin; empty: the kernel picks
+    std::optional<std::uint64_t> nofile;  // RLIMIT_NOFILE soft limit to set instead of raising it
+    // UDP: --connections sockets (flows) each connect()ed to the target, sending in turn.
+    bool udp = false;
+    std::optional<Rate> rate;  // none: as fast as send() goes
+    std::uint64_t count = 1000;
+    std::uint64_t size = 64;
     Duration stagger{};
     Duration deadline = std::chrono::seconds(60);
     Duration hold{};

@@ -1,6 +1,8 @@
 #include "lab/agents/op_sequence.hpp"
 
 #include <array>
+#include <charconv>
+#include <limits>
 #include <utility>
 
 namespace lab::agent {
@@ -11,7 +13,7 @@ struct OpSpelling {
     std::string_view name;
 };
 
-constexpr std::array<OpSpelling, 7> spellings{{
+constexpr std::array<OpSpelling, 12> spellings{{
     {OpKind::Connect, "connect"},
     {OpKind::Send, "send"},
     {OpKind::Recv, "recv"},
@@ -19,10 +21,16 @@ constexpr std::array<OpSpelling, 7> spellings{{
     {OpKind::Shutdown, "shutdown"},
     {OpKind::Close, "close"},
     {OpKind::Linger0, "linger0"},
+    {OpKind::Keepalive, "keepalive"},
+    {OpKind::UserTimeout, "user_timeout"},
+    {OpKind::Outq, "outq"},
+    {OpKind::WaitError, "wait_error"},
+    {OpKind::AppAck, "appack"},
 }};
 
 constexpr std::string_view usage =
-    "connect[:TIMEOUT], send:SIZE[:TIMEOUT], recv[:TIMEOUT], sleep:DURATION, shutdown, close, linger0";
+    "connect[:TIMEOUT], send:SIZE[:TIMEOUT], recv[:TIMEOUT], sleep:DURATION, shutdown, close, linger0, "
+    "keepalive:IDLE/INTVL/CNT, user_timeout:DURATION, outq, wait_error[:TIMEOUT], appack[:TIMEOUT]";
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -65,6 +73,29 @@ Problem parse_timeout(std::string_view text, std::optional<Duration>& out) {
     return std::nullopt;
 }
 
+// The kernel takes keepalive times in whole seconds; "1.5s" would silently become 1s, so it is refused.
+Problem parse_whole_seconds(std::string_view text, std::string_view what, Duration& out) {
+    if (auto problem = parse_duration_into(text, std::string("bad ") + std::string(what), out)) return problem;
+    if (out < std::chrono::seconds(1) || out % std::chrono::seconds(1) != Duration::zero())
+        return std::string(what) + " must be a whole number of seconds, at least 1s (the kernel counts seconds)";
+    if (out > std::chrono::seconds(32767)) return std::string(what) + " must be at most 32767s (MAX_TCP_KEEPIDLE)";
+    return std::nullopt;
+}
+
+Problem parse_keepalive(std::string_view text, Keepalive& out) {
+    auto fields = split(text, '/');
+    if (fields.size() != 3) return std::string("keepalive needs IDLE/INTVL/CNT, e.g. keepalive:1s/1s/2");
+    if (auto p = parse_whole_seconds(trim(fields[0]), "keepalive idle", out.idle)) return p;
+    if (auto p = parse_whole_seconds(trim(fields[1]), "keepalive interval", out.interval)) return p;
+    auto count = trim(fields[2]);
+    int n = 0;
+    auto [end, ec] = std::from_chars(count.data(), count.data() + count.size(), n);
+    if (count.empty() || ec != std::errc() || end != count.data() + count.size() || n < 1 || n > 127)
+        return "keepalive count '" + std::string(count) + "' must be a whole number from 1 to 127 (MAX_TCP_KEEPCNT)";
+    out.count = n;
+    return std::nullopt;
+}
+
 Problem parse_args(Op& op, const std::vector<std::string_view>& args) {
     auto too_many = [&](std::size_t allowed) -> Problem {
         if (args.size() <= allowed) return std::nullopt;
@@ -95,7 +126,29 @@ Problem parse_args(Op& op, const std::vector<std::string_view>& args) {
     case OpKind::Shutdown:
     case OpKind::Close:
     case OpKind::Linger0:
+    case OpKind::Outq:
         return too_many(0);
+    case OpKind::Keepalive:
+        if (args.empty()) return std::string("keepalive needs IDLE/INTVL/CNT, e.g. keepalive:1s/1s/2");
+        if (auto p = too_many(1)) return p;
+        return parse_keepalive(args[0], op.keepalive);
+    case OpKind::UserTimeout: {
+        if (args.empty()) return std::string("user_timeout needs a duration, e.g. user_timeout:2s");
+        if (auto p = too_many(1)) return p;
+        if (auto p = parse_duration_into(args[0], "bad duration", op.length)) return p;
+        // TCP_USER_TIMEOUT is an unsigned int of milliseconds; 0 means "the system default".
+        if (op.length % std::chrono::milliseconds(1) != Duration::zero())
+            return std::string("user_timeout must be whole milliseconds (the kernel counts ms)");
+        if (op.length > std::chrono::milliseconds(std::numeric_limits<int>::max()))
+            return std::string("user_timeout is too long for the kernel (at most INT_MAX ms)");
+        return std::nullopt;
+    }
+    case OpKind::WaitError:
+    case OpKind::AppAck:
+        if (auto p = too_many(1)) return p;
+        if (args.size() == 1) return parse_timeout(args[0], op.timeout);
+        op.timeout = op.kind == OpKind::WaitError ? default_wait_error_timeout : default_appack_timeout;
+        return std::nullopt;
     }
     return std::nullopt;
 }
@@ -109,6 +162,8 @@ Problem check_socket_order(const Op& op, bool& open) {
         open = true;
         return std::nullopt;
     case OpKind::Sleep:
+    case OpKind::Keepalive:
+    case OpKind::UserTimeout:
         return std::nullopt;
     case OpKind::Close:
     case OpKind::Linger0:
@@ -122,6 +177,8 @@ Problem check_socket_order(const Op& op, bool& open) {
 }
 
 }  // namespace
+
+bool is_socket_option(OpKind kind) { return kind == OpKind::Keepalive || kind == OpKind::UserTimeout; }
 
 std::string_view op_name(OpKind kind) {
     for (const auto& s : spellings)

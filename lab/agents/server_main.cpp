@@ -1,4 +1,4 @@
-// lab-server: see server_options.cpp for the command line, tcp_server.cpp for the run.
+// lab-server: see server_options.cpp for the command line, tcp_server.cpp and udp_server.cpp for the run.
 #include <cstdio>
 #include <exception>
 
@@ -7,6 +7,7 @@
 #include "lab/agents/event_log.hpp"
 #include "lab/agents/server_options.hpp"
 #include "lab/agents/tcp_server.hpp"
+#include "lab/agents/udp_server.hpp"
 
 int main(int argc, char** argv) {
     using namespace lab::agent;
@@ -15,7 +16,7 @@ int main(int argc, char** argv) {
     const auto& options = std::get<ServerOptions>(parsed);
     try {
         EventLog log("server", options.group, STDOUT_FILENO);
-        return run_tcp_server(options, log);
+        return options.udp ? run_udp_server(options, log) : run_tcp_server(options, log);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "lab-server: %s\n", e.what());
         return 1;

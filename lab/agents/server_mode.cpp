@@ -9,14 +9,16 @@ std::string_view server_mode_name(ServerMode mode) {
     case ServerMode::Echo: return "echo";
     case ServerMode::Sink: return "sink";
     case ServerMode::Hold: return "hold";
+    case ServerMode::Reset: return "reset";
+    case ServerMode::Ack: return "ack";
     }
     return "?";
 }
 
 Parsed<ServerMode> parse_server_mode(std::string_view text) {
-    for (auto mode : {ServerMode::Echo, ServerMode::Sink, ServerMode::Hold})
+    for (auto mode : {ServerMode::Echo, ServerMode::Sink, ServerMode::Hold, ServerMode::Reset, ServerMode::Ack})
         if (server_mode_name(mode) == text) return mode;
-    return ParseError{"unknown mode '" + std::string(text) + "' (expected echo, sink or hold)"};
+    return ParseError{"unknown mode '" + std::string(text) + "' (expected echo, sink, hold, reset or ack)"};
 }
 
 }  // namespace lab::agent

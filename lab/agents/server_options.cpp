@@ -6,8 +6,12 @@ namespace lab::agent {
 namespace {
 
 constexpr const char* description =
-    "lab-server: one TCP listener with a chosen backlog and accept policy.\n"
-    "Writes one JSON event per listen, accept and connection end on stdout (CLOCK_MONOTONIC timestamps).\n"
+    "lab-server: one TCP listener with a chosen backlog and accept policy, or (--udp) a group of UDP sockets.\n"
+    "Writes one JSON event per listen, accept and connection end on stdout (CLOCK_MONOTONIC timestamps);\n"
+    "in UDP mode one event per socket every --report-every with its datagram counts.\n"
+    "With --acceptors N and --nofile, an acceptor that hits EMFILE writes an accept event with errno EMFILE\n"
+    "and retries 250ms later; the others go on (each meets EMFILE too while the process is at its limit):\n"
+    "no connection is closed, the ones not accepted stay in the accept queue.\n"
     "Exit codes: 0 deadline reached or stopped by SIGTERM/SIGINT, 1 listen failed, 2 usage error.";
 
 }  // namespace
@@ -16,7 +20,9 @@ std::variant<ServerOptions, CliExit> parse_server_options(int argc, const char* 
     CLI::App app{description, "lab-server"};
     ServerOptions options;
     std::string listen_text, bind_text, accept_text = "always", mode_text = "echo", deadline_text = "300s";
-    int port = -1;
+    std::string spread_text, close_at_text, cost_text = "0s", rcvbuf_text, report_text = "1s", wait_text = "block";
+    int port = -1, linger = -1;
+    std::uint64_t nofile = 0;
 
     auto* listen = app.add_option("--listen", listen_text, "ADDR:PORT to listen on, e.g. 0.0.0.0:7000 or [::]:7000");
     auto* port_option = app.add_option("--port", port, "port to listen on (with --bind, default 0.0.0.0)")
@@ -25,13 +31,38 @@ std::variant<ServerOptions, CliExit> parse_server_options(int argc, const char* 
     listen->excludes(port_option);
     listen->excludes(bind);
     bind->needs(port_option);
-    app.add_option("--backlog", options.backlog, "backlog passed to listen()")
+    auto* backlog = app.add_option("--backlog", options.backlog, "backlog passed to listen()")
         ->check(CLI::Range(0, 1 << 30))
         ->capture_default_str();
-    app.add_option("--accept", accept_text, "when to accept: never, always, after:DURATION (since listen)")
+    app.add_option("--accept", accept_text,
+                   "when to accept: never, always, after:DURATION (since listen), rate:N/s, burst:N/DURATION "
+                   "(N at the start of every DURATION)")
         ->capture_default_str();
-    app.add_option("--mode", mode_text, "per connection: echo (write back), sink (read, discard), hold (never read)")
+    app.add_option("--mode", mode_text,
+                   "per connection: echo (write back), sink (read, discard), hold (never read), reset (close at "
+                   "once with SO_LINGER {1,0}: RST), ack (read to EOF, reply the byte count as \"N\\n\", close)")
         ->capture_default_str();
+    app.add_option("--linger", linger, "SO_LINGER {1, SECONDS} on every accepted connection (close then blocks the loop)")
+        ->check(CLI::Range(0, 3600));
+    app.add_option("--acceptors", options.acceptors, "N acceptor threads instead of accepting in the main loop")
+        ->check(CLI::Range(1, max_acceptors));
+    app.add_option("--acceptor-wait", wait_text, "how acceptor threads wait: block (accept()) or epoll (own epoll each)")
+        ->capture_default_str();
+    app.add_option("--nofile", nofile, "set RLIMIT_NOFILE's soft limit to N (accept then fails with EMFILE)")
+        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 24));
+    app.add_option("--close-listener-at", close_at_text,
+                   "close the listening socket this long after listen (queued connections are reset)");
+    app.add_flag("--udp", options.udp, "UDP receive mode: bind --sockets sockets and count datagrams");
+    app.add_option("--sockets", options.sockets, "UDP: sockets in one SO_REUSEPORT group")
+        ->check(CLI::Range(1, max_udp_sockets))
+        ->capture_default_str();
+    app.add_option("--cost", cost_text, "UDP: time spent per datagram: DURATION or sleep:DURATION (sleeps), busy:DURATION (spins)")
+        ->capture_default_str();
+    app.add_option("--rcvbuf", rcvbuf_text, "UDP: SO_RCVBUF (e.g. 64KiB; the kernel doubles it)");
+    app.add_option("--report-every", report_text, "UDP: interval of the per-socket count events")->capture_default_str();
+    app.add_option("--reuseport-cbpf", spread_text,
+                   "attach SO_ATTACH_REUSEPORT_CBPF: random or cpu, modulo --sockets (or random:N/cpu:N for a "
+                   "group shared with other processes); implies --reuseport");
     app.add_flag("--reuseaddr", options.reuseaddr, "set SO_REUSEADDR before bind");
     app.add_flag("--reuseport", options.reuseport, "set SO_REUSEPORT before bind");
     app.add_option("--group", options.group, "label copied into every event");
@@ -63,6 +94,57 @@ std::variant<ServerOptions, CliExit> parse_server_options(int argc, const char* 
     auto mode = parse_server_mode(mode_text);
     if (failed(mode)) return usage_error("--mode: " + std::get<ParseError>(mode).message);
     options.mode = std::get<ServerMode>(mode);
+
+    if (options.mode == ServerMode::Reset && linger >= 0)
+        return usage_error("--linger: --mode reset already closes with SO_LINGER {1,0}");
+    if (linger >= 0) options.linger = linger;
+    if (nofile > 0) options.nofile = nofile;
+    if (wait_text == "block")
+        options.acceptor_wait = AcceptorWait::Block;
+    else if (wait_text == "epoll")
+        options.acceptor_wait = AcceptorWait::Epoll;
+    else
+        return usage_error("--acceptor-wait: unknown '" + wait_text + "' (expected block or epoll)");
+    if (!close_at_text.empty()) {
+        auto at = parse_duration(close_at_text);
+        if (failed(at)) return usage_error("--close-listener-at: " + std::get<ParseError>(at).message);
+        options.close_listener_at = std::get<Duration>(at);
+    }
+    auto cost = parse_datagram_cost(cost_text);
+    if (failed(cost)) return usage_error("--cost: " + std::get<ParseError>(cost).message);
+    options.cost = std::get<DatagramCost>(cost);
+    if (!rcvbuf_text.empty()) {
+        auto size = parse_size(rcvbuf_text);
+        if (failed(size)) return usage_error("--rcvbuf: " + std::get<ParseError>(size).message);
+        if (std::get<std::uint64_t>(size) == 0 || std::get<std::uint64_t>(size) > (1u << 30))
+            return usage_error("--rcvbuf: must be from 1 byte to 1GiB");
+        options.rcvbuf = std::get<std::uint64_t>(size);
+    }
+    auto report = parse_duration(report_text);
+    if (failed(report)) return usage_error("--report-every: " + std::get<ParseError>(report).message);
+    options.report_every = std::get<Duration>(report);
+    if (options.report_every < std::chrono::milliseconds(10)) return usage_error("--report-every: must be at least 10ms");
+    if (!spread_text.empty()) {
+        auto spread = parse_reuseport_spread(spread_text);
+        if (failed(spread)) return usage_error("--reuseport-cbpf: " + std::get<ParseError>(spread).message);
+        options.spread = std::get<ReuseportSpread>(spread);
+        options.reuseport = true;
+    }
+    if (options.sockets > 1) options.reuseport = true;  // a group of one port needs it
+
+    // Options that belong to one transport are refused on the other, so a typo'd scenario fails
+    // loudly instead of silently running without the option.
+    if (options.udp) {
+        if (options.acceptors > 0 || options.linger || options.close_listener_at ||
+            options.accept.kind != AcceptPolicy::Kind::Always || options.mode != ServerMode::Echo ||
+            backlog->count() > 0)
+            return usage_error("--udp: --accept, --mode, --backlog, --linger, --acceptors and --close-listener-at are TCP options");
+    } else {
+        if (options.sockets > 1 || options.cost.length > Duration::zero() || options.rcvbuf)
+            return usage_error("--sockets, --cost and --rcvbuf need --udp");
+        if (options.spread && options.spread->modulus == 0)
+            return usage_error("--reuseport-cbpf: a TCP listener's group spans processes: give its size, e.g. random:4");
+    }
 
     auto deadline = parse_duration(deadline_text);
     if (failed(deadline)) return usage_error("--deadline: " + std::get<ParseError>(deadline).message);

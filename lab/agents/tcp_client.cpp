@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <limits>
 #include <vector>
@@ -15,6 +16,8 @@
 #include "lab/agents/epoll.hpp"
 #include "lab/agents/file_limit.hpp"
 #include "lab/agents/monotonic_clock.hpp"
+#include "lab/agents/socket_report.hpp"
+#include "lab/agents/tcp_socket_options.hpp"
 #include "lab/agents/termination_signals.hpp"
 #include "lab/agents/timer_heap.hpp"
 #include "lab/agents/unique_fd.hpp"
@@ -48,7 +51,13 @@ struct Connection {
     std::uint64_t op_bytes = 0;
     std::uint32_t interest = 0;  // epoll events registered; 0 means not in the epoll set
     std::uint64_t timer_generation = 0;
+    std::uint64_t sent_total = 0;              // since connect: what an appack compares with
+    std::vector<std::size_t> deferred_options;  // keepalive/user_timeout ops run before connect
+    std::string reply;                          // appack: the peer's answer so far
 };
+
+// An application-level ack reply is one short decimal line; more than this is not one.
+constexpr std::size_t max_appack_reply = 32;
 
 enum class StopReason { Done, Deadline, Signal };
 
@@ -85,6 +94,12 @@ private:
     void complete_connect(std::size_t i);
     void continue_send(std::size_t i);
     void continue_recv(std::size_t i);
+    void set_option(std::size_t i);
+    void report_queues(std::size_t i);
+    void check_error(std::size_t i);
+    void begin_appack(std::size_t i);
+    void continue_appack(std::size_t i);
+    void finish_appack(std::size_t i);
     void close_socket(std::size_t i, bool reset);
 
     void want(std::size_t i, std::uint32_t events);
@@ -109,7 +124,11 @@ int TcpClient::run() {
     const std::int64_t run_start = monotonic_ns();
     const std::int64_t deadline = run_start + options_.deadline.count();
 
-    FileLimit limit = raise_file_limit(static_cast<std::uint64_t>(options_.connections) + spare_fds);
+    FileLimit limit = options_.nofile ? set_file_limit(*options_.nofile)
+                                      : raise_file_limit(static_cast<std::uint64_t>(options_.connections) + spare_fds);
+    if (limit.error != 0)
+        std::fprintf(stderr, "lab-client: setrlimit(RLIMIT_NOFILE, %llu): %s\n",
+                     static_cast<unsigned long long>(*options_.nofile), errno_name(limit.error).c_str());
     if (limit.soft < static_cast<std::uint64_t>(options_.connections) + spare_fds)
         std::fprintf(stderr, "lab-client: RLIMIT_NOFILE is %llu (hard %llu): connections beyond it fail with EMFILE\n",
                      static_cast<unsigned long long>(limit.soft), static_cast<unsigned long long>(limit.hard));
@@ -177,6 +196,7 @@ int TcpClient::run() {
     summary.extra["open_at_exit"] = open;
     summary.extra["bytes_sent"] = bytes_sent_;
     summary.extra["bytes_received"] = bytes_received_;
+    if (options_.nofile) summary.extra["nofile"] = limit.soft;
     log_.write_summary(std::move(summary));
     return reason == StopReason::Deadline && abandoned > 0 ? exit_deadline : 0;
 }
@@ -208,6 +228,12 @@ void TcpClient::begin_op(std::size_t i) {
     c.op_start_ns = monotonic_ns();
     c.op_bytes = 0;
     c.phase = Phase::Waiting;
+    if (is_socket_option(op.kind) && !c.fd) {
+        // Before connect there is no socket yet: connect applies the option to the new one.
+        c.deferred_options.push_back(c.op);
+        finish_op(i, Result::Ok, 0, json{{"deferred", "connect"}});
+        return;
+    }
     if (op.kind != OpKind::Connect && op.kind != OpKind::Sleep && !c.fd) {
         finish_op(i, Result::Error, EBADF);
         return;
@@ -237,6 +263,22 @@ void TcpClient::begin_op(std::size_t i) {
         return;
     case OpKind::Linger0:
         close_socket(i, true);
+        return;
+    case OpKind::Keepalive:
+    case OpKind::UserTimeout:
+        set_option(i);
+        return;
+    case OpKind::Outq:
+        report_queues(i);
+        return;
+    case OpKind::WaitError:
+        arm_timer(i, op.timeout.value_or(default_wait_error_timeout));
+        // ERR and HUP are reported whatever is asked for; asking for exactly them keeps the
+        // socket in the epoll set without waking on data or on the peer's FIN.
+        want(i, EPOLLERR | EPOLLHUP);
+        return;
+    case OpKind::AppAck:
+        begin_appack(i);
         return;
     }
 }
@@ -274,6 +316,8 @@ void TcpClient::on_ready(std::size_t i) {
     case OpKind::Connect: complete_connect(i); break;
     case OpKind::Send: continue_send(i); break;
     case OpKind::Recv: continue_recv(i); break;
+    case OpKind::WaitError: check_error(i); break;
+    case OpKind::AppAck: continue_appack(i); break;
     default: break;
     }
     drive(i);
@@ -287,8 +331,16 @@ void TcpClient::on_timer(const TimerEntry& timer) {
         return;
     }
     if (c.phase != Phase::Waiting || timer.generation != c.timer_generation) return;
-    finish_op(i, options_.ops[c.op].kind == OpKind::Sleep ? Result::Ok : Result::Timeout, 0,
-              options_.ops[c.op].kind == OpKind::Connect ? connect_names(c) : json::object());
+    json extra = json::object();
+    if (options_.ops[c.op].kind == OpKind::Connect) extra = connect_names(c);
+    // A wait_error that saw nothing: say how the socket looked, so "the peer is fine" and
+    // "keepalive did not fire yet" can be told apart.
+    if (options_.ops[c.op].kind == OpKind::WaitError) extra["tcp_info"] = tcp_info_json(c.fd.get());
+    if (options_.ops[c.op].kind == OpKind::AppAck) {
+        extra["sent"] = c.sent_total;
+        extra["reply"] = c.reply;
+    }
+    finish_op(i, options_.ops[c.op].kind == OpKind::Sleep ? Result::Ok : Result::Timeout, 0, std::move(extra));
     drive(i);
 }
 
@@ -307,12 +359,23 @@ void TcpClient::begin_connect(std::size_t i) {
         finish_op(i, Result::Error, errno, json{{"step", "socket"}, {"peer", options_.target.text()}});
         return;
     }
-    if (options_.bind) {
+    c.sent_total = 0;
+    for (std::size_t k : c.deferred_options) {
+        auto failure = apply_socket_option(fd.get(), options_.ops[k]);
+        if (failure.error != 0) {
+            c.fd = std::move(fd);
+            finish_op(i, Result::Error, failure.error, json{{"step", failure.option}, {"peer", options_.target.text()}});
+            return;
+        }
+    }
+    c.deferred_options.clear();
+    if (!options_.binds.empty()) {
+        const Endpoint& source = options_.binds[i % options_.binds.size()];
         // Without this, bind() picks the source port before the destination is known and so
         // limits a source address to ~28k connections in total instead of per destination.
         int one = 1;
         ::setsockopt(fd.get(), IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
-        if (::bind(fd.get(), options_.bind->address(), options_.bind->length) != 0) {
+        if (::bind(fd.get(), source.address(), source.length) != 0) {
             int err = errno;
             c.fd = std::move(fd);
             finish_op(i, Result::Error, err, json{{"step", "bind"}, {"peer", options_.target.text()}});
@@ -349,6 +412,7 @@ void TcpClient::continue_send(std::size_t i) {
         ssize_t n = ::send(c.fd.get(), payload_.data(), chunk, MSG_NOSIGNAL);
         if (n > 0) {
             c.op_bytes += static_cast<std::uint64_t>(n);
+            c.sent_total += static_cast<std::uint64_t>(n);
             bytes_sent_ += static_cast<std::uint64_t>(n);
             continue;
         }
@@ -401,6 +465,84 @@ void TcpClient::continue_recv(std::size_t i) {
         return;
     }
     finish_op(i, Result::Ok, 0);
+}
+
+void TcpClient::set_option(std::size_t i) {
+    auto failure = apply_socket_option(conns_[i].fd.get(), options_.ops[conns_[i].op]);
+    if (failure.error != 0)
+        finish_op(i, Result::Error, failure.error, json{{"step", failure.option}});
+    else
+        finish_op(i, Result::Ok, 0);
+}
+
+void TcpClient::report_queues(std::size_t i) {
+    int fd = conns_[i].fd.get();
+    finish_op(i, Result::Ok, 0, json{{"outq", outq_json(fd)}, {"tcp_info", tcp_info_json(fd)}});
+}
+
+void TcpClient::check_error(std::size_t i) {
+    Connection& c = conns_[i];
+    int err = 0;
+    socklen_t len = sizeof err;
+    if (::getsockopt(c.fd.get(), SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+    // The socket's state when the error surfaced (CLOSE after a keepalive timeout) belongs in the
+    // event; read before anything else can change it.
+    json extra{{"tcp_info", tcp_info_json(c.fd.get())}};
+    finish_op(i, err != 0 ? Result::Error : Result::Eof, err, std::move(extra));
+}
+
+void TcpClient::begin_appack(std::size_t i) {
+    Connection& c = conns_[i];
+    c.reply.clear();
+    // The FIN is the request: "that was everything, how much of it did you get?"
+    if (::shutdown(c.fd.get(), SHUT_WR) != 0) {
+        finish_op(i, Result::Error, errno, json{{"step", "shutdown"}, {"sent", c.sent_total}});
+        return;
+    }
+    arm_timer(i, options_.ops[c.op].timeout.value_or(default_appack_timeout));
+    continue_appack(i);
+}
+
+void TcpClient::continue_appack(std::size_t i) {
+    Connection& c = conns_[i];
+    while (true) {
+        ssize_t n = ::recv(c.fd.get(), inbox_.data(), inbox_.size(), 0);
+        if (n > 0) {
+            c.op_bytes += static_cast<std::uint64_t>(n);
+            bytes_received_ += static_cast<std::uint64_t>(n);
+            c.reply.append(inbox_.data(), std::min<std::size_t>(static_cast<std::size_t>(n), max_appack_reply));
+            if (c.reply.size() > max_appack_reply) c.reply.resize(max_appack_reply);
+            continue;
+        }
+        if (n == 0) {
+            finish_appack(i);
+            return;
+        }
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            want(i, EPOLLIN);
+            return;
+        }
+        // ECONNRESET here is the loss the ack exists to reveal: the peer never saw the data.
+        finish_op(i, Result::Error, errno, json{{"sent", c.sent_total}, {"reply", c.reply}});
+        return;
+    }
+}
+
+void TcpClient::finish_appack(std::size_t i) {
+    Connection& c = conns_[i];
+    std::string_view text = c.reply;
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+    std::uint64_t acked = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), acked);
+    json extra{{"sent", c.sent_total}, {"reply", c.reply}};
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+        // A FIN without an answer: the peer closed without acknowledging anything.
+        finish_op(i, Result::Error, text.empty() ? ECONNABORTED : EPROTO, std::move(extra));
+        return;
+    }
+    extra["acked"] = acked;
+    finish_op(i, acked == c.sent_total ? Result::Ok : Result::Error, acked == c.sent_total ? 0 : EPROTO, std::move(extra));
 }
 
 void TcpClient::close_socket(std::size_t i, bool reset) {

@@ -3,15 +3,20 @@
 #include <array>
 #include <cerrno>
 #include <limits>
+#include <memory>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include "common/errno_name.hpp"
+#include "lab/agents/acceptor_threads.hpp"
 #include "lab/agents/epoll.hpp"
 #include "lab/agents/file_limit.hpp"
 #include "lab/agents/monotonic_clock.hpp"
+#include "lab/agents/socket_report.hpp"
 #include "lab/agents/termination_signals.hpp"
 #include "lab/agents/unique_fd.hpp"
 
@@ -22,6 +27,7 @@ using json = nlohmann::ordered_json;
 
 constexpr std::uint64_t signal_key = std::numeric_limits<std::uint64_t>::max();
 constexpr std::uint64_t listener_key = signal_key - 1;
+constexpr std::uint64_t handoff_key = signal_key - 2;
 constexpr std::size_t io_chunk = 64 * 1024;
 // Bounds on the work done for one readiness report, so that one busy peer or a burst of
 // connections cannot starve the rest of the loop.
@@ -40,6 +46,7 @@ struct ServedConnection {
     std::size_t unsent_offset = 0;
     std::uint32_t interest = 0;
     bool ended = false;
+    bool closing = false;  // ack: the reply is queued; close once it is sent
 };
 
 bool resource_shortage(int err) { return err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM; }
@@ -52,12 +59,17 @@ public:
 
 private:
     bool open_listener();
+    int fail_listen(const char* step);
     void set_accepting(bool on);
     void accept_ready();
+    void adopt(UniqueFd fd, std::string peer, Event event);
+    void take_handoffs();
+    void close_listener(std::int64_t at_ns);
+    void stop_acceptors();
     void on_ready(std::size_t i, std::uint32_t events);
     void read_ready(std::size_t i);
     bool flush_unsent(std::size_t i);
-    void end_connection(std::size_t i, Result result, int error);
+    void end_connection(std::size_t i, Result result, int error, json extra = json::object());
     void want(std::size_t i, std::uint32_t events);
     std::uint32_t reading_interest() const;
 
@@ -65,7 +77,11 @@ private:
     EventLog& log_;
     Epoll epoll_;
     UniqueFd listener_;
+    Event listen_event_;
     bool accepting_ = false;
+    std::unique_ptr<SharedGate> gate_;  // created at listen(): the policies count from then
+    std::unique_ptr<AcceptorThreads> acceptors_;
+    std::int64_t paused_until_ = 0;     // after EMFILE and friends (inline accepting)
     std::vector<ServedConnection> conns_;
     std::array<char, io_chunk> inbox_{};
     std::uint64_t received_ = 0;
@@ -75,26 +91,55 @@ private:
 int TcpServer::run() {
     const std::int64_t run_start = monotonic_ns();
     const std::int64_t deadline = run_start + options_.deadline.count();
-    // The server never knows how many peers will come; take all the fds the hard limit allows.
-    raise_file_limit(std::numeric_limits<std::uint64_t>::max());
+    // The server never knows how many peers will come: take all the fds the hard limit allows,
+    // unless the scenario asked for a low limit to see EMFILE. That limit is set first, as
+    // `ulimit -n` would: the agent's own fds (epoll, signalfd, listener, acceptor threads' eventfds
+    // and epolls) count against it, and the listen event says how many there are.
+    FileLimit limit = options_.nofile ? set_file_limit(*options_.nofile)
+                                      : raise_file_limit(std::numeric_limits<std::uint64_t>::max());
 
     TerminationSignals signals;
     epoll_.add(signals.fd(), EPOLLIN, signal_key);
+    if (options_.nofile && limit.error != 0) {
+        errno = limit.error;
+        return fail_listen("setrlimit");
+    }
     if (!open_listener()) return exit_listen_failed;
     const std::int64_t listening_since = monotonic_ns();
-
-    std::optional<std::int64_t> accept_from;
-    if (options_.accept.kind == AcceptPolicy::Kind::Always) accept_from = listening_since;
-    if (options_.accept.kind == AcceptPolicy::Kind::After) accept_from = listening_since + options_.accept.delay.count();
+    gate_.reset(new SharedGate{AcceptGate(options_.accept, listening_since), {}});
+    std::optional<std::int64_t> close_at;
+    if (options_.close_listener_at) close_at = listening_since + options_.close_listener_at->count();
+    if (options_.acceptors > 0) {
+        // Their eventfds and epolls count against a low --nofile too: failing here is a setup failure.
+        try {
+            acceptors_ = std::make_unique<AcceptorThreads>(listener_.get(), options_.acceptor_wait, options_.acceptors, *gate_);
+            epoll_.add(acceptors_->ready_fd(), EPOLLIN, handoff_key);
+        } catch (const std::system_error& e) {
+            acceptors_.reset();
+            errno = e.code().value();
+            return fail_listen("acceptor threads");
+        }
+    }
+    if (options_.nofile)
+        listen_event_.extra["nofile"] = json{{"soft", limit.soft}, {"hard", limit.hard}, {"fds_open", open_fd_count()}};
+    log_.write(listen_event_);
 
     std::string stop = "deadline";
     std::array<epoll_event, 1024> ready{};
     while (true) {
         std::int64_t now = monotonic_ns();
         if (now >= deadline) break;
-        if (accept_from && !accepting_ && now >= *accept_from) set_accepting(true);
+        if (close_at && listener_ && now >= *close_at) close_listener(now);
         std::int64_t wake = deadline;
-        if (accept_from && !accepting_) wake = std::min(wake, *accept_from);
+        if (close_at && listener_) wake = std::min(wake, *close_at);
+        if (listener_ && !acceptors_) {
+            // Inline accepting follows the gate: the listener is in the epoll set only while an
+            // accept is allowed, so a "never" server does not spin on a readable listener.
+            auto next = gate_->gate.next_allowed(now);
+            if (next) next = std::max(*next, paused_until_);
+            set_accepting(next && *next <= now);
+            if (next && *next > now) wake = std::min(wake, *next);
+        }
         int n = epoll_.wait(ready, std::max<std::int64_t>(0, wake - now));
         bool stop_requested = false;
         for (int k = 0; k < n; ++k) {
@@ -103,7 +148,8 @@ int TcpServer::run() {
                 if (signals.take() != 0) stop_requested = true;
             } else if (key == listener_key) {
                 accept_ready();
-                if (!accepting_ && accept_from) accept_from = monotonic_ns() + accept_pause_ns;
+            } else if (key == handoff_key) {
+                take_handoffs();
             } else {
                 on_ready(key, ready[k].events);
             }
@@ -113,6 +159,7 @@ int TcpServer::run() {
             break;
         }
     }
+    stop_acceptors();
 
     // Connections still open are recorded too, so the log accounts for every accepted one.
     std::size_t open = 0;
@@ -130,25 +177,41 @@ int TcpServer::run() {
     summary.extra["bytes_received"] = received_;
     summary.extra["bytes_sent"] = sent_;
     summary.extra["open_at_exit"] = open;
+    summary.extra["accept_errors"] = log_.counts().count("accept") && log_.counts().at("accept").count("error")
+                                         ? log_.counts().at("accept").at("error")
+                                         : 0;
     log_.write_summary(std::move(summary));
     return 0;
 }
 
+int TcpServer::fail_listen(const char* step) {
+    listen_event_.op = "listen";
+    listen_event_.arg = options_.listen.text();
+    if (listen_event_.start_ns == 0) listen_event_.start_ns = monotonic_ns();
+    listen_event_.result = Result::Error;
+    listen_event_.error = errno;
+    listen_event_.end_ns = monotonic_ns();
+    listen_event_.extra["step"] = step;
+    log_.write(listen_event_);
+    return exit_listen_failed;
+}
+
+// Fills listen_event_; run() writes it once the acceptors exist too, or fail_listen() at once.
 bool TcpServer::open_listener() {
-    Event event;
+    Event& event = listen_event_;
     event.op = "listen";
     event.arg = options_.listen.text();
     event.start_ns = monotonic_ns();
     event.extra["backlog"] = options_.backlog;
     event.extra["accept"] = options_.accept.text();
     event.extra["mode"] = server_mode_name(options_.mode);
-
+    if (options_.linger) event.extra["linger"] = *options_.linger;
+    if (options_.acceptors > 0) {
+        event.extra["acceptors"] = options_.acceptors;
+        event.extra["acceptor_wait"] = options_.acceptor_wait == AcceptorWait::Block ? "block" : "epoll";
+    }
     auto fail = [&](const char* step) {
-        event.result = Result::Error;
-        event.error = errno;
-        event.end_ns = monotonic_ns();
-        event.extra["step"] = step;
-        log_.write(event);
+        fail_listen(step);
         return false;
     };
     listener_ = UniqueFd(::socket(options_.listen.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
@@ -160,12 +223,19 @@ bool TcpServer::open_listener() {
         return fail("setsockopt");
     if (::bind(listener_.get(), options_.listen.address(), options_.listen.length) != 0) return fail("bind");
     if (::listen(listener_.get(), options_.backlog) != 0) return fail("listen");
+    if (options_.spread) {
+        int modulus = options_.spread->modulus;  // options insist on it for TCP
+        if (int err = attach_reuseport_spread(listener_.get(), options_.spread->kind, modulus); err != 0) {
+            errno = err;
+            return fail("SO_ATTACH_REUSEPORT_CBPF");
+        }
+        event.extra["reuseport_cbpf"] = options_.spread->text();
+    }
 
     event.end_ns = monotonic_ns();
     // With port 0 the kernel chose the port; the event is where a runner learns it.
     auto local = local_name(listener_.get());
     event.extra["local"] = local ? json(*local) : json(nullptr);
-    log_.write(event);
     return true;
 }
 
@@ -180,9 +250,12 @@ void TcpServer::set_accepting(bool on) {
 
 void TcpServer::accept_ready() {
     for (int k = 0; k < max_accepts_per_wake; ++k) {
+        std::int64_t now = monotonic_ns();
+        auto next = gate_->gate.next_allowed(now);
+        if (!next || *next > now) return;  // the loop re-arms the listener when the gate opens
         Event event;
         event.op = "accept";
-        event.start_ns = monotonic_ns();
+        event.start_ns = now;
         sockaddr_storage peer{};
         socklen_t peer_length = sizeof peer;
         UniqueFd fd(::accept4(listener_.get(), reinterpret_cast<sockaddr*>(&peer), &peer_length,
@@ -195,25 +268,78 @@ void TcpServer::accept_ready() {
             event.error = err;
             event.end_ns = monotonic_ns();
             log_.write(event);
+            // The connection stays in the accept queue; the listener stays readable, and
+            // accepting again at once would spin.
             if (resource_shortage(err)) {
+                paused_until_ = event.end_ns + accept_pause_ns;
                 set_accepting(false);
                 return;
             }
             continue;
         }
+        gate_->gate.take(now);
         event.end_ns = monotonic_ns();
-        std::size_t i = conns_.size();
-        ServedConnection& c = conns_.emplace_back();
-        c.fd = std::move(fd);
-        c.accepted_ns = event.end_ns;
-        c.peer = endpoint_text(reinterpret_cast<const sockaddr*>(&peer), peer_length);
-        event.conn = static_cast<int>(i);
-        event.extra["peer"] = c.peer;
-        auto local = local_name(c.fd.get());
-        event.extra["local"] = local ? json(*local) : json(nullptr);
-        log_.write(event);
-        want(i, reading_interest());
+        adopt(std::move(fd), endpoint_text(reinterpret_cast<const sockaddr*>(&peer), peer_length), std::move(event));
     }
+}
+
+void TcpServer::take_handoffs() {
+    for (auto& accepted : acceptors_->take()) {
+        if (!accepted.fd)
+            log_.write(accepted.event);
+        else
+            adopt(std::move(accepted.fd), std::move(accepted.peer), std::move(accepted.event));
+    }
+}
+
+void TcpServer::adopt(UniqueFd fd, std::string peer, Event event) {
+    std::size_t i = conns_.size();
+    ServedConnection& c = conns_.emplace_back();
+    c.fd = std::move(fd);
+    c.accepted_ns = event.end_ns;
+    c.peer = std::move(peer);
+    event.conn = static_cast<int>(i);
+    event.extra["peer"] = c.peer;
+    auto local = local_name(c.fd.get());
+    event.extra["local"] = local ? json(*local) : json(nullptr);
+    log_.write(event);
+    if (options_.mode == ServerMode::Reset || options_.linger) {
+        linger value{1, options_.mode == ServerMode::Reset ? 0 : *options_.linger};
+        if (::setsockopt(c.fd.get(), SOL_SOCKET, SO_LINGER, &value, sizeof value) != 0) {
+            end_connection(i, Result::Error, errno, json{{"step", "SO_LINGER"}});
+            return;
+        }
+    }
+    if (options_.mode == ServerMode::Reset) {
+        end_connection(i, Result::Ok, 0, json{{"reset", true}});
+        return;
+    }
+    want(i, reading_interest());
+}
+
+void TcpServer::close_listener(std::int64_t at_ns) {
+    stop_acceptors();
+    set_accepting(false);
+    Event event;
+    event.op = "close_listener";
+    event.arg = options_.listen.text();
+    event.start_ns = at_ns;
+    // What the accept queue held: these connections get an RST as the listener goes.
+    json info = tcp_info_json(listener_.get());
+    event.extra["accept_queue"] = info.is_object() ? info["unacked"] : json(nullptr);
+    int err = listener_.close_now();
+    event.result = err == 0 ? Result::Ok : Result::Error;
+    event.error = err;
+    event.end_ns = monotonic_ns();
+    log_.write(event);
+}
+
+void TcpServer::stop_acceptors() {
+    if (!acceptors_) return;
+    acceptors_->stop();
+    take_handoffs();  // connections accepted just before the stop are still served and logged
+    epoll_.remove(acceptors_->ready_fd());
+    acceptors_.reset();
 }
 
 std::uint32_t TcpServer::reading_interest() const {
@@ -241,6 +367,13 @@ void TcpServer::read_ready(std::size_t i) {
     ServedConnection& c = conns_[i];
     for (int reads = 0; reads < max_reads_per_wake; ++reads) {
         ssize_t n = ::recv(c.fd.get(), inbox_.data(), inbox_.size(), 0);
+        if (n == 0 && options_.mode == ServerMode::Ack) {
+            c.unsent = std::to_string(c.received) + "\n";
+            c.unsent_offset = 0;
+            c.closing = true;
+            flush_unsent(i);
+            return;
+        }
         if (n == 0) {
             end_connection(i, Result::Eof, 0);
             return;
@@ -281,11 +414,15 @@ bool TcpServer::flush_unsent(std::size_t i) {
     }
     c.unsent.clear();
     c.unsent_offset = 0;
+    if (c.closing) {
+        end_connection(i, Result::Ok, 0, json{{"acked", c.received}});
+        return false;
+    }
     want(i, reading_interest());
     return true;
 }
 
-void TcpServer::end_connection(std::size_t i, Result result, int error) {
+void TcpServer::end_connection(std::size_t i, Result result, int error, json extra) {
     ServedConnection& c = conns_[i];
     want(i, 0);
     c.ended = true;
@@ -299,9 +436,18 @@ void TcpServer::end_connection(std::size_t i, Result result, int error) {
     event.end_ns = monotonic_ns();
     event.extra["peer"] = c.peer;
     event.extra["sent"] = c.sent;
-    log_.write(event);
+    event.extra.update(extra);
     // hold keeps even ended sockets (CLOSE_WAIT after the peer's FIN) so a snapshot can see them.
-    if (options_.mode != ServerMode::Hold) c.fd.close_now();
+    if (options_.mode != ServerMode::Hold) {
+        // With SO_LINGER {1, N} close() blocks until the data is acknowledged or N runs out;
+        // how long it took is the point of a linger scenario.
+        std::int64_t close_start = monotonic_ns();
+        int err = c.fd.close_now();
+        event.extra["close_ns"] = monotonic_ns() - close_start;
+        if (err != 0) event.extra["close_errno"] = errno_name(err);
+    }
+    event.end_ns = monotonic_ns();
+    log_.write(event);
 }
 
 void TcpServer::want(std::size_t i, std::uint32_t events) {

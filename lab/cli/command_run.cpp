@@ -25,6 +25,7 @@ struct RunArgs {
     std::string out = "runs";
     int repeat = 1;
     bool quiet = false;
+    std::string impairments = "auto";
 };
 
 bool all_pass(const std::vector<record::Verdict>& verdicts) {
@@ -80,6 +81,7 @@ int run(const RunArgs& args) {
     options.agent_dir = agent_directory();
     options.lab_version = LAB_VERSION;
     options.interrupt = &install_interrupt_handlers();
+    options.impairments = *runner::impairment_backend_from(args.impairments);
 
     int status = kExitPass;
     std::vector<analysis::SummaryRow> summary;
@@ -135,6 +137,11 @@ Command add_run(CLI::App& app) {
     sub->add_option("--repeat", args->repeat, "Run each scenario N times and check that the verdicts are identical")
         ->check(CLI::Range(1, 100));
     sub->add_flag("-q,--quiet", args->quiet, "Print only the summary, not each verdict table");
+    sub->add_option("--impairments", args->impairments,
+                    "Backend for link impairments and events: netem (kernel qdisc), userspace (lab-wire), or "
+                    "auto (netem where the kernel has it)")
+        ->check(CLI::IsMember({"auto", "netem", "userspace"}))
+        ->capture_default_str();
     sub->footer("Exit status: 0 every expectation held, 1 some did not, 2 error (nothing judged).");
     return [args] { return run(*args); };
 }

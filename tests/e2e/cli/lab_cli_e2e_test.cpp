@@ -326,14 +326,18 @@ TEST_F(LabCli, SigintTearsTheLabDownAndRecordsTheInterruption) {
 }
 
 TEST_F(LabCli, WithoutRootItSaysSoAndExitsTwo) {
-    Result r;
-    fs::path out = dir_ / "stdout", err = dir_ / "stderr";
-    fs::permissions(dir_, fs::perms::all);
-    r.exit_code = bp::system(bp::search_path("setpriv"),
-                             bp::args = {"--reuid=65534", "--regid=65534", "--clear-groups", kLab, "run",
-                                         kScenarios + "/backlog-30-netcat.toml"},
-                             bp::std_in < bp::null, bp::std_out > out.string(), bp::std_err > err.string());
-    EXPECT_EQ(r.exit_code, 2);
+    // Copies an unprivileged user can reach even when the checkout sits in a root-only directory.
+    fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                              fs::perms::others_read | fs::perms::others_exec);
+    fs::copy_file(kLab, dir_ / "lab");
+    fs::copy_file(kScenarios + "/backlog-30-netcat.toml", dir_ / "s.toml");
+    fs::permissions(dir_ / "s.toml", fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+    fs::path err = dir_ / "stderr";
+    int code = bp::system(bp::search_path("setpriv"),
+                          bp::args = {"--reuid=65534", "--regid=65534", "--clear-groups", (dir_ / "lab").string(), "run",
+                                      (dir_ / "s.toml").string()},
+                          bp::std_in < bp::null, bp::std_out > bp::null, bp::std_err > err.string());
+    EXPECT_EQ(code, 2);
     EXPECT_THAT(slurp(err), HasSubstr("lab run needs root"));
 }
 

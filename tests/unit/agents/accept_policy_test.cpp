@@ -27,7 +27,7 @@ TEST(AcceptPolicy, RejectsUnknownPoliciesAndBadDelays) {
     auto unknown = lab::agent::parse_accept_policy("sometimes");
     ASSERT_TRUE(lab::failed(unknown));
     EXPECT_EQ(std::get<lab::ParseError>(unknown).message,
-              "unknown accept policy 'sometimes' (expected never, always or after:DURATION)");
+              "unknown accept policy 'sometimes' (expected never, always, after:DURATION, rate:N/s or burst:N/DURATION)");
 
     auto bare = lab::agent::parse_accept_policy("after:5");
     ASSERT_TRUE(lab::failed(bare));

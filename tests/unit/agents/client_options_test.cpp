@@ -36,7 +36,9 @@ TEST(ClientOptions, Defaults) {
     EXPECT_EQ(o.connections, 1);
     EXPECT_EQ(o.ops.size(), 2u);
     EXPECT_EQ(o.group, "");
-    EXPECT_FALSE(o.bind.has_value());
+    EXPECT_TRUE(o.binds.empty());
+    EXPECT_FALSE(o.udp);
+    EXPECT_FALSE(o.nofile.has_value());
     EXPECT_EQ(o.stagger, 0s);
     EXPECT_EQ(o.deadline, 60s);
     EXPECT_EQ(o.hold, 0s);
@@ -51,8 +53,8 @@ TEST(ClientOptions, EveryOption) {
     EXPECT_EQ(o.ops_text, "connect:1s;send:1k;recv:2s");
     EXPECT_EQ(o.ops[1].size, 1000u);
     EXPECT_EQ(o.group, "burst");
-    ASSERT_TRUE(o.bind.has_value());
-    EXPECT_EQ(o.bind->text(), "[::1]:0");
+    ASSERT_EQ(o.binds.size(), 1u);
+    EXPECT_EQ(o.binds[0].text(), "[::1]:0");
     EXPECT_EQ(o.stagger, 5ms);
     EXPECT_EQ(o.deadline, 90s);
     EXPECT_EQ(o.hold, 3s);
@@ -99,6 +101,55 @@ TEST(ClientOptions, BadValuesNameTheirOption) {
               "--deadline: must be longer than 0");
     EXPECT_EQ(first_line(exit_of({"--target", "198.18.0.1:7000", "--ops", "connect", "--bind", "::1"})),
               "--bind: '::1' is not of the same address family as --target '198.18.0.1:7000'");
+}
+
+TEST(ClientOptions, BindTakesAListOrARangeRoundRobin) {
+    auto range = options_ok({"--target", "198.18.0.1:7000", "--ops", "connect", "--bind", "198.18.0.2-198.18.0.5"});
+    ASSERT_EQ(range.binds.size(), 4u);
+    EXPECT_EQ(range.binds[0].text(), "198.18.0.2:0");
+    EXPECT_EQ(range.binds[3].text(), "198.18.0.5:0");
+    auto list = options_ok({"--target", "198.18.0.1:7000", "--ops", "connect", "--bind", "198.18.0.9,198.18.0.2-198.18.0.3"});
+    ASSERT_EQ(list.binds.size(), 3u);
+    EXPECT_EQ(list.binds[0].text(), "198.18.0.9:0");
+    EXPECT_EQ(list.binds[2].text(), "198.18.0.3:0");
+    auto first_line = [](const CliExit& e) { return e.message.substr(0, e.message.find('\n')); };
+    EXPECT_EQ(first_line(exit_of({"--target", "198.18.0.1:7000", "--ops", "connect", "--bind", "198.18.0.5-198.18.0.2"})),
+              "--bind: range '198.18.0.5-198.18.0.2' ends before it starts");
+}
+
+TEST(ClientOptions, NofileSetsTheSoftLimit) {
+    auto o = options_ok({"--target", "198.18.0.1:7000", "--ops", "connect", "--nofile", "20"});
+    EXPECT_EQ(o.nofile, 20u);
+    EXPECT_EQ(exit_of({"--target", "198.18.0.1:7000", "--ops", "connect", "--nofile", "0"}).code, 2);
+}
+
+TEST(ClientOptions, UdpSendsCountDatagramsAtARate) {
+    auto o = options_ok({"--target", "198.18.0.1:9000", "--udp", "--rate", "2000/s", "--count", "5000", "--size", "1KiB",
+                         "--connections", "2"});
+    EXPECT_TRUE(o.udp);
+    ASSERT_TRUE(o.rate.has_value());
+    EXPECT_DOUBLE_EQ(o.rate->per_second, 2000);
+    EXPECT_EQ(o.count, 5000u);
+    EXPECT_EQ(o.size, 1024u);
+    EXPECT_EQ(o.connections, 2);
+    EXPECT_TRUE(o.ops.empty());
+
+    auto defaults = options_ok({"--target", "198.18.0.1:9000", "--udp"});
+    EXPECT_FALSE(defaults.rate.has_value());
+    EXPECT_EQ(defaults.count, 1000u);
+    EXPECT_EQ(defaults.size, 64u);
+}
+
+TEST(ClientOptions, UdpOptionsAreRefusedWhereTheyDoNotBelong) {
+    auto first_line = [](const CliExit& e) { return e.message.substr(0, e.message.find('\n')); };
+    EXPECT_EQ(first_line(exit_of({"--target", "198.18.0.1:9000"})), "--ops is required (unless --udp)");
+    EXPECT_EQ(exit_of({"--target", "198.18.0.1:9000", "--udp", "--ops", "connect"}).code, 2);
+    EXPECT_EQ(exit_of({"--target", "198.18.0.1:9000", "--ops", "connect", "--rate", "10/s"}).code, 2);
+    EXPECT_EQ(first_line(exit_of({"--target", "198.18.0.1:9000", "--udp", "--rate", "2000"})),
+              "--rate: rate '2000' has no unit (expected e.g. \"2000/s\", \"30/m\")");
+    EXPECT_EQ(first_line(exit_of({"--target", "198.18.0.1:9000", "--udp", "--size", "70000"})),
+              "--size: 70000 is more than a UDP datagram holds (65507 bytes)");
+    EXPECT_EQ(exit_of({"--target", "198.18.0.1:9000", "--udp", "--count", "0"}).code, 2);
 }
 
 }  // namespace

@@ -70,7 +70,8 @@ TEST(OpSequence, SleepNeedsNoSocketAndATrailingSemicolonIsFine) {
 
 TEST(OpSequence, OpNamesRoundTrip) {
     for (auto kind : {OpKind::Connect, OpKind::Send, OpKind::Recv, OpKind::Sleep, OpKind::Shutdown, OpKind::Close,
-                      OpKind::Linger0}) {
+                      OpKind::Linger0, OpKind::Keepalive, OpKind::UserTimeout, OpKind::Outq, OpKind::WaitError,
+                      OpKind::AppAck}) {
         std::string name(lab::agent::op_name(kind));
         EXPECT_NE(name, "?");
     }
@@ -81,7 +82,8 @@ TEST(OpSequence, OpNamesRoundTrip) {
 TEST(OpSequence, UnknownOpNamesItsPositionAndText) {
     EXPECT_EQ(ops_error("connect;sned:100;close"),
               "op 2 \"sned:100\": unknown op 'sned' (ops: connect[:TIMEOUT], send:SIZE[:TIMEOUT], recv[:TIMEOUT], "
-              "sleep:DURATION, shutdown, close, linger0)");
+              "sleep:DURATION, shutdown, close, linger0, keepalive:IDLE/INTVL/CNT, user_timeout:DURATION, outq, "
+              "wait_error[:TIMEOUT], appack[:TIMEOUT])");
 }
 
 TEST(OpSequence, BadDurationsNameTheOp) {
@@ -124,8 +126,70 @@ TEST(OpSequence, SocketOpsNeedAnOpenConnection) {
 TEST(OpSequence, EmptySequencesAndOps) {
     EXPECT_EQ(ops_error(""),
               "the op sequence is empty (ops: connect[:TIMEOUT], send:SIZE[:TIMEOUT], recv[:TIMEOUT], sleep:DURATION, "
-              "shutdown, close, linger0)");
+              "shutdown, close, linger0, keepalive:IDLE/INTVL/CNT, user_timeout:DURATION, outq, wait_error[:TIMEOUT], "
+              "appack[:TIMEOUT])");
     EXPECT_EQ(ops_error("connect;;close"), "op 2 \"\": empty op (two ';' in a row?)");
+}
+
+TEST(OpSequence, KeepaliveTakesIdleIntervalCount) {
+    auto ops = ops_ok("keepalive:1s/1s/2;connect;keepalive:2m/5s/9");
+    ASSERT_EQ(ops.size(), 3u);
+    EXPECT_EQ(ops[0].kind, OpKind::Keepalive);
+    EXPECT_EQ(ops[0].keepalive.idle, 1s);
+    EXPECT_EQ(ops[0].keepalive.interval, 1s);
+    EXPECT_EQ(ops[0].keepalive.count, 2);
+    EXPECT_EQ(ops[0].arg, "1s/1s/2");
+    EXPECT_EQ(ops[2].keepalive.idle, 120s);
+    EXPECT_EQ(ops[2].keepalive.count, 9);
+    EXPECT_TRUE(lab::agent::is_socket_option(OpKind::Keepalive));
+    EXPECT_FALSE(lab::agent::is_socket_option(OpKind::Outq));
+}
+
+TEST(OpSequence, KeepaliveErrors) {
+    EXPECT_EQ(ops_error("keepalive"), "op 1 \"keepalive\": keepalive needs IDLE/INTVL/CNT, e.g. keepalive:1s/1s/2");
+    EXPECT_EQ(ops_error("keepalive:1s/1s"), "op 1 \"keepalive:1s/1s\": keepalive needs IDLE/INTVL/CNT, e.g. keepalive:1s/1s/2");
+    EXPECT_EQ(ops_error("keepalive:1500ms/1s/2"),
+              "op 1 \"keepalive:1500ms/1s/2\": keepalive idle must be a whole number of seconds, at least 1s (the kernel "
+              "counts seconds)");
+    EXPECT_EQ(ops_error("keepalive:1s/0s/2"),
+              "op 1 \"keepalive:1s/0s/2\": keepalive interval must be a whole number of seconds, at least 1s (the "
+              "kernel counts seconds)");
+    EXPECT_EQ(ops_error("keepalive:1s/1s/0"),
+              "op 1 \"keepalive:1s/1s/0\": keepalive count '0' must be a whole number from 1 to 127 (MAX_TCP_KEEPCNT)");
+    EXPECT_EQ(ops_error("keepalive:1s/1s/x"),
+              "op 1 \"keepalive:1s/1s/x\": keepalive count 'x' must be a whole number from 1 to 127 (MAX_TCP_KEEPCNT)");
+    EXPECT_EQ(ops_error("keepalive:10h/1s/2"), "op 1 \"keepalive:10h/1s/2\": keepalive idle must be at most 32767s (MAX_TCP_KEEPIDLE)");
+}
+
+TEST(OpSequence, UserTimeoutBeforeOrAfterConnect) {
+    auto ops = ops_ok("user_timeout:2s;connect;user_timeout:1500ms");
+    EXPECT_EQ(ops[0].kind, OpKind::UserTimeout);
+    EXPECT_EQ(ops[0].length, 2s);
+    EXPECT_EQ(ops[2].length, 1500ms);
+    EXPECT_EQ(ops_error("user_timeout"), "op 1 \"user_timeout\": user_timeout needs a duration, e.g. user_timeout:2s");
+    EXPECT_EQ(ops_error("user_timeout:1500us"),
+              "op 1 \"user_timeout:1500us\": user_timeout must be whole milliseconds (the kernel counts ms)");
+    EXPECT_EQ(ops_error("user_timeout:1s:2s"), "op 1 \"user_timeout:1s:2s\": user_timeout takes at most 1 argument");
+}
+
+TEST(OpSequence, OutqWaitErrorAndAppack) {
+    auto ops = ops_ok("connect;send:1k;outq;wait_error");
+    ASSERT_EQ(ops.size(), 4u);
+    EXPECT_EQ(ops[2].kind, OpKind::Outq);
+    EXPECT_EQ(ops[3].kind, OpKind::WaitError);
+    EXPECT_EQ(ops[3].timeout, lab::agent::default_wait_error_timeout);
+    auto timed = ops_ok("connect;wait_error:4s");
+    EXPECT_EQ(timed[1].timeout, 4s);
+    auto ack = ops_ok("connect;send:100;appack");
+    EXPECT_EQ(ack[2].kind, OpKind::AppAck);
+    EXPECT_EQ(ack[2].timeout, lab::agent::default_appack_timeout);
+    EXPECT_EQ(ops_ok("connect;appack:2s")[1].timeout, 2s);
+
+    EXPECT_EQ(ops_error("connect;outq:1"), "op 2 \"outq:1\": outq takes no argument");
+    EXPECT_EQ(ops_error("outq"), "op 1 \"outq\": outq needs an open connection: put connect before it");
+    EXPECT_EQ(ops_error("wait_error"), "op 1 \"wait_error\": wait_error needs an open connection: put connect before it");
+    EXPECT_EQ(ops_error("connect;appack:0s"), "op 2 \"appack:0s\": the timeout must be longer than 0");
+    EXPECT_EQ(ops_error("connect;close;appack"), "op 3 \"appack\": appack needs an open connection: put connect before it");
 }
 
 }  // namespace

@@ -1,0 +1,49 @@
+#include "lab/wire/wire_client.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include "lab/agents/unique_fd.hpp"
+
+namespace lab::wire {
+
+std::string send_wire_command(const std::string& control_path, const std::string& request_json,
+                              std::chrono::milliseconds timeout) {
+    auto fail = [&](const char* what) -> std::system_error {
+        return std::system_error(errno, std::generic_category(), std::string(what) + " (lab-wire control " + control_path + ")");
+    };
+    sockaddr_un server{};
+    server.sun_family = AF_UNIX;
+    if (control_path.size() >= sizeof server.sun_path)
+        throw std::system_error(ENAMETOOLONG, std::generic_category(), "lab-wire control path " + control_path);
+    std::memcpy(server.sun_path, control_path.c_str(), control_path.size() + 1);
+
+    agent::UniqueFd fd(socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    if (!fd) throw fail("socket");
+    // Autobind to a fresh abstract address: the wire needs somewhere to send the reply, and
+    // nothing is left in the filesystem afterwards.
+    sa_family_t family = AF_UNIX;
+    if (bind(fd.get(), reinterpret_cast<sockaddr*>(&family), sizeof family) != 0) throw fail("bind");
+    if (connect(fd.get(), reinterpret_cast<sockaddr*>(&server), sizeof server) != 0) throw fail("connect");
+    if (send(fd.get(), request_json.data(), request_json.size(), 0) < 0) throw fail("send");
+
+    pollfd p{fd.get(), POLLIN, 0};
+    int ready = poll(&p, 1, static_cast<int>(timeout.count()));
+    if (ready < 0) throw fail("poll");
+    if (ready == 0) {
+        errno = ETIMEDOUT;
+        throw fail("no reply");
+    }
+    std::string reply(65536, '\0');
+    ssize_t n = recv(fd.get(), reply.data(), reply.size(), 0);
+    if (n < 0) throw fail("recv");
+    reply.resize(static_cast<std::size_t>(n));
+    return reply;
+}
+
+}  // namespace lab::wire
