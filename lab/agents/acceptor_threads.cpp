@@ -154,8 +154,9 @@ void AcceptorThreads::run(int index) {
                                          SOCK_NONBLOCK | SOCK_CLOEXEC));
         int err = accepted.fd ? 0 : errno;
         accepted.event.end_ns = monotonic_ns();
-        if (stopping_) return;  // the fd, if any, is closed with `accepted`
-        if (err == EINTR || err == EAGAIN || err == EWOULDBLOCK) continue;
+        // An accept that succeeded just as stop() began is still handed over: closing it here would
+        // send the peer a FIN that no mode asked for.
+        if (err == EINTR || err == EAGAIN || err == EWOULDBLOCK || (err != 0 && stopping_)) continue;
         if (err != 0) {
             accepted.event.result = Result::Error;
             accepted.event.error = err;

@@ -161,7 +161,7 @@ int run_udp_client(const ClientOptions& options, EventLog& log) {
     summary.start_ns = run_start;
     summary.end_ns = monotonic_ns();
     total.add_to(summary);
-    summary.result = stop == "deadline" ? Result::Abandoned : Result::Ok;
+    if (stop == "deadline") summary.result = Result::Abandoned;
     summary.extra["stop"] = stop;
     summary.extra["flows"] = flows.size();
     summary.extra["count"] = options.count;
