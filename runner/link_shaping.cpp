@@ -20,6 +20,7 @@ namespace lab::runner {
 namespace {
 
 constexpr auto kWireStartLimit = std::chrono::seconds(3);
+constexpr const char* kWireControlDir = "/run/lab/wire";
 constexpr auto kReplyLimit = std::chrono::milliseconds(2000);
 
 // One request/reply with a lab-wire; a refusal becomes an error that names the wire and the request.
@@ -91,7 +92,10 @@ LinkShaping::LinkShaping(ImpairmentBackend backend, const Scenario& scenario, co
         const Topology::Port& b = topology.switch_port(link.name, link.ends[1]);
         WireProcess w;
         w.link = link.name;
-        w.control_path = fmt::format("{}/wire-{}.sock", run_dir, link.name);
+        // Unix socket paths hold at most 107 bytes, which a run directory can exceed on its own.
+        std::filesystem::create_directories(kWireControlDir);
+        w.control_path = fmt::format("{}/{}-{}.sock", kWireControlDir,
+                                     std::filesystem::path(run_dir).filename().string(), link.name);
         std::vector<std::string> argv{wire_exe, "--a", a.peer_ifname, "--b", b.peer_ifname, "--control", w.control_path};
         for (const auto& d : link.impairments) {
             argv.push_back(std::string("--") + direction_key(link, d));
@@ -174,6 +178,8 @@ std::vector<record::ProcessResult> LinkShaping::finish(double t_now) {
         }
         out.push_back(w.result);
         w.child.reset();  // kills it if it is still there
+        std::error_code ec;
+        std::filesystem::remove(w.control_path, ec);
     }
     wires_.clear();
     return out;

@@ -1,5 +1,6 @@
 #include "lab/wire/wire_client.hpp"
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <system_error>
@@ -7,6 +8,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <unistd.h>
 
 #include "lab/agents/unique_fd.hpp"
 
@@ -25,10 +27,22 @@ std::string send_wire_command(const std::string& control_path, const std::string
 
     agent::UniqueFd fd(socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
     if (!fd) throw fail("socket");
-    // Autobind to a fresh abstract address: the wire needs somewhere to send the reply, and
-    // nothing is left in the filesystem afterwards.
-    sa_family_t family = AF_UNIX;
-    if (bind(fd.get(), reinterpret_cast<sockaddr*>(&family), sizeof family) != 0) throw fail("bind");
+    // The reply needs an address to go to, and it must be a path beside the wire's: abstract
+    // addresses (autobind) belong to a network namespace, and the wire usually lives in another.
+    static std::atomic<unsigned> counter{0};
+    sockaddr_un self{};
+    self.sun_family = AF_UNIX;
+    const std::string self_path =
+        control_path + ".client." + std::to_string(getpid()) + "." + std::to_string(counter.fetch_add(1));
+    if (self_path.size() >= sizeof self.sun_path)
+        throw std::system_error(ENAMETOOLONG, std::generic_category(), "lab-wire control reply path " + self_path);
+    std::memcpy(self.sun_path, self_path.c_str(), self_path.size() + 1);
+    ::unlink(self_path.c_str());
+    if (bind(fd.get(), reinterpret_cast<sockaddr*>(&self), sizeof self) != 0) throw fail("bind reply socket");
+    struct Unlink {
+        std::string path;
+        ~Unlink() { ::unlink(path.c_str()); }
+    } unlink_reply_path{self_path};
     if (connect(fd.get(), reinterpret_cast<sockaddr*>(&server), sizeof server) != 0) throw fail("connect");
     if (send(fd.get(), request_json.data(), request_json.size(), 0) < 0) throw fail("send");
 

@@ -1,6 +1,8 @@
 #pragma once
 // The runner's side of the control protocol (see control_command.hpp): one request datagram to a
-// running lab-wire, one reply back. Needs nothing but a unix socket, from any namespace.
+// running lab-wire, one reply back. Needs nothing but a unix socket, from any namespace: the reply
+// comes to a socket at CONTROL_PATH.client.PID.N, removed before returning, so the directory of
+// the control path must be writable.
 #include <chrono>
 #include <string>
 

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -349,6 +350,90 @@ TEST_F(LabCli, ValidateAndListNeedNoRootAndDescribeTheCatalogue) {
     EXPECT_EQ(l.exit_code, 0);
     EXPECT_THAT(l.out, HasSubstr("parallel-connect-half-open"));
     EXPECT_THAT(l.out, HasSubstr("seed 001, 2.6.26"));
+}
+
+}  // namespace
+
+namespace {
+
+const std::string kE2eScenarios = std::string(LAB_SOURCE_DIR) + "/tests/e2e/scenarios";
+
+double duration_of(const lab::record::Event& e) { return e.end_t - e.start_t; }
+
+TEST_F(LabCli, DelayOf25msEachWayGivesARoundTripOf50To60ms) {
+    Result r = lab({"run", "--out", runs_dir(), kE2eScenarios + "/delay-rtt.toml"});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    auto rec = only_record();
+    EXPECT_NE(rec.run.impairment_backend, "none");
+    int connects = 0;
+    for (const auto& e : rec.events)
+        if (e.process == "cli" && e.op == "connect" && e.result == "ok") {
+            ++connects;
+            EXPECT_GE(duration_of(e), 0.050) << "conn " << e.conn;
+            EXPECT_LE(duration_of(e), 0.060) << "conn " << e.conn;
+        }
+    EXPECT_EQ(connects, 20);
+    for (const auto& p : rec.processes)
+        if (p.name.rfind("wire-", 0) == 0) {
+            EXPECT_EQ(p.exit_code, 0) << p.name;
+        }
+}
+
+TEST_F(LabCli, LossOf20PercentIsObservedWithinItsBinomialInterval) {
+    Result r = lab({"run", "--out", runs_dir(), kE2eScenarios + "/loss-20.toml"});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    auto rec = only_record();
+    const double n = 4000, p_deliver = 0.8;
+    // 99 % two-sided normal approximation of Binomial(4000, 0.8): 3200 ± 2.576 σ.
+    const double sigma = std::sqrt(n * p_deliver * (1 - p_deliver));
+    const auto delivered = static_cast<double>(counter_delta(rec, "server", "sent", "Udp.InDatagrams"));
+    EXPECT_GE(delivered, n * p_deliver - 2.576 * sigma);
+    EXPECT_LE(delivered, n * p_deliver + 2.576 * sigma);
+    EXPECT_EQ(counter_delta(rec, "client", "sent", "Udp.OutDatagrams"), 4000);
+}
+
+TEST_F(LabCli, SendWhileUnpluggedIsBufferedAndDeliveredAfterReplug) {
+    Result r = lab({"run", "--out", runs_dir(), kE2eScenarios + "/unplug-send.toml"});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    auto rec = only_record();
+    const auto& unplugged = snapshot(rec, "unplugged");
+    EXPECT_EQ(count_sockets(unplugged, "client", [](auto& s) { return s.state == "established" && s.remote_port == 7000 && s.send_q == 5000; }), 1);
+    EXPECT_EQ(count_events(rec, "cli", "send", "ok"), 1);
+    std::int64_t received = -1;
+    for (const auto& e : rec.events)
+        if (e.process == "srv" && e.op == "conn_end") received = e.bytes;
+    EXPECT_EQ(received, 5000);  // TCP's byte stream: all of it, in order
+}
+
+TEST_F(LabCli, TheNetemBackendSaysWhatToDoOnAKernelWithoutNetem) {
+    Result doctor = lab({"doctor"});
+    if (doctor.out.find("qdisc netem          ok") != std::string::npos || doctor.out.find("netem impairments available") != std::string::npos)
+        GTEST_SKIP() << "this kernel has sch_netem";
+    auto before = lab_namespaces();
+    Result r = lab({"run", "--impairments", "netem", "--out", runs_dir(), kE2eScenarios + "/delay-rtt.toml"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_THAT(r.err, HasSubstr("no sch_netem"));
+    EXPECT_THAT(r.err, HasSubstr("--impairments userspace"));
+    EXPECT_EQ(lab_namespaces(), before);
+}
+
+}  // namespace
+
+namespace {
+
+TEST_F(LabCli, WithDelayTheDocumentedHalfOpenConnectionsAppear) {
+    Result r = lab({"run", "--out", runs_dir(), kScenarios + "/parallel-connect-half-open-delay.toml"});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    auto rec = only_record();
+    const auto& half_open = snapshot(rec, "half-open");
+    // syncookies 0: backlog + 1 queued and backlog half-open on the server; the client sees them all ESTABLISHED.
+    EXPECT_EQ(count_sockets(half_open, "server", [](auto& s) { return s.state == "syn-recv" && s.local_port == 7001; }), 5);
+    EXPECT_EQ(count_sockets(half_open, "client", [](auto& s) { return s.state == "established" && s.remote_port == 7001; }), 11);
+    EXPECT_EQ(count_events(rec, "seq1", "send", "ok"), 11);
+    int resets = 0;
+    for (const auto& e : rec.events) resets += e.process == "seq1" && e.op == "recv" && e.errno_name == "ECONNRESET";
+    EXPECT_EQ(resets, 5);  // recv() → "closed" on exactly the half-open ones
+    EXPECT_EQ(count_events(rec, "srv1", "accept", "ok"), 6);
 }
 
 }  // namespace
