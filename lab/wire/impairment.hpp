@@ -39,7 +39,8 @@ struct Impairment {
     double reorder = 0;                    // probability that a frame skips the delay; needs delay > 0
     double corrupt = 0;                    // probability that one bit past the L3 header flips
     std::uint64_t rate_bps = 0;            // bits per second on the wire; 0 = unlimited
-    std::uint32_t limit = 1000;            // frames held by this direction at once (netem's limit)
+    std::uint32_t limit = 1000;            // frames held by this direction at once (netem's limit;
+                                           // a GSO super-frame counts as its segments)
     bool blackhole = false;                // drop everything silently; carrier stays up
 
     bool operator==(const Impairment&) const = default;

@@ -43,6 +43,10 @@ public:
     // ENXIO) or a full device queue loses this frame, not the wire.
     int send(std::span<const std::uint8_t> frame);
 
+    // Sends frames with as few sendmmsg calls as the kernel allows; results[i] is 0 or the errno
+    // of frames[i] (a failed frame is retried alone to learn its errno, then skipped).
+    void send_batch(std::span<const std::span<const std::uint8_t>> frames, std::span<int> results);
+
     // Reads and clears a pending socket error (the kernel reports ENETDOWN once when the
     // interface goes down); returns it.
     int take_error();
@@ -53,6 +57,8 @@ private:
     int ifindex_ = 0;
     std::vector<mmsghdr> headers_;
     std::vector<iovec> iovecs_;
+    std::vector<mmsghdr> send_headers_;
+    std::vector<iovec> send_iovecs_;
 };
 
 }  // namespace lab::wire

@@ -1,5 +1,6 @@
 #include "lab/wire/vnet_frame.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace lab::wire {
@@ -66,25 +67,44 @@ bool vnet_is_gso(std::span<const std::uint8_t> frame) {
     return header_of(frame).gso_type != VIRTIO_NET_HDR_GSO_NONE;
 }
 
-std::uint32_t vnet_wire_bytes(std::span<const std::uint8_t> frame) {
-    if (frame.size() < vnet_header_size) return 0;
+namespace {
+
+struct GsoShape {
+    std::uint32_t length = 0;    // Ethernet bytes of the frame as it is
+    std::uint32_t headers = 0;   // bytes every segment repeats (Ethernet to L4 header)
+    std::uint32_t segments = 1;
+};
+
+GsoShape gso_shape(std::span<const std::uint8_t> frame) {
+    GsoShape shape;
+    if (frame.size() < vnet_header_size) return shape;
     const auto eth = frame.subspan(vnet_header_size);
-    const auto len = static_cast<std::uint32_t>(eth.size());
+    shape.length = static_cast<std::uint32_t>(eth.size());
     const virtio_net_hdr h = header_of(frame);
     const auto kind = static_cast<std::uint8_t>(h.gso_type & ~VIRTIO_NET_HDR_GSO_ECN);
-    if (kind == VIRTIO_NET_HDR_GSO_NONE || h.gso_size == 0) return len;
+    if (kind == VIRTIO_NET_HDR_GSO_NONE || h.gso_size == 0) return shape;
     std::size_t headers = h.csum_start;
     if (kind == VIRTIO_NET_HDR_GSO_TCPV4 || kind == VIRTIO_NET_HDR_GSO_TCPV6) {
-        if (eth.size() < headers + 13) return len;
+        if (eth.size() < headers + 13) return shape;
         headers += static_cast<std::size_t>(eth[headers + 12] >> 4) * 4;
     } else {
         headers += 8;  // UDP
     }
-    if (headers == 0 || headers >= len) return len;
-    const std::uint32_t payload = len - static_cast<std::uint32_t>(headers);
-    const std::uint32_t segments = (payload + h.gso_size - 1) / h.gso_size;
-    return len + (segments > 1 ? (segments - 1) * static_cast<std::uint32_t>(headers) : 0);
+    if (headers == 0 || headers >= eth.size()) return shape;
+    shape.headers = static_cast<std::uint32_t>(headers);
+    const std::uint32_t payload = shape.length - shape.headers;
+    shape.segments = std::max<std::uint32_t>(1, (payload + h.gso_size - 1) / h.gso_size);
+    return shape;
 }
+
+}  // namespace
+
+std::uint32_t vnet_wire_bytes(std::span<const std::uint8_t> frame) {
+    const GsoShape s = gso_shape(frame);
+    return s.length + (s.segments - 1) * s.headers;
+}
+
+std::uint32_t vnet_segments(std::span<const std::uint8_t> frame) { return gso_shape(frame).segments; }
 
 bool corrupt_vnet_frame(std::span<std::uint8_t> frame, std::uint64_t pick) {
     if (frame.size() < vnet_header_size) return false;

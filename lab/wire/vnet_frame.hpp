@@ -14,6 +14,9 @@ inline constexpr std::size_t vnet_header_size = 10;  // sizeof(struct virtio_net
 // further GSO segment repeats (what netem and tbf charge for a GSO skb).
 std::uint32_t vnet_wire_bytes(std::span<const std::uint8_t> frame);
 
+// How many frames it becomes on the wire: 1, or the number of GSO segments.
+std::uint32_t vnet_segments(std::span<const std::uint8_t> frame);
+
 bool vnet_is_gso(std::span<const std::uint8_t> frame);
 
 // Flips one bit chosen by `pick` past the Ethernet and IP headers (anywhere past Ethernet if the

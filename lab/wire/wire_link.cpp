@@ -135,6 +135,7 @@ private:
                 Frame frame;
                 frame.bytes.assign(slot.buffer.begin(), slot.buffer.begin() + static_cast<std::ptrdiff_t>(slot.size));
                 frame.wire_bytes = vnet_wire_bytes(frame.bytes);
+                frame.segments = vnet_segments(frame.bytes);
                 s.offer(std::move(frame));
             }
             // Frames with no delay leave before the next batch is read: lower latency and fewer held.
@@ -146,17 +147,31 @@ private:
     void release_due(Direction d) {
         Shaper& s = shaper(d);
         PacketSocket& out = sink(d);
-        while (auto departure = s.pop_due()) {
-            if (departure->corrupt && !corrupt_vnet_frame(departure->frame.bytes, departure->corrupt_pick)) {
-                // A GSO super-frame cannot be corrupted in a way the receiver would notice (its
-                // segments' checksums are computed after us): it is lost instead, as the receiver
-                // would drop the damaged segment.
-                s.record_send_error();
-                continue;
+        while (true) {
+            pending_.clear();
+            while (pending_.size() < batch) {
+                auto departure = s.pop_due();
+                if (!departure) break;
+                if (departure->corrupt && !corrupt_vnet_frame(departure->frame.bytes, departure->corrupt_pick)) {
+                    // A GSO super-frame cannot be corrupted in a way the receiver would notice (its
+                    // segments' checksums are computed after us): it is lost instead, as the
+                    // receiver would drop the damaged segment.
+                    s.record_send_error();
+                    continue;
+                }
+                pending_.push_back(std::move(*departure));
             }
+            if (pending_.empty()) return;
+            frames_.clear();
+            for (const auto& p : pending_) frames_.emplace_back(p.frame.bytes);
+            results_.resize(pending_.size());
             const std::int64_t now = clock_.now_ns();
-            if (out.send(departure->frame.bytes) != 0) s.record_send_error();
-            else s.record_sent(*departure, now);
+            out.send_batch(frames_, results_);
+            for (std::size_t i = 0; i < pending_.size(); ++i) {
+                if (results_[i] != 0) s.record_send_error();
+                else s.record_sent(pending_[i], now);
+            }
+            if (pending_.size() < batch) return;
         }
     }
 
@@ -197,6 +212,9 @@ private:
     std::int64_t stats_interval_ns_ = 0;
     std::array<PacketSocket::Slot, batch> slots_;
     std::uint64_t truncated_ = 0;
+    std::vector<Departure> pending_;  // one sendmmsg's worth, reused
+    std::vector<std::span<const std::uint8_t>> frames_;
+    std::vector<int> results_;
 };
 
 }  // namespace

@@ -60,6 +60,7 @@ bool udp_checksum_ok(const std::vector<std::uint8_t>& f) {
 TEST(VnetFrame, WireBytesOfAPlainFrameIsItsEthernetLength) {
     auto f = udp_frame(100, false);
     EXPECT_EQ(vnet_wire_bytes(f), f.size() - vnet_header_size);
+    EXPECT_EQ(vnet_segments(f), 1u);
     EXPECT_FALSE(vnet_is_gso(f));
 }
 
@@ -76,6 +77,7 @@ TEST(VnetFrame, WireBytesOfAGsoFrameCountsRepeatedHeaders) {
     f[vnet_header_size + 34 + 12] = 8 << 4;  // data offset: 32 bytes
     EXPECT_TRUE(vnet_is_gso(f));
     EXPECT_EQ(vnet_wire_bytes(f), headers + payload + 9 * headers);
+    EXPECT_EQ(vnet_segments(f), 10u);
     EXPECT_FALSE(corrupt_vnet_frame(f, 12345));
 }
 
