@@ -29,6 +29,7 @@ cleanup() {
     rm -rf "$TMP"
 }
 trap cleanup EXIT INT TERM
+trap 'echo "run_fidelity.sh: failed at line $LINENO" >&2; [[ -f $TMP/wire.out ]] && cat "$TMP/wire.out" >&2' ERR
 
 topology_down
 topology_up
