@@ -35,6 +35,10 @@ topology_down
 topology_up
 : > "$RESULTS"
 
+# SECTIONS="delay oneway loss tcp rate pps" (default: all) picks what to run.
+SECTIONS=${SECTIONS:-delay oneway loss tcp rate pps}
+want() { [[ " $SECTIONS " == *" $1 "* ]]; }
+
 start_wire() {  # A2B_SPEC B2A_SPEC
     ip netns exec $NS_MID "$WIRE" --a a --b b --a2b "$1" --b2a "$2" --seed 4242 > "$TMP/wire.out" 2>&1 &
     WIRE_PID=$!
@@ -80,6 +84,7 @@ PY
 echo "## lab-wire fidelity ($(date -u +%Y-%m-%d), $(uname -r), $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs))"
 
 # 1. Delay: RTT with ping every 10 ms, the same delay each way.
+if want delay; then
 echo; echo "### Delay (RTT, ping -i 0.01, delay each way)"
 echo "| delay each way | configured RTT | count | p50 RTT | p99 RTT | p99 - configured | wire sched error p99 (a2b) |"
 echo "|---|---|---|---|---|---|---|"
@@ -101,8 +106,10 @@ rec = {"test": "delay", "delay_ms": d, "count": len(rtt), "rtt_p50_ms": q(0.5), 
 print(f'| {d:g} ms | {2*d:g} ms | {len(rtt)} | {q(0.5):.3f} ms | {q(0.99):.3f} ms | {q(0.99)-2*d:+.3f} ms | {a2b["sched_error_us"]["p99"]} us |'); print(json.dumps(rec))
 PY
 done
+fi
 
 # 2. Delay error at 10k pps (one-way, UDP, timestamps from the shared CLOCK_MONOTONIC), with jitter spread.
+if want oneway; then
 echo; echo "### One-way delay at 10k pps (UDP, 64-byte payload, 5 s)"
 echo "| a2b spec | received | one-way p50 | one-way p99 | p99 - configured | wire sched error p50 / p99 | reordered |"
 echo "|---|---|---|---|---|---|---|"
@@ -118,8 +125,10 @@ rec = {"test": "oneway_10kpps", "spec": spec, **r, "wire_sched_error_us": se}
 print(f'| {spec} | {r["received"]} | {r["delay_ms"]["p50"]:.3f} ms | {r["delay_ms"]["p99"]:.3f} ms | {r["delay_ms"]["p99"]-10:+.3f} ms | {se["p50"]} / {se["p99"]} us | {r["reordered"]} |'); print(json.dumps(rec))
 PY
 done
+fi
 
 # 3. Loss: a2b only, 20000 datagrams at 10k pps; binomial 99% interval (Wilson) around the configured rate.
+if want loss; then
 echo; echo "### Loss (a2b, 20000 UDP datagrams at 10k pps)"
 echo "| configured | observed | 99% interval for n=20000 | inside | GE model |"
 echo "|---|---|---|---|---|"
@@ -149,14 +158,16 @@ rec = {"test": "loss", "spec": spec, "sent": n, "received": r["received"], "obse
 print(f'| {spec} | {100*obs:.3f}% ({lost}/{n}) | [{100*lo:.3f}%, {100*hi:.3f}%] | {"yes" if inside else "NO"} | {note} |'); print(json.dumps(rec))
 PY
 done
+fi
 
 # 4. TCP through 20 ms each way (iperf3, 8 s), with the hosts' default and with larger TCP buffers,
 #    and with the hosts' offloads off (the alternative to PACKET_VNET_HDR).
+if want tcp; then
 echo; echo "### TCP through delay=20ms each way (iperf3 -t 8, h1 -> h2)"
 echo "| setup | Mbit/s | retransmits | wire CPU (share of one core) |"
 echo "|---|---|---|---|"
-tcp_case() {  # LABEL
-    start_wire "delay=20ms" "delay=20ms"
+tcp_case() {  # LABEL SPEC
+    start_wire "$2" "$2"
     t0=$(cpu_ticks); s0=$(date +%s.%N)
     iperf_run 8
     t1=$(cpu_ticks); s1=$(date +%s.%N)
@@ -169,14 +180,19 @@ PY
     echo "| $1 | $mbps | $retr | $cpu |"
     record "{\"test\":\"tcp_20ms\",\"setup\":\"$1\",\"mbps\":$mbps,\"retransmits\":$retr,\"wire_cpu\":$cpu}"
 }
-tcp_case "default TCP buffers (tcp_rmem max 6 MB)"
+tcp_buffers 6291456
+tcp_case "offloads on (vnet header), default TCP buffers (6 MB), limit=1000" "delay=20ms"
 tcp_buffers 33554432
-tcp_case "tcp_rmem/wmem max 32 MB"
-for ns in $NS_H1 $NS_H2; do ip netns exec $ns ethtool -K $([[ $ns == $NS_H1 ]] && echo h1 || echo h2) tso off gso off gro off >/dev/null 2>&1 || true; done
-tcp_case "32 MB buffers, TSO/GSO/GRO off on h1, h2"
-for ns in $NS_H1 $NS_H2; do ip netns exec $ns ethtool -K $([[ $ns == $NS_H1 ]] && echo h1 || echo h2) tso on gso on gro off >/dev/null 2>&1 || true; done
+tcp_case "offloads on (vnet header), 32 MB TCP buffers, limit=1000" "delay=20ms"
+tcp_case "offloads on (vnet header), 32 MB TCP buffers, limit=10000" "delay=20ms,limit=10000"
+offloads() { ip netns exec $NS_H1 ethtool -K h1 tso $1 gso $1 >/dev/null; ip netns exec $NS_H2 ethtool -K h2 tso $1 gso $1 >/dev/null; }
+offloads off
+tcp_case "TSO/GSO off on h1 and h2, 32 MB TCP buffers, limit=10000" "delay=20ms,limit=10000"
+offloads on
+fi
 
 # 5. Rate: TCP through rate-limited a2b (limit sized to ~100 ms of queue, at least 20 frames).
+if want rate; then
 echo; echo "### Rate (a2b rate, iperf3 -t 10, 32 MB buffers)"
 echo "| configured | limit | achieved Mbit/s | achieved / configured | retransmits |"
 echo "|---|---|---|---|---|"
@@ -194,8 +210,10 @@ PY
     echo "| ${rate} mbit | $limit | $mbps | $ratio | $retr |"
     record "{\"test\":\"rate\",\"rate_mbit\":$rate,\"limit\":$limit,\"mbps\":$mbps,\"ratio\":$ratio,\"retransmits\":$retr}"
 done
+fi
 
 # 6. Forwarding cost: small UDP (18-byte payload, 60-byte frames) at fixed offered rates and flat out, 4 s each.
+if want pps; then
 echo; echo "### Forwarding rate, small UDP frames (no impairment, 4 s per row)"
 echo "| offered pps | sent pps | received pps | loss | wire CPU (share of one core) | wire sched error p99 |"
 echo "|---|---|---|---|---|---|"
@@ -220,4 +238,6 @@ echo "(wire scheduling error over the whole pps run: $(py "$summary" <<'PY'
 import json, sys; print(json.loads(sys.argv[1].splitlines()[0])["sched_error_us"])
 PY
 ))"
+fi
+
 echo; echo "raw: $RESULTS"

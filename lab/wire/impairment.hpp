@@ -40,7 +40,7 @@ struct Impairment {
     double corrupt = 0;                    // probability that one bit past the L3 header flips
     std::uint64_t rate_bps = 0;            // bits per second on the wire; 0 = unlimited
     std::uint32_t limit = 1000;            // frames held by this direction at once (netem's limit;
-                                           // a GSO super-frame counts as its segments)
+                                           // a GSO super-frame counts as one, as in netem)
     bool blackhole = false;                // drop everything silently; carrier stays up
 
     bool operator==(const Impairment&) const = default;

@@ -74,7 +74,7 @@ void Shaper::hold(Frame frame, std::int64_t now) {
         ++counters_.dropped_loss;
         return;
     }
-    if (held_segments_ + std::max<std::uint32_t>(frame.segments, 1) > impairment_.limit) {
+    if (queue_.size() >= impairment_.limit) {
         ++counters_.dropped_queue;
         return;
     }
@@ -98,7 +98,6 @@ void Shaper::hold(Frame frame, std::int64_t now) {
         last_due_ns_ = std::max(last_due_ns_, due);
         d.due_ns = due;
     }
-    held_segments_ += std::max<std::uint32_t>(frame.segments, 1);
     d.frame = std::move(frame);
     const std::int64_t due = d.due_ns;
     queue_.push_back(Held{due, next_seq_++, std::move(d)});
@@ -116,7 +115,6 @@ std::optional<Departure> Shaper::pop_due() {
         std::pop_heap(queue_.begin(), queue_.end(), Later{});
         Departure d = std::move(queue_.back().departure);
         queue_.pop_back();
-        held_segments_ -= std::max<std::uint32_t>(d.frame.segments, 1);
         if (impairment_.blackhole) {
             ++counters_.dropped_blackhole;
             continue;

@@ -7,9 +7,10 @@
 // - Loss is decided per copy, so a duplicated frame's copies are lost independently (netem
 //   re-enqueues the duplicate through the whole qdisc).
 // - limit counts every frame held, delayed or waiting for the rate (netem's sch->limit): with
-//   delay 200 ms, 10k pps already needs limit > 2000. Unlike netem, a GSO super-frame counts as
-//   the frames it will be on the wire, so limit=1000 means about 1.5 MB whatever the offloads; a
-//   super-frame that does not fit whole is dropped whole.
+//   delay 200 ms, 10k pps already needs limit > 2000. Like netem, a GSO super-frame counts as one
+//   (netem counts skbs), so both backends cap the same traffic at the same place. Counting
+//   segments instead was measured: limit=1000 then caps TCP through 20 ms at ~500 Mbit/s with
+//   heavy retransmission (bench/wire/RESULTS.md), which a netem run of the same scenario would not.
 // - reorder: that share of frames skips delay and rate and departs at once, ahead of the queue.
 // - rate: departure = max(arrival + delay, previous departure) + wire_bits / rate.
 // - jitter DOES reorder, as in netem: each frame's departure is arrival + its own sampled delay,
@@ -33,7 +34,6 @@ namespace lab::wire {
 struct Frame {
     std::vector<std::uint8_t> bytes;  // as the data path received it (any vnet header included)
     std::uint32_t wire_bytes = 0;     // L2 bytes it occupies on the wire, all GSO segments counted
-    std::uint32_t segments = 1;       // frames it becomes on the wire: a GSO super-frame counts them all
 };
 
 struct Departure {
@@ -69,7 +69,6 @@ public:
     std::optional<Departure> pop_due();
 
     std::size_t held() const { return queue_.size(); }
-    std::uint64_t held_segments() const { return held_segments_; }
 
     // The data path reports what became of a departure, for the counters and the error histogram.
     void record_sent(const Departure& d, std::int64_t sent_ns);
@@ -100,7 +99,6 @@ private:
     GilbertElliottLoss gilbert_elliott_;
     std::vector<Held> queue_;  // a heap under Later
     std::uint64_t next_seq_ = 0;
-    std::uint64_t held_segments_ = 0;
     std::int64_t last_due_ns_ = 0;  // latest departure given to a frame that went through delay/rate
     ShaperCounters counters_;
 };

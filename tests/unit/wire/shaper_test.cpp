@@ -178,24 +178,6 @@ TEST(Shaper, QueueLimitDrops) {
     EXPECT_EQ(id_of(out.back()), 9u);  // the first ten got in; later arrivals were dropped
 }
 
-TEST(Shaper, QueueLimitCountsGsoSegments) {
-    FakeClock clock;
-    Shaper s(clock, 1, spec("delay=100ms,limit=100"));
-    Frame big = frame(1, 64'000);
-    big.segments = 45;
-    s.offer(big);
-    s.offer(big);
-    s.offer(big);  // 135 > 100: dropped whole
-    EXPECT_EQ(s.held(), 2u);
-    EXPECT_EQ(s.held_segments(), 90u);
-    EXPECT_EQ(s.counters().dropped_queue, 1u);
-    for (std::uint32_t i = 0; i < 10; ++i) s.offer(frame(i));
-    EXPECT_EQ(s.held_segments(), 100u);
-    EXPECT_EQ(s.counters().dropped_queue, 1u);
-    drain(s, clock, clock.now + 1'000'000'000);
-    EXPECT_EQ(s.held_segments(), 0u);
-}
-
 TEST(Shaper, BlackholeDropsArrivalsAndFramesInFlight) {
     FakeClock clock;
     Shaper s(clock, 1, spec("delay=10ms"));
