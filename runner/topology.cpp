@@ -207,6 +207,10 @@ Topology Topology::build(const TopologySpec& spec) {
     if (bridged) {
         switch_index = topo.namespaces_.size();
         topo.namespaces_.push_back(Netns::create(switch_netns_name(spec.prefix)));
+        // The switch is not a host: its ports must not speak (IPv6 router solicitations, MLD) on the
+        // lab's links, least of all around a lab-wire that forwards only what the hosts send.
+        write_sysctls(topo.namespaces_.back(), {{"net.ipv6.conf.all.disable_ipv6", "1"},
+                                                {"net.ipv6.conf.default.disable_ipv6", "1"}});
     }
 
     std::vector<NetlinkSocket> socks;

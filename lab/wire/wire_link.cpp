@@ -4,12 +4,7 @@
 #include <memory>
 #include <random>
 
-#include <cstdlib>
-
-#include <linux/sched.h>
-#include <linux/sched/types.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
@@ -221,21 +216,12 @@ private:
     std::vector<int> results_;
 };
 
-void request_short_slice() {
-    sched_attr attr{};
-    attr.size = sizeof attr;
-    attr.sched_policy = SCHED_NORMAL;
-    attr.sched_runtime = 100'000;
-    syscall(SYS_sched_setattr, 0, &attr, 0);
-}
-
 }  // namespace
 
 int run_wire(const WireOptions& options, int out_fd) {
     // epoll timeouts are hrtimers with the thread's timer slack (50 us by default) added; the
     // wire's departures want them to the microsecond.
     prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
-    if (getenv("WIRE_SLICE")) request_short_slice();
     const std::uint64_t seed = options.seed_given ? options.seed : std::random_device{}();
     WireLink link(options, seed, out_fd);
     link.write_start(seed, options);
