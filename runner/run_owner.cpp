@@ -60,6 +60,16 @@ std::optional<pid_t> live_run_owner(const std::string& run_id) {
     return static_cast<pid_t>(pid);
 }
 
+int remove_stale_run_markers() {
+    int removed = 0;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(kRunMarkerDir, ec)) {
+        std::string id = e.path().filename().string();
+        if (!live_run_owner(id) && fs::remove(e.path(), ec)) ++removed;
+    }
+    return removed;
+}
+
 std::string run_id_of_namespace(const std::string& netns_name) {
     constexpr std::string_view prefix = "lab-";
     if (netns_name.rfind(prefix, 0) != 0) return "";

@@ -28,6 +28,10 @@ private:
 // The pid of the live process that owns run_id, or nullopt when no live process does.
 std::optional<pid_t> live_run_owner(const std::string& run_id);
 
+// Removes the markers of runs whose lab process is gone (a SIGKILLed run leaves its marker); returns
+// how many.
+int remove_stale_run_markers();
+
 // "3f2a" for "lab-3f2a-server"; "" when the name does not start with "lab-".
 std::string run_id_of_namespace(const std::string& netns_name);
 

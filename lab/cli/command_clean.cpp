@@ -46,6 +46,7 @@ int clean(const CleanArgs& args) {
         for (const auto& p : report.problems) fmt::print(stderr, "lab clean: {}\n", p);
         if (!report.problems.empty()) status = kExitError;
     }
+    if (!args.dry_run) runner::remove_stale_run_markers();
     if (!anything) fmt::print("nothing to clean\n");
     return status;
 }
