@@ -1,5 +1,7 @@
 #include "lab/agents/event_log.hpp"
 
+#include "lab/agents/monotonic_clock.hpp"
+
 #include <cerrno>
 #include <cstdio>
 
@@ -8,6 +10,13 @@
 #include "common/errno_name.hpp"
 
 namespace lab::agent {
+
+void Event::fail_at(const char* step, int err) {
+    result = Result::Error;
+    error = err;
+    end_ns = monotonic_ns();
+    extra["step"] = step;
+}
 
 std::string_view result_name(Result result) {
     switch (result) {

@@ -25,6 +25,10 @@ struct Event {
     std::int64_t start_ns = 0;
     std::int64_t end_ns = 0;
     nlohmann::ordered_json extra = nlohmann::ordered_json::object();  // op-specific fields, after the common ones
+
+    // Marks the event failed now with `err`, naming the system call that failed when the op's
+    // name alone would not say which ("socket", "bind", "setsockopt").
+    void fail_at(const char* step, int err);
 };
 
 // The JSON line without its newline. Common fields come first and in a fixed order so that lines

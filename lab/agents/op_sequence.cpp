@@ -5,6 +5,8 @@
 #include <limits>
 #include <utility>
 
+#include "common/text_fields.hpp"
+
 namespace lab::agent {
 namespace {
 
@@ -31,23 +33,6 @@ constexpr std::array<OpSpelling, 12> spellings{{
 constexpr std::string_view usage =
     "connect[:TIMEOUT], send:SIZE[:TIMEOUT], recv[:TIMEOUT], sleep:DURATION, shutdown, close, linger0, "
     "keepalive:IDLE/INTVL/CNT, user_timeout:DURATION, outq, wait_error[:TIMEOUT], appack[:TIMEOUT]";
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
-
-std::vector<std::string_view> split(std::string_view text, char separator) {
-    std::vector<std::string_view> parts;
-    std::size_t start = 0;
-    while (true) {
-        auto pos = text.find(separator, start);
-        parts.push_back(text.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start));
-        if (pos == std::string_view::npos) return parts;
-        start = pos + 1;
-    }
-}
 
 std::optional<OpKind> kind_named(std::string_view name) {
     for (const auto& s : spellings)
@@ -83,7 +68,7 @@ Problem parse_whole_seconds(std::string_view text, std::string_view what, Durati
 }
 
 Problem parse_keepalive(std::string_view text, Keepalive& out) {
-    auto fields = split(text, '/');
+    auto fields = split_trimmed(text, '/');
     if (fields.size() != 3) return std::string("keepalive needs IDLE/INTVL/CNT, e.g. keepalive:1s/1s/2");
     if (auto p = parse_whole_seconds(trim(fields[0]), "keepalive idle", out.idle)) return p;
     if (auto p = parse_whole_seconds(trim(fields[1]), "keepalive interval", out.interval)) return p;
@@ -187,7 +172,7 @@ std::string_view op_name(OpKind kind) {
 }
 
 Parsed<std::vector<Op>> parse_op_sequence(std::string_view text) {
-    auto items = split(text, ';');
+    auto items = split_trimmed(text, ';');
     // A trailing ';' is what people type when they append ops by hand; it is not an empty op.
     if (items.size() > 1 && trim(items.back()).empty()) items.pop_back();
     if (items.size() == 1 && trim(items[0]).empty())
@@ -201,7 +186,7 @@ Parsed<std::vector<Op>> parse_op_sequence(std::string_view text) {
             return ParseError{"op " + std::to_string(i + 1) + " \"" + std::string(item) + "\": " + why};
         };
         if (item.empty()) return fail("empty op (two ';' in a row?)");
-        auto parts = split(item, ':');
+        auto parts = split_trimmed(item, ':');
         auto kind = kind_named(trim(parts[0]));
         if (!kind) return fail("unknown op '" + std::string(trim(parts[0])) + "' (ops: " + std::string(usage) + ")");
         Op op;

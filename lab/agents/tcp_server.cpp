@@ -188,10 +188,7 @@ int TcpServer::fail_listen(const char* step) {
     listen_event_.op = "listen";
     listen_event_.arg = options_.listen.text();
     if (listen_event_.start_ns == 0) listen_event_.start_ns = monotonic_ns();
-    listen_event_.result = Result::Error;
-    listen_event_.error = errno;
-    listen_event_.end_ns = monotonic_ns();
-    listen_event_.extra["step"] = step;
+    listen_event_.fail_at(step, errno);
     log_.write(listen_event_);
     return exit_listen_failed;
 }

@@ -70,10 +70,7 @@ int run_udp_client(const ClientOptions& options, EventLog& log) {
         event.arg = options.target.text();
         event.start_ns = monotonic_ns();
         auto fail = [&](const char* step) {
-            event.result = Result::Error;
-            event.error = errno;
-            event.end_ns = monotonic_ns();
-            event.extra["step"] = step;
+            event.fail_at(step, errno);
             log.write(event);
         };
         UniqueFd fd(::socket(options.target.family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));

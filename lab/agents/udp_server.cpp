@@ -123,10 +123,7 @@ bool UdpServer::open_sockets() {
         event.arg = options_.listen.text();
         event.start_ns = monotonic_ns();
         auto fail = [&](const char* step) {
-            event.result = Result::Error;
-            event.error = errno;
-            event.end_ns = monotonic_ns();
-            event.extra["step"] = step;
+            event.fail_at(step, errno);
             log_.write(event);
             return false;
         };

@@ -6,26 +6,10 @@
 #include <sstream>
 #include <vector>
 
+#include "common/text_fields.hpp"
+
 namespace lab::wire {
 namespace {
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
-
-std::vector<std::string_view> split(std::string_view text, char sep) {
-    std::vector<std::string_view> parts;
-    std::size_t start = 0;
-    while (true) {
-        std::size_t pos = text.find(sep, start);
-        parts.push_back(trim(text.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start)));
-        if (pos == std::string_view::npos) break;
-        start = pos + 1;
-    }
-    return parts;
-}
 
 std::optional<double> parse_number(std::string_view text, std::string_view* unit) {
     std::size_t i = 0;
@@ -95,7 +79,7 @@ std::optional<std::string> apply_item(Impairment& out, std::string_view name, st
         out.delay = std::get<Duration>(d);
     } else if (name == "jitter") {
         if (auto e = need_value()) return e;
-        auto parts = split(value, ':');
+        auto parts = split_trimmed(value, ':');
         if (parts.size() > 2) return std::string("expected DURATION or DURATION:uniform|normal|pareto");
         auto d = parse_duration(parts[0]);
         if (failed(d)) return std::get<ParseError>(d).message;
@@ -110,7 +94,7 @@ std::optional<std::string> apply_item(Impairment& out, std::string_view name, st
         }
     } else if (name == "loss") {
         if (auto e = need_value()) return e;
-        auto parts = split(value, ':');
+        auto parts = split_trimmed(value, ':');
         std::string model = lower(parts[0]);
         if (model == "gemodel" || model == "ge") {
             if (parts.size() < 2 || parts.size() > 5) return std::string("expected gemodel:P[:R[:1-H[:1-K]]]");
@@ -209,7 +193,7 @@ Parsed<Impairment> parse_impairment_onto(Impairment base, std::string_view text)
     text = trim(text);
     if (text.empty() || lower(text) == "none") return validate_impairment(base) ? Parsed<Impairment>(ParseError{*validate_impairment(base)}) : base;
     std::set<std::string> seen;
-    for (std::string_view item : split(text, ',')) {
+    for (std::string_view item : split_trimmed(text, ',')) {
         if (item.empty()) return ParseError{"empty item in '" + std::string(text) + "'"};
         std::size_t eq = item.find('=');
         std::string name = lower(trim(item.substr(0, eq)));
