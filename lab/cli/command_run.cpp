@@ -123,7 +123,7 @@ int run(const RunArgs& args) {
             }
         }
     }
-    if (summary.size() > 1) fmt::print("{}\n", analysis::summary_table(summary));
+    if (summary.size() > 1 || args.quiet) fmt::print("{}\n", analysis::summary_table(summary));
     return status;
 }
 
