@@ -19,6 +19,8 @@ constexpr const char* description =
     "  shutdown              shutdown(SHUT_WR): send FIN, keep reading possible\n"
     "  close                 close()\n"
     "  linger0               SO_LINGER {1,0} then close(): send RST\n"
+    "  linger:SECONDS        SO_LINGER {1,N} then close(): blocks the client until the FIN is acked,\n"
+    "                        a reset arrives or N s pass; close() returns 0 in every case\n"
     "  keepalive:IDLE/INTVL/CNT  SO_KEEPALIVE + TCP_KEEPIDLE/INTVL/CNT (whole seconds); before connect: applied at connect\n"
     "  user_timeout:DURATION TCP_USER_TIMEOUT (ms precision); before connect: applied at connect\n"
     "  outq                  SIOCOUTQ into \"outq\", TCP_INFO (state, retransmits, unacked, rto) into \"tcp_info\"\n"

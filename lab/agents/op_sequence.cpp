@@ -15,7 +15,7 @@ struct OpSpelling {
     std::string_view name;
 };
 
-constexpr std::array<OpSpelling, 12> spellings{{
+constexpr std::array<OpSpelling, 13> spellings{{
     {OpKind::Connect, "connect"},
     {OpKind::Send, "send"},
     {OpKind::Recv, "recv"},
@@ -23,6 +23,7 @@ constexpr std::array<OpSpelling, 12> spellings{{
     {OpKind::Shutdown, "shutdown"},
     {OpKind::Close, "close"},
     {OpKind::Linger0, "linger0"},
+    {OpKind::Linger, "linger"},
     {OpKind::Keepalive, "keepalive"},
     {OpKind::UserTimeout, "user_timeout"},
     {OpKind::Outq, "outq"},
@@ -32,7 +33,7 @@ constexpr std::array<OpSpelling, 12> spellings{{
 
 constexpr std::string_view usage =
     "connect[:TIMEOUT], send:SIZE[:TIMEOUT], recv[:TIMEOUT], sleep:DURATION, shutdown, close, linger0, "
-    "keepalive:IDLE/INTVL/CNT, user_timeout:DURATION, outq, wait_error[:TIMEOUT], appack[:TIMEOUT]";
+    "linger:SECONDS, keepalive:IDLE/INTVL/CNT, user_timeout:DURATION, outq, wait_error[:TIMEOUT], appack[:TIMEOUT]";
 
 std::optional<OpKind> kind_named(std::string_view name) {
     for (const auto& s : spellings)
@@ -113,6 +114,15 @@ Problem parse_args(Op& op, const std::vector<std::string_view>& args) {
     case OpKind::Linger0:
     case OpKind::Outq:
         return too_many(0);
+    case OpKind::Linger:
+        if (args.empty()) return std::string("linger needs whole seconds, e.g. linger:2s");
+        if (auto p = too_many(1)) return p;
+        if (auto p = parse_duration_into(args[0], "bad linger time", op.length)) return p;
+        // SO_LINGER counts whole seconds; an hour is already far past anything a scenario waits for.
+        if (op.length < std::chrono::seconds(1) || op.length > std::chrono::hours(1) ||
+            op.length % std::chrono::seconds(1) != Duration::zero())
+            return std::string("linger must be whole seconds from 1s to 3600s (SO_LINGER counts seconds; linger0 resets)");
+        return std::nullopt;
     case OpKind::Keepalive:
         if (args.empty()) return std::string("keepalive needs IDLE/INTVL/CNT, e.g. keepalive:1s/1s/2");
         if (auto p = too_many(1)) return p;
@@ -152,6 +162,7 @@ Problem check_socket_order(const Op& op, bool& open) {
         return std::nullopt;
     case OpKind::Close:
     case OpKind::Linger0:
+    case OpKind::Linger:
         if (!open) return std::string(op_name(op.kind)) + " needs an open connection: put connect before it";
         open = false;
         return std::nullopt;

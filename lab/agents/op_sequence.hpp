@@ -17,6 +17,7 @@ namespace lab::agent {
 
 enum class OpKind {
     Connect, Send, Recv, Sleep, Shutdown, Close, Linger0,
+    Linger,       // SO_LINGER {1, N} then close(): blocks until the FIN is acked, a reset, or N s
     Keepalive,    // SO_KEEPALIVE + TCP_KEEPIDLE/INTVL/CNT
     UserTimeout,  // TCP_USER_TIMEOUT
     Outq,         // SIOCOUTQ and TCP_INFO into the event
@@ -48,7 +49,7 @@ struct Op {
     std::string arg;                  // the text after the first ':', "" if none: copied into events
     std::uint64_t size = 0;           // send
     std::optional<Duration> timeout;  // connect, send, recv, wait_error, appack
-    Duration length{};                // sleep, user_timeout
+    Duration length{};                // sleep, user_timeout, linger
     Keepalive keepalive;              // keepalive
 };
 

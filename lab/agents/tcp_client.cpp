@@ -100,7 +100,7 @@ private:
     void begin_appack(std::size_t i);
     void continue_appack(std::size_t i);
     void finish_appack(std::size_t i);
-    void close_socket(std::size_t i, bool reset);
+    void close_socket(std::size_t i, std::optional<linger> how);
 
     void want(std::size_t i, std::uint32_t events);
     void arm_timer(std::size_t i, Duration after);
@@ -259,10 +259,13 @@ void TcpClient::begin_op(std::size_t i) {
         return;
     }
     case OpKind::Close:
-        close_socket(i, false);
+        close_socket(i, std::nullopt);
         return;
     case OpKind::Linger0:
-        close_socket(i, true);
+        close_socket(i, linger{1, 0});
+        return;
+    case OpKind::Linger:
+        close_socket(i, linger{1, static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(op.length).count())});
         return;
     case OpKind::Keepalive:
     case OpKind::UserTimeout:
@@ -545,11 +548,13 @@ void TcpClient::finish_appack(std::size_t i) {
     finish_op(i, acked == c.sent_total ? Result::Ok : Result::Error, acked == c.sent_total ? 0 : EPROTO, std::move(extra));
 }
 
-void TcpClient::close_socket(std::size_t i, bool reset) {
+// With a linger time close() blocks the whole loop (Linux ignores O_NONBLOCK there) until the FIN is
+// acknowledged, a reset arrives or the time runs out, and returns 0 in every case: that is what the
+// seeds' "SO_LINGER does not help" means, and the event's duration shows which of the three it was.
+void TcpClient::close_socket(std::size_t i, std::optional<linger> how) {
     Connection& c = conns_[i];
-    if (reset) {
-        linger hard{1, 0};
-        if (::setsockopt(c.fd.get(), SOL_SOCKET, SO_LINGER, &hard, sizeof hard) != 0) {
+    if (how) {
+        if (::setsockopt(c.fd.get(), SOL_SOCKET, SO_LINGER, &*how, sizeof *how) != 0) {
             finish_op(i, Result::Error, errno, json{{"step", "setsockopt"}});
             return;
         }

@@ -70,7 +70,7 @@ TEST(OpSequence, SleepNeedsNoSocketAndATrailingSemicolonIsFine) {
 
 TEST(OpSequence, OpNamesRoundTrip) {
     for (auto kind : {OpKind::Connect, OpKind::Send, OpKind::Recv, OpKind::Sleep, OpKind::Shutdown, OpKind::Close,
-                      OpKind::Linger0, OpKind::Keepalive, OpKind::UserTimeout, OpKind::Outq, OpKind::WaitError,
+                      OpKind::Linger0, OpKind::Linger, OpKind::Keepalive, OpKind::UserTimeout, OpKind::Outq, OpKind::WaitError,
                       OpKind::AppAck}) {
         std::string name(lab::agent::op_name(kind));
         EXPECT_NE(name, "?");
@@ -82,7 +82,7 @@ TEST(OpSequence, OpNamesRoundTrip) {
 TEST(OpSequence, UnknownOpNamesItsPositionAndText) {
     EXPECT_EQ(ops_error("connect;sned:100;close"),
               "op 2 \"sned:100\": unknown op 'sned' (ops: connect[:TIMEOUT], send:SIZE[:TIMEOUT], recv[:TIMEOUT], "
-              "sleep:DURATION, shutdown, close, linger0, keepalive:IDLE/INTVL/CNT, user_timeout:DURATION, outq, "
+              "sleep:DURATION, shutdown, close, linger0, linger:SECONDS, keepalive:IDLE/INTVL/CNT, user_timeout:DURATION, outq, "
               "wait_error[:TIMEOUT], appack[:TIMEOUT])");
 }
 
@@ -126,9 +126,28 @@ TEST(OpSequence, SocketOpsNeedAnOpenConnection) {
 TEST(OpSequence, EmptySequencesAndOps) {
     EXPECT_EQ(ops_error(""),
               "the op sequence is empty (ops: connect[:TIMEOUT], send:SIZE[:TIMEOUT], recv[:TIMEOUT], sleep:DURATION, "
-              "shutdown, close, linger0, keepalive:IDLE/INTVL/CNT, user_timeout:DURATION, outq, wait_error[:TIMEOUT], "
+              "shutdown, close, linger0, linger:SECONDS, keepalive:IDLE/INTVL/CNT, user_timeout:DURATION, outq, wait_error[:TIMEOUT], "
               "appack[:TIMEOUT])");
     EXPECT_EQ(ops_error("connect;;close"), "op 2 \"\": empty op (two ';' in a row?)");
+}
+
+TEST(OpSequence, LingerTakesWholeSecondsAndClosesTheConnection) {
+    auto ops = ops_ok("connect;send:100;linger:2s");
+    ASSERT_EQ(ops.size(), 3u);
+    EXPECT_EQ(ops[2].kind, OpKind::Linger);
+    EXPECT_EQ(ops[2].length, 2s);
+    EXPECT_EQ(ops[2].arg, "2s");
+    EXPECT_EQ(ops_error("connect;linger"), "op 2 \"linger\": linger needs whole seconds, e.g. linger:2s");
+    EXPECT_EQ(ops_error("connect;linger:1500ms"),
+              "op 2 \"linger:1500ms\": linger must be whole seconds from 1s to 3600s (SO_LINGER counts seconds; "
+              "linger0 resets)");
+    EXPECT_EQ(ops_error("connect;linger:0s"),
+              "op 2 \"linger:0s\": linger must be whole seconds from 1s to 3600s (SO_LINGER counts seconds; "
+              "linger0 resets)");
+    EXPECT_EQ(ops_error("connect;linger:2h"),
+              "op 2 \"linger:2h\": linger must be whole seconds from 1s to 3600s (SO_LINGER counts seconds; "
+              "linger0 resets)");
+    EXPECT_EQ(ops_error("connect;linger:1s;send:1"), "op 3 \"send:1\": send needs an open connection: put connect before it");
 }
 
 TEST(OpSequence, KeepaliveTakesIdleIntervalCount) {
