@@ -11,14 +11,15 @@ std::string_view server_mode_name(ServerMode mode) {
     case ServerMode::Hold: return "hold";
     case ServerMode::Reset: return "reset";
     case ServerMode::Ack: return "ack";
+    case ServerMode::Http: return "http";
     }
     return "?";
 }
 
 Parsed<ServerMode> parse_server_mode(std::string_view text) {
-    for (auto mode : {ServerMode::Echo, ServerMode::Sink, ServerMode::Hold, ServerMode::Reset, ServerMode::Ack})
+    for (auto mode : {ServerMode::Echo, ServerMode::Sink, ServerMode::Hold, ServerMode::Reset, ServerMode::Ack, ServerMode::Http})
         if (server_mode_name(mode) == text) return mode;
-    return ParseError{"unknown mode '" + std::string(text) + "' (expected echo, sink, hold, reset or ack)"};
+    return ParseError{"unknown mode '" + std::string(text) + "' (expected echo, sink, hold, reset, ack or http)"};
 }
 
 }  // namespace lab::agent

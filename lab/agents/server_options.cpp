@@ -40,7 +40,8 @@ std::variant<ServerOptions, CliExit> parse_server_options(int argc, const char* 
         ->capture_default_str();
     app.add_option("--mode", mode_text,
                    "per connection: echo (write back), sink (read, discard), hold (never read), reset (close at "
-                   "once with SO_LINGER {1,0}: RST), ack (read to EOF, reply the byte count as \"N\\n\", close)")
+                   "once with SO_LINGER {1,0}: RST), ack (read to EOF, reply the byte count as \"N\\n\", close), http (answer the request with a "
+                   "fixed HTTP/1.0 200, close: for ab and other load generators)")
         ->capture_default_str();
     app.add_option("--linger", linger, "SO_LINGER {1, SECONDS} on every accepted connection (close then blocks the loop)")
         ->check(CLI::Range(0, 3600));

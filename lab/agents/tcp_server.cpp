@@ -15,6 +15,7 @@
 #include "lab/agents/acceptor_threads.hpp"
 #include "lab/agents/epoll.hpp"
 #include "lab/agents/file_limit.hpp"
+#include "lab/agents/http_request_end.hpp"
 #include "lab/agents/monotonic_clock.hpp"
 #include "lab/agents/socket_report.hpp"
 #include "lab/agents/termination_signals.hpp"
@@ -46,7 +47,8 @@ struct ServedConnection {
     std::size_t unsent_offset = 0;
     std::uint32_t interest = 0;
     bool ended = false;
-    bool closing = false;  // ack: the reply is queued; close once it is sent
+    bool closing = false;  // ack, http: the reply is queued; close once it is sent
+    HttpRequestEnd request_end;  // http
 };
 
 bool resource_shortage(int err) { return err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM; }
@@ -382,6 +384,14 @@ void TcpServer::read_ready(std::size_t i) {
         }
         c.received += static_cast<std::uint64_t>(n);
         received_ += static_cast<std::uint64_t>(n);
+        if (options_.mode == ServerMode::Http && !c.closing &&
+            c.request_end.feed(std::string_view(inbox_.data(), static_cast<std::size_t>(n)))) {
+            c.unsent = http_response;
+            c.unsent_offset = 0;
+            c.closing = true;
+            flush_unsent(i);
+            return;
+        }
         if (options_.mode != ServerMode::Echo) continue;
         c.unsent.assign(inbox_.data(), static_cast<std::size_t>(n));
         c.unsent_offset = 0;
@@ -412,7 +422,8 @@ bool TcpServer::flush_unsent(std::size_t i) {
     c.unsent.clear();
     c.unsent_offset = 0;
     if (c.closing) {
-        end_connection(i, Result::Ok, 0, json{{"acked", c.received}});
+        end_connection(i, Result::Ok, 0,
+                       options_.mode == ServerMode::Http ? json{{"answered", "http"}} : json{{"acked", c.received}});
         return false;
     }
     want(i, reading_interest());
