@@ -81,7 +81,7 @@ TEST(ServerOptions, UsageErrorsExitTwoAndSayWhy) {
               "--accept: unknown accept policy 'sometimes' (expected never, always, after:DURATION, rate:N/s or "
               "burst:N/DURATION)");
     EXPECT_EQ(first_line(exit_of({"--port", "7000", "--mode", "rst"})),
-              "--mode: unknown mode 'rst' (expected echo, sink, hold, reset or ack)");
+              "--mode: unknown mode 'rst' (expected echo, sink, hold, reset, ack or http)");
     EXPECT_EQ(first_line(exit_of({"--port", "7000", "--deadline", "forever"})),
               "--deadline: 'forever' is not a duration (expected e.g. \"250ms\", \"1.5s\")");
     EXPECT_EQ(first_line(exit_of({"--listen", "198.18.0.1"})),
