@@ -1,5 +1,6 @@
 #include "runner/child_process.hpp"
 
+#include <linux/close_range.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -33,6 +34,13 @@ struct JoinNetnsAndDieWithParent : bp::extend::handler {
         }
         if (setns(netns_fd, CLONE_NEWNET) != 0) {
             exec.set_error(std::error_code(errno, std::system_category()), "setns(CLONE_NEWNET)");
+            _exit(127);
+        }
+        // Nor may the lab's descriptors: with scenarios running in parallel another thread's sockets
+        // and pipes are open at any fork, and a program under RLIMIT_NOFILE would count them as its own.
+        // CLOEXEC, not close: stdout/stderr redirections may still be dup'ed from them before exec.
+        if (::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0) {
+            exec.set_error(std::error_code(errno, std::system_category()), "close_range(CLOSE_RANGE_CLOEXEC)");
             _exit(127);
         }
         // The lab's own signal mask and dispositions must not leak into the program.

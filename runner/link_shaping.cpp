@@ -72,7 +72,9 @@ std::optional<ImpairmentBackend> impairment_backend_from(const std::string& text
 
 ImpairmentBackend resolve_backend(ImpairmentBackend requested) {
     if (requested != ImpairmentBackend::Auto) return requested;
-    return probe_qdisc("netem").works ? ImpairmentBackend::Netem : ImpairmentBackend::Userspace;
+    // The kernel's answer does not change while lab runs: probe once, also when scenarios run in parallel.
+    static const bool netem_works = probe_qdisc("netem").works;
+    return netem_works ? ImpairmentBackend::Netem : ImpairmentBackend::Userspace;
 }
 
 TopologySpec::Middle middle_for(ImpairmentBackend backend) {

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <memory>
 
 #include <fmt/format.h>
@@ -19,7 +20,8 @@
 namespace lab::runner {
 
 ProbeResult probe_qdisc(const std::string& kind) {
-    Netns ns = Netns::create(fmt::format("lab-probe-{}-{}", kind, ::getpid()));
+    static std::atomic<unsigned> probes{0};
+    Netns ns = Netns::create(fmt::format("lab-probe-{}-{}-{}", kind, ::getpid(), probes++));
     NetlinkSocket sock = NetlinkSocket::open_in(ns);
     create_veth(sock, ns, "probe0", ns, "probe1");
     LinkState link = get_link(sock, "probe0");

@@ -1,13 +1,20 @@
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "analysis/evaluate.hpp"
+#include "analysis/number_text.hpp"
 #include "analysis/summary_table.hpp"
 #include "analysis/verdict_table.hpp"
 #include "lab/cli/commands.hpp"
@@ -26,6 +33,7 @@ struct RunArgs {
     int repeat = 1;
     bool quiet = false;
     std::string impairments = "auto";
+    int jobs = 4;
 };
 
 bool all_pass(const std::vector<record::Verdict>& verdicts) {
@@ -58,6 +66,122 @@ std::vector<std::string> unstable_expectations(const std::vector<std::vector<rec
     return out;
 }
 
+// What one scenario's runs produced, kept until it is this scenario's turn to print: scenarios run
+// side by side, but their tables appear in the order they were given, whatever finished first.
+struct ScenarioOutcome {
+    std::string out;
+    std::string err;
+    std::vector<analysis::SummaryRow> rows;
+    int status = kExitPass;
+    bool interrupted = false;
+};
+
+ScenarioOutcome run_one(const runner::Scenario& scenario, const runner::RunOptions& options, const RunArgs& args) {
+    ScenarioOutcome o;
+    std::vector<std::vector<record::Verdict>> repeats;
+    for (int rep = 0; rep < args.repeat; ++rep) {
+        record::RunRecord rec;
+        try {
+            rec = runner::run_scenario(scenario, options);
+        } catch (const std::exception& e) {
+            o.err += fmt::format("lab: {}: {}\n", scenario.file, e.what());
+            analysis::SummaryRow row;
+            row.scenario = scenario.name;
+            row.counts.total = scenario.expectations.size();
+            row.outcome = "error";
+            o.rows.push_back(row);
+            o.status = kExitError;
+            return o;
+        }
+        rec.verdicts = analysis::evaluate(rec);
+        write_record(rec);
+        if (!args.quiet) o.out += fmt::format("{}\n", analysis::verdict_table(rec, rec.verdicts));
+        o.rows.push_back(analysis::summary_row(rec, rec.verdicts));
+        if (rec.run.outcome == "interrupted") {
+            o.err += fmt::format("lab: interrupted ({}); the lab was torn down\n", rec.run.outcome_detail);
+            o.interrupted = true;
+            o.status = kExitError;
+            return o;
+        }
+        if (!all_pass(rec.verdicts) && o.status == kExitPass) o.status = kExitFail;
+        repeats.push_back(rec.verdicts);
+    }
+    if (args.repeat > 1) {
+        auto unstable = unstable_expectations(repeats);
+        if (unstable.empty()) {
+            o.out += fmt::format("{}: verdicts identical over {} repeats\n", scenario.name, repeats.size());
+        } else {
+            o.out += fmt::format("{}: verdicts NOT identical over {} repeats: {}\n", scenario.name, repeats.size(),
+                                 fmt::join(unstable, "; "));
+            if (o.status == kExitPass) o.status = kExitFail;
+        }
+    }
+    return o;
+}
+
+// Scenarios are isolated from each other (own namespaces, own counters) and spend most of their time
+// waiting on their timelines, so several run at once; each scenario's repeats stay one after another.
+class ScenarioQueue {
+public:
+    ScenarioQueue(const std::vector<runner::Scenario>& scenarios, const runner::RunOptions& options, const RunArgs& args)
+        : scenarios_(scenarios), options_(options), args_(args), outcomes_(scenarios.size()) {}
+
+    std::vector<analysis::SummaryRow> run(int jobs, int& status) {
+        std::vector<std::thread> workers;
+        int n = std::max(1, std::min<int>(jobs, static_cast<int>(scenarios_.size())));
+        for (int w = 0; w < n; ++w) workers.emplace_back([this] { work(); });
+        for (auto& t : workers) t.join();
+        std::vector<analysis::SummaryRow> summary;
+        status = kExitPass;
+        for (const auto& o : outcomes_) {
+            if (!o) continue;  // never started: an interrupt stopped the queue first
+            summary.insert(summary.end(), o->rows.begin(), o->rows.end());
+            if (o->status == kExitError || (o->status == kExitFail && status == kExitPass)) status = o->status;
+        }
+        if (interrupted_) status = kExitError;
+        return summary;
+    }
+
+    bool interrupted() const { return interrupted_; }
+
+private:
+    void work() {
+        for (;;) {
+            std::size_t i;
+            {
+                std::lock_guard lock(mutex_);
+                if (next_ >= scenarios_.size() || interrupted_) return;
+                i = next_++;
+            }
+            ScenarioOutcome o = run_one(scenarios_[i], options_, args_);
+            std::lock_guard lock(mutex_);
+            if (o.interrupted) interrupted_ = true;
+            outcomes_[i] = std::move(o);
+            print_ready();
+        }
+    }
+
+    // Prints every finished outcome whose predecessors have all been printed.
+    void print_ready() {
+        while (printed_ < outcomes_.size() && outcomes_[printed_]) {
+            const ScenarioOutcome& o = *outcomes_[printed_];
+            if (!o.out.empty()) fmt::print("{}", o.out);
+            if (!o.err.empty()) fmt::print(stderr, "{}", o.err);
+            std::fflush(stdout);
+            ++printed_;
+        }
+    }
+
+    const std::vector<runner::Scenario>& scenarios_;
+    const runner::RunOptions& options_;
+    const RunArgs& args_;
+    std::vector<std::optional<ScenarioOutcome>> outcomes_;
+    std::mutex mutex_;
+    std::size_t next_ = 0;
+    std::size_t printed_ = 0;
+    bool interrupted_ = false;
+};
+
 int run(const RunArgs& args) {
     std::vector<std::string> files = expand_scenario_args(args.paths);
     std::vector<runner::Scenario> scenarios;
@@ -83,47 +207,19 @@ int run(const RunArgs& args) {
     options.interrupt = &install_interrupt_handlers();
     options.impairments = *runner::impairment_backend_from(args.impairments);
 
+    ScenarioQueue queue(scenarios, options, args);
     int status = kExitPass;
-    std::vector<analysis::SummaryRow> summary;
-    for (const auto& scenario : scenarios) {
-        std::vector<std::vector<record::Verdict>> repeats;
-        for (int rep = 0; rep < args.repeat; ++rep) {
-            record::RunRecord rec;
-            try {
-                rec = runner::run_scenario(scenario, options);
-            } catch (const std::exception& e) {
-                fmt::print(stderr, "lab: {}: {}\n", scenario.file, e.what());
-                analysis::SummaryRow row;
-                row.scenario = scenario.name;
-                row.counts.total = scenario.expectations.size();
-                row.outcome = "error";
-                summary.push_back(row);
-                status = kExitError;
-                break;
-            }
-            rec.verdicts = analysis::evaluate(rec);
-            write_record(rec);
-            if (!args.quiet) fmt::print("{}\n", analysis::verdict_table(rec, rec.verdicts));
-            summary.push_back(analysis::summary_row(rec, rec.verdicts));
-            if (rec.run.outcome == "interrupted") {
-                fmt::print(stderr, "lab: interrupted ({}); the lab was torn down\n", rec.run.outcome_detail);
-                return kExitError;
-            }
-            if (!all_pass(rec.verdicts) && status == kExitPass) status = kExitFail;
-            repeats.push_back(rec.verdicts);
-        }
-        if (args.repeat > 1) {
-            auto unstable = unstable_expectations(repeats);
-            if (unstable.empty()) {
-                fmt::print("{}: verdicts identical over {} repeats\n", scenario.name, repeats.size());
-            } else {
-                fmt::print("{}: verdicts NOT identical over {} repeats: {}\n", scenario.name, repeats.size(),
-                           fmt::join(unstable, "; "));
-                if (status == kExitPass) status = kExitFail;
-            }
-        }
+    const auto started = std::chrono::steady_clock::now();
+    std::vector<analysis::SummaryRow> summary = queue.run(args.jobs, status);
+    if (queue.interrupted()) return kExitError;
+    if (summary.size() > 1 || args.quiet) {
+        fmt::print("{}", analysis::summary_table(summary));
+        if (scenarios.size() > 1)
+            fmt::print("elapsed {} with up to {} scenarios at a time\n",
+                       analysis::seconds_text(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()),
+                       std::min<std::size_t>(static_cast<std::size_t>(args.jobs), scenarios.size()));
+        fmt::print("\n");
     }
-    if (summary.size() > 1 || args.quiet) fmt::print("{}\n", analysis::summary_table(summary));
     return status;
 }
 
@@ -136,6 +232,11 @@ Command add_run(CLI::App& app) {
     sub->add_option("--out", args->out, "Directory that receives one run directory per run")->capture_default_str();
     sub->add_option("--repeat", args->repeat, "Run each scenario N times and check that the verdicts are identical")
         ->check(CLI::Range(1, 100));
+    sub->add_option("-j,--jobs", args->jobs,
+                    "Scenarios run at the same time (each in its own namespaces; a scenario's repeats run one "
+                    "after another). 1 gives every scenario the machine to itself")
+        ->check(CLI::Range(1, 32))
+        ->capture_default_str();
     sub->add_flag("-q,--quiet", args->quiet, "Print only the summary, not each verdict table");
     sub->add_option("--impairments", args->impairments,
                     "Backend for link impairments and events: netem (kernel qdisc), userspace (lab-wire), or "
