@@ -1,6 +1,8 @@
 #include "analysis/observe.hpp"
 
 #include <algorithm>
+#include <map>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -84,12 +86,57 @@ Observation observe_counter(const record::RunRecord& r, const record::Expectatio
 
 bool matches(const std::string& wanted, const std::string& have) { return wanted.empty() || wanted == have; }
 
+std::string field_list(const std::vector<std::string>& fields) {
+    std::string out;
+    for (const auto& f : fields) out += (out.empty() ? "" : " + ") + f;
+    return out;
+}
+
+// What one event adds: 1, or the sum of the named fields it carries (found: any of them was there).
+double event_value(const record::Expectation& e, const record::Event& ev, bool& found) {
+    if (e.sum.empty()) return 1;
+    double v = 0;
+    for (const auto& field : e.sum) {
+        if (field == "bytes") {
+            v += static_cast<double>(ev.bytes);
+            found = true;
+            continue;
+        }
+        if (auto it = ev.values.find(field); it != ev.values.end()) {
+            v += it->second;
+            found = true;
+        }
+    }
+    return v;
+}
+
 Observation observe_events(const record::RunRecord& r, const record::Expectation& e) {
-    auto n = std::count_if(r.events.begin(), r.events.end(), [&](const record::Event& ev) {
-        return matches(e.process, ev.process) && matches(e.group, ev.group) && matches(e.op, ev.op) &&
-               matches(e.result, ev.result) && matches(e.errno_name, ev.errno_name);
-    });
-    return Observation{static_cast<double>(n), {}};
+    double total = 0;
+    std::size_t n = 0;
+    bool found = false;
+    std::map<std::tuple<std::string, int, int>, double> per_conn;  // (process, instance, conn) → number
+    for (const record::Event& ev : r.events) {
+        if (!(matches(e.process, ev.process) && matches(e.group, ev.group) && matches(e.op, ev.op) &&
+              matches(e.result, ev.result) && matches(e.errno_name, ev.errno_name)))
+            continue;
+        ++n;
+        double v = event_value(e, ev, found);
+        total += v;
+        per_conn[{ev.process, ev.instance, ev.conn}] += v;
+    }
+    // A field no selected event has is a misspelling or the wrong op, not a zero.
+    if (!e.sum.empty() && n > 0 && !found)
+        return missing(fmt::format("none of the {} selected events has the field {}", n, field_list(e.sum)));
+    if (e.per_conn.empty()) return Observation{total, {}};
+    if (e.per_conn == "nonzero")
+        return Observation{static_cast<double>(std::count_if(per_conn.begin(), per_conn.end(),
+                                                             [](const auto& kv) { return kv.second != 0; })),
+                           {}};
+    if (per_conn.empty()) return missing(fmt::format("no events matched, so no connection has a {}", e.per_conn));
+    auto by_value = [](const auto& a, const auto& b) { return a.second < b.second; };
+    if (e.per_conn == "min") return Observation{std::min_element(per_conn.begin(), per_conn.end(), by_value)->second, {}};
+    if (e.per_conn == "max") return Observation{std::max_element(per_conn.begin(), per_conn.end(), by_value)->second, {}};
+    return missing(fmt::format("per_conn '{}' is unknown (min, max or nonzero)", e.per_conn));
 }
 
 Observation observe_exit(const record::RunRecord& r, const record::Expectation& e) {

@@ -68,7 +68,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Snapshot, name, t, hosts)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ProcessResult, name, instance, host, argv, pid, started_t, ended_t,
                                                 exit_code, signal, stopped_by_lab, stdout_path, stderr_path)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Event, process, instance, agent, group, conn, op, arg, result,
-                                                errno_name, bytes, start_t, end_t)
+                                                errno_name, bytes, start_t, end_t, values)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ScenarioInfo, name, summary, file, source_doc, source_kernel,
                                                 compression)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(HostInfo, name, netns, addresses, sysctls)
@@ -95,6 +95,8 @@ void to_json(nlohmann::json& j, const Expectation& e) {
                        {"result", e.result},
                        {"errno_name", e.errno_name},
                        {"exit_code", e.exit_code},
+                       {"sum", e.sum},
+                       {"per_conn", e.per_conn},
                        {"equals", e.equals},
                        {"min", e.min},
                        {"max", e.max},
@@ -123,6 +125,8 @@ void from_json(const nlohmann::json& j, Expectation& e) {
     e.result = j.value("result", d.result);
     e.errno_name = j.value("errno_name", d.errno_name);
     e.exit_code = j.value("exit_code", d.exit_code);
+    e.sum = j.value("sum", d.sum);
+    e.per_conn = j.value("per_conn", d.per_conn);
     e.equals = j.value("equals", d.equals);
     e.min = j.value("min", d.min);
     e.max = j.value("max", d.max);

@@ -68,6 +68,9 @@ struct Event {
     std::int64_t bytes = 0;
     double start_t = 0;
     double end_t = 0;
+    // The line's other top-level numbers ("datagrams", "drops", "sent", ...), which events
+    // expectations can sum; "conn", "bytes" and the two times have their own fields.
+    std::map<std::string, double> values;
 };
 
 enum class ExpectKind { Sockets, Counter, Events, Exit };
@@ -95,6 +98,12 @@ struct Expectation {
     std::string result;
     std::string errno_name;
     std::optional<int> exit_code;  // Exit: count instances that exited with this code
+    // Events: sum these numeric fields of the selected events ("bytes" or a name in Event::values)
+    // instead of counting the events.
+    std::vector<std::string> sum;
+    // Events: "" (one number over all selected events), or per connection (process, instance, conn)
+    // first, then "min", "max" or "nonzero" (how many connections have a non-zero number).
+    std::string per_conn;
     // Comparison: any combination; all given must hold.
     std::optional<double> equals;
     std::optional<double> min;

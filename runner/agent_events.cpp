@@ -38,6 +38,9 @@ record::Event event_from_json_line(const std::string& line, const std::string& p
     ev.bytes = num("bytes");
     ev.start_t = static_cast<double>(num("start_ns") - t0_ns) / 1e9;
     ev.end_t = static_cast<double>(num("end_ns") - t0_ns) / 1e9;
+    for (const auto& [key, value] : j.items())
+        if (value.is_number() && key != "conn" && key != "bytes" && key != "start_ns" && key != "end_ns")
+            ev.values[key] = value.get<double>();
     return ev;
 }
 

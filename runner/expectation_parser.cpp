@@ -15,6 +15,7 @@ constexpr std::string_view kStates[] = {"established", "syn-sent", "syn-recv",  
                                         "time-wait",   "close",    "close-wait", "last-ack",   "listen",
                                         "closing"};
 constexpr std::string_view kResults[] = {"ok", "error", "timeout", "eof", "abandoned"};
+constexpr std::string_view kPerConn[] = {"min", "max", "nonzero"};
 
 bool in(std::string_view v, const auto& list) { return std::find(std::begin(list), std::end(list), v) != std::end(list); }
 
@@ -139,7 +140,7 @@ private:
         reject_snapshot_keys(t, "events");
         const toml::table* s = r_.table(t, "events", true);
         if (!s) return;
-        r_.reject_unknown_keys(*s, {"process", "group", "op", "result", "errno"}, "events");
+        r_.reject_unknown_keys(*s, {"process", "group", "op", "result", "errno", "sum", "per_conn"}, "events");
         parse_process_ref(*s, e);
         e.group = r_.string(*s, "group", false).value_or("");
         e.op = r_.string(*s, "op", false).value_or("");
@@ -149,6 +150,16 @@ private:
         e.errno_name = r_.string(*s, "errno", false).value_or("");
         if (!e.errno_name.empty() && !errno_from_name(e.errno_name))
             r_.error(*s->get("errno"), fmt::format("'{}' is not an errno name such as ECONNRESET", e.errno_name));
+        e.sum = r_.strings(*s, "sum");
+        for (const auto& field : e.sum)
+            if (field.empty() || field == "conn" || field == "start_ns" || field == "end_ns")
+                r_.error(*s->get("sum"), fmt::format("'sum' names numeric fields of the agent's events, such as bytes "
+                                                     "or datagrams; '{}' is not one",
+                                                     field));
+        e.per_conn = r_.string(*s, "per_conn", false).value_or("");
+        if (!e.per_conn.empty() && !in(e.per_conn, kPerConn))
+            r_.error(*s->get("per_conn"),
+                     fmt::format("per_conn '{}' is unknown (known: {})", e.per_conn, list_text(kPerConn)));
     }
 
     void parse_exit(const toml::table& t, record::Expectation& e) {

@@ -1,6 +1,7 @@
 // lab-client: see client_options.cpp for the command line, tcp_client.cpp and udp_client.cpp for the run.
 #include <cstdio>
 #include <exception>
+#include <thread>
 
 #include <unistd.h>
 
@@ -14,6 +15,8 @@ int main(int argc, char** argv) {
     auto parsed = parse_client_options(argc, argv);
     if (auto* exit = std::get_if<CliExit>(&parsed)) return report_cli_exit(*exit);
     const auto& options = std::get<ClientOptions>(parsed);
+    // Before any signal handling: a stop during the wait simply ends the process, with nothing to report.
+    if (options.start_after > lab::Duration::zero()) std::this_thread::sleep_for(options.start_after);
     try {
         EventLog log("client", options.group, STDOUT_FILENO);
         return options.udp ? run_udp_client(options, log) : run_tcp_client(options, log);

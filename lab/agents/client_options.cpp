@@ -49,7 +49,8 @@ bool take_duration(const std::string& option, const std::string& text, Duration&
 std::variant<ClientOptions, CliExit> parse_client_options(int argc, const char* const* argv) {
     CLI::App app{description, "lab-client"};
     ClientOptions options;
-    std::string target_text, bind_text, stagger_text = "0s", deadline_text = "60s", hold_text = "0s";
+    std::string target_text, bind_text, stagger_text = "0s", deadline_text = "60s", hold_text = "0s",
+                start_after_text = "0s";
     std::string rate_text, size_text = "64";
     std::uint64_t nofile = 0;
 
@@ -61,9 +62,15 @@ std::variant<ClientOptions, CliExit> parse_client_options(int argc, const char* 
     auto* ops_option = app.add_option("--ops", options.ops_text,
                                       "op sequence every connection runs, e.g. \"connect:3s;send:100;recv:2s;close\"");
     app.add_option("--group", options.group, "label copied into every event");
-    app.add_option("--bind", bind_text,
-                   "source address(es), taken round-robin (port chosen by the kernel): ADDR, ADDR,ADDR or an "
-                   "IPv4 range 198.18.0.2-198.18.0.5");
+    auto* bind = app.add_option("--bind", bind_text,
+                                "source address(es), taken round-robin (port chosen by the kernel): ADDR, ADDR,ADDR or "
+                                "an IPv4 range 198.18.0.2-198.18.0.5");
+    auto* port_at_bind = app.add_flag("--port-at-bind", options.port_at_bind,
+                                      "TCP, with --bind: bind() picks the source port, before connect() knows the "
+                                      "destination (no IP_BIND_ADDRESS_NO_PORT), as Erlang's gen_tcp and code from "
+                                      "before Linux 4.2 do: an exhausted port range then fails bind() with "
+                                      "EADDRINUSE instead of connect() with EADDRNOTAVAIL");
+    port_at_bind->needs(bind);
     app.add_option("--nofile", nofile, "set RLIMIT_NOFILE's soft limit to N (socket() then fails with EMFILE)")
         ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 24));
     auto* udp = app.add_flag("--udp", options.udp, "send UDP datagrams instead of running TCP ops");
@@ -73,6 +80,7 @@ std::variant<ClientOptions, CliExit> parse_client_options(int argc, const char* 
                       ->capture_default_str();
     auto* size = app.add_option("--size", size_text, "UDP: payload bytes per datagram")->capture_default_str();
     ops_option->excludes(udp);
+    port_at_bind->excludes(udp);
     rate->needs(udp);
     count->needs(udp);
     size->needs(udp);
@@ -81,6 +89,10 @@ std::variant<ClientOptions, CliExit> parse_client_options(int argc, const char* 
     app.add_option("--deadline", deadline_text, "hard bound on the whole run; unfinished ops are abandoned")
         ->capture_default_str();
     app.add_option("--hold", hold_text, "after every sequence ended, keep the sockets this long before exiting")
+        ->capture_default_str();
+    app.add_option("--start-after", start_after_text,
+                   "wait this long before opening any socket: time for a server started with it to be bound, "
+                   "however late a loaded machine starts both")
         ->capture_default_str();
 
     try {
@@ -126,7 +138,8 @@ std::variant<ClientOptions, CliExit> parse_client_options(int argc, const char* 
     std::string error;
     if (!take_duration("--stagger", stagger_text, options.stagger, error) ||
         !take_duration("--deadline", deadline_text, options.deadline, error) ||
-        !take_duration("--hold", hold_text, options.hold, error))
+        !take_duration("--hold", hold_text, options.hold, error) ||
+        !take_duration("--start-after", start_after_text, options.start_after, error))
         return usage_error(error);
     if (options.deadline <= Duration::zero()) return usage_error("--deadline: must be longer than 0");
     return options;

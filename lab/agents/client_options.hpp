@@ -24,6 +24,9 @@ struct ClientOptions {
     std::vector<Op> ops;
     std::string group;
     std::vector<Endpoint> binds;       // source addresses, taken round-robin; empty: the kernel picks
+    // TCP: bind() picks the source port (no IP_BIND_ADDRESS_NO_PORT), as code from before Linux 4.2
+    // and Erlang's gen_tcp do; a source address then holds one port range over all destinations.
+    bool port_at_bind = false;
     std::optional<std::uint64_t> nofile;  // RLIMIT_NOFILE soft limit to set instead of raising it
     // UDP: --connections sockets (flows) each connect()ed to the target, sending in turn.
     bool udp = false;
@@ -33,6 +36,7 @@ struct ClientOptions {
     Duration stagger{};
     Duration deadline = std::chrono::seconds(60);
     Duration hold{};
+    Duration start_after{};  // sleep this long before anything else
 };
 
 // argv[0] is the program name, as in main().

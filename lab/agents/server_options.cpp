@@ -8,7 +8,8 @@ namespace {
 constexpr const char* description =
     "lab-server: one TCP listener with a chosen backlog and accept policy, or (--udp) a group of UDP sockets.\n"
     "Writes one JSON event per listen, accept and connection end on stdout (CLOCK_MONOTONIC timestamps);\n"
-    "in UDP mode one event per socket every --report-every with its datagram counts.\n"
+    "in UDP mode one udp_recv event per socket every --report-every: datagrams read and datagrams the kernel\n"
+    "dropped on a full receive queue in the interval (datagrams, drops), and so far (total, total_drops).\n"
     "With --acceptors N and --nofile, an acceptor that hits EMFILE writes an accept event with errno EMFILE\n"
     "and retries 250ms later; the others go on (each meets EMFILE too while the process is at its limit):\n"
     "no connection is closed, the ones not accepted stay in the accept queue.\n"

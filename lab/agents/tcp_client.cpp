@@ -377,7 +377,7 @@ void TcpClient::begin_connect(std::size_t i) {
         // Without this, bind() picks the source port before the destination is known and so
         // limits a source address to ~28k connections in total instead of per destination.
         int one = 1;
-        ::setsockopt(fd.get(), IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+        if (!options_.port_at_bind) ::setsockopt(fd.get(), IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
         if (::bind(fd.get(), source.address(), source.length) != 0) {
             int err = errno;
             c.fd = std::move(fd);

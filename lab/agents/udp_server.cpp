@@ -1,11 +1,13 @@
 #include "lab/agents/udp_server.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
 #include <limits>
 #include <vector>
 
+#include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -33,9 +35,11 @@ struct GroupSocket {
     std::uint64_t bytes = 0;
     std::uint64_t interval_datagrams = 0;
     std::uint64_t interval_bytes = 0;
-    // SO_RXQ_OVFL: the kernel's count of datagrams this socket dropped because its receive
-    // queue was full, delivered with each datagram. The last value seen is the total so far.
+    // The kernel's count of datagrams this socket dropped because its receive queue was full:
+    // SO_RXQ_OVFL delivers it with each datagram, SO_MEMINFO is read at each report (which also
+    // counts the drops after the last datagram read).
     std::uint32_t drops = 0;
+    std::uint32_t reported_drops = 0;  // drops as of the previous report
 };
 
 class UdpServer {
@@ -209,6 +213,11 @@ bool UdpServer::receive(std::size_t index) {
 void UdpServer::report(std::int64_t since_ns, std::int64_t now_ns) {
     for (std::size_t i = 0; i < sockets_.size(); ++i) {
         GroupSocket& s = sockets_[i];
+        std::uint32_t meminfo[SK_MEMINFO_VARS]{};
+        socklen_t length = sizeof meminfo;
+        if (::getsockopt(s.fd.get(), SOL_SOCKET, SO_MEMINFO, meminfo, &length) == 0 &&
+            length > SK_MEMINFO_DROPS * sizeof meminfo[0])
+            s.drops = std::max(s.drops, meminfo[SK_MEMINFO_DROPS]);
         Event event;
         event.conn = static_cast<int>(i);
         event.op = "udp_recv";
@@ -216,12 +225,15 @@ void UdpServer::report(std::int64_t since_ns, std::int64_t now_ns) {
         event.start_ns = since_ns;
         event.end_ns = now_ns;
         event.extra["local"] = s.local;
+        // Per interval like the bytes, so that summing a socket's reports gives its totals.
         event.extra["datagrams"] = s.interval_datagrams;
+        event.extra["drops"] = s.drops - s.reported_drops;
         event.extra["total"] = s.datagrams;
-        event.extra["drops"] = s.drops;
+        event.extra["total_drops"] = s.drops;
         log_.write(event);
         s.interval_datagrams = 0;
         s.interval_bytes = 0;
+        s.reported_drops = s.drops;
     }
 }
 

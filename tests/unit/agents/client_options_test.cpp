@@ -117,6 +117,24 @@ TEST(ClientOptions, BindTakesAListOrARangeRoundRobin) {
               "--bind: range '198.18.0.5-198.18.0.2' ends before it starts");
 }
 
+TEST(ClientOptions, PortAtBindNeedsBindAndTcp) {
+    EXPECT_FALSE(options_ok({"--target", "198.18.0.1:7000", "--ops", "connect", "--bind", "0.0.0.0"}).port_at_bind);
+    auto o = options_ok({"--target", "198.18.0.1:7000", "--ops", "connect", "--bind", "0.0.0.0", "--port-at-bind"});
+    EXPECT_TRUE(o.port_at_bind);
+    ASSERT_EQ(o.binds.size(), 1u);
+    EXPECT_EQ(o.binds[0].text(), "0.0.0.0:0");
+    EXPECT_EQ(exit_of({"--target", "198.18.0.1:7000", "--ops", "connect", "--port-at-bind"}).code, 2);
+    EXPECT_EQ(exit_of({"--target", "198.18.0.1:7000", "--udp", "--bind", "198.18.0.2", "--port-at-bind"}).code, 2);
+}
+
+TEST(ClientOptions, StartAfterIsADuration) {
+    EXPECT_EQ(options_ok({"--target", "198.18.0.1:7000", "--ops", "connect"}).start_after, 0ms);
+    EXPECT_EQ(options_ok({"--target", "198.18.0.1:7000", "--udp", "--start-after", "300ms"}).start_after, 300ms);
+    auto first_line = [](const CliExit& e) { return e.message.substr(0, e.message.find('\n')); };
+    EXPECT_EQ(first_line(exit_of({"--target", "198.18.0.1:7000", "--ops", "connect", "--start-after", "300"})),
+              "--start-after: duration '300' has no unit (use ns, us, ms, s, m or h)");
+}
+
 TEST(ClientOptions, NofileSetsTheSoftLimit) {
     auto o = options_ok({"--target", "198.18.0.1:7000", "--ops", "connect", "--nofile", "20"});
     EXPECT_EQ(o.nofile, 20u);

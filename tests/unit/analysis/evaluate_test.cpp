@@ -1,5 +1,8 @@
 #include "analysis/evaluate.hpp"
 
+#include <tuple>
+
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "sample_record.hpp"
@@ -135,6 +138,72 @@ TEST(Evaluate, EventsCountWhatMatchesEveryGivenField) {
         c.e.min = 0;
         EXPECT_EQ(judge(c.e).observed, c.observed) << c.e.process << "/" << c.e.group << "/" << c.e.op;
     }
+}
+
+// Per-socket report events of a UDP server: conn is the socket, "datagrams" the interval's count.
+record::RunRecord udp_record() {
+    record::RunRecord r = sample_record();
+    auto report = [](int instance, int conn, double datagrams, double drops) {
+        record::Event ev;
+        ev.process = "srv";
+        ev.instance = instance;
+        ev.conn = conn;
+        ev.op = "udp_recv";
+        ev.result = "ok";
+        ev.bytes = static_cast<std::int64_t>(datagrams) * 100;
+        ev.values = {{"datagrams", datagrams}, {"drops", drops}};
+        return ev;
+    };
+    // Instance 0: sockets 0..2 over two intervals; instance 1: one socket, which got nothing.
+    for (auto [conn, first, second] : {std::tuple{0, 10.0, 5.0}, std::tuple{1, 0.0, 0.0}, std::tuple{2, 40.0, 45.0}}) {
+        r.events.push_back(report(0, conn, first, 1));
+        r.events.push_back(report(0, conn, second, 2));
+    }
+    r.events.push_back(report(1, 0, 0, 0));
+    return r;
+}
+
+TEST(Evaluate, EventsSumNamedFields) {
+    auto e = events_expect("srv", "", "udp_recv", "", "");
+    e.min = 0;
+    e.sum = {"datagrams"};
+    EXPECT_EQ(judge(e, udp_record()).observed, "100");
+    e.sum = {"datagrams", "drops"};
+    EXPECT_EQ(judge(e, udp_record()).observed, "109");
+    e.sum = {"bytes"};
+    EXPECT_EQ(judge(e, udp_record()).observed, "10000");
+    e.process = "nobody";
+    EXPECT_EQ(judge(e, udp_record()).observed, "0");  // nothing selected: the sum is 0
+}
+
+TEST(Evaluate, EventsSumOfAFieldNoEventHasIsMissing) {
+    auto e = events_expect("cli", "", "", "", "");
+    e.equals = 0;
+    e.sum = {"datagrams"};
+    auto v = judge(e, udp_record());
+    EXPECT_EQ(v.status, VerdictStatus::Fail);
+    EXPECT_THAT(v.detail, ::testing::HasSubstr("none of the 15 selected events has the field datagrams"));
+}
+
+TEST(Evaluate, EventsPerConnectionTakeMinMaxOrNonzero) {
+    auto e = events_expect("srv", "", "udp_recv", "", "");
+    e.min = 0;
+    e.sum = {"datagrams"};
+    e.per_conn = "max";
+    EXPECT_EQ(judge(e, udp_record()).observed, "85");
+    e.per_conn = "min";
+    EXPECT_EQ(judge(e, udp_record()).observed, "0");  // socket 1, and instance 1's socket 0
+    e.per_conn = "nonzero";
+    EXPECT_EQ(judge(e, udp_record()).observed, "2");
+    e.sum.clear();  // without a sum each event counts 1: two reports per socket of instance 0
+    e.per_conn = "max";
+    EXPECT_EQ(judge(e, udp_record()).observed, "2");
+    e.per_conn = "min";
+    EXPECT_EQ(judge(e, udp_record()).observed, "1");
+    e.process = "nobody";
+    EXPECT_EQ(judge(e, udp_record()).status, VerdictStatus::Fail);  // no connection: no minimum
+    e.per_conn = "nonzero";
+    EXPECT_EQ(judge(e, udp_record()).observed, "0");
 }
 
 TEST(Evaluate, ExitCountsProcessesThatExitedByThemselves) {

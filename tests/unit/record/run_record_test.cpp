@@ -67,6 +67,7 @@ RunRecord full_record() {
     ev.bytes = 1 << 20;
     ev.start_t = 1.25;
     ev.end_t = 1.5;
+    ev.values = {{"datagrams", 250}, {"drops", 3}};
     r.events = {ev};
 
     Expectation e;
@@ -87,6 +88,8 @@ RunRecord full_record() {
     e.result = "timeout";
     e.errno_name = "ETIMEDOUT";
     e.exit_code = 0;
+    e.sum = {"datagrams", "drops"};
+    e.per_conn = "max";
     e.min = 0.5;
     e.same_as = "other";
     e.documented = "31";
@@ -126,6 +129,8 @@ void expect_same(const Expectation& a, const Expectation& b) {
     EXPECT_EQ(a.result, b.result);
     EXPECT_EQ(a.errno_name, b.errno_name);
     EXPECT_EQ(a.exit_code, b.exit_code);
+    EXPECT_EQ(a.sum, b.sum);
+    EXPECT_EQ(a.per_conn, b.per_conn);
     EXPECT_EQ(a.equals, b.equals);
     EXPECT_EQ(a.min, b.min);
     EXPECT_EQ(a.max, b.max);
@@ -218,6 +223,7 @@ TEST(RunRecordJson, RoundTripKeepsEveryField) {
     EXPECT_EQ(ev.bytes, 1 << 20);
     EXPECT_EQ(ev.start_t, 1.25);
     EXPECT_EQ(ev.end_t, 1.5);
+    EXPECT_EQ(ev.values, (std::map<std::string, double>{{"datagrams", 250}, {"drops", 3}}));
 
     ASSERT_EQ(b.expectations.size(), 2u);
     expect_same(b.expectations[0], a.expectations[0]);

@@ -175,6 +175,22 @@ TEST(ScenarioParser, ExpectationsNeedOneSelectorAndAComparison) {
                 HasSubstr("'ECONNRESETT' is not an errno name"));
 }
 
+TEST(ScenarioParser, EventsSumFieldsPerConnection) {
+    Scenario s = parse_scenario_text(
+        with("result = \"ok\" }", "result = \"ok\", sum = [\"datagrams\", \"drops\"], per_conn = \"min\" }"),
+        "t.toml");
+    const auto& e = s.expectations[2];
+    EXPECT_THAT(e.sum, ElementsAre("datagrams", "drops"));
+    EXPECT_EQ(e.per_conn, "min");
+    s = parse_scenario_text(with("result = \"ok\" }", "sum = \"bytes\" }"), "t.toml");
+    EXPECT_THAT(s.expectations[2].sum, ElementsAre("bytes"));
+    EXPECT_EQ(s.expectations[2].per_conn, "");
+    EXPECT_THAT(errors_of(with("result = \"ok\" }", "per_conn = \"average\" }")),
+                HasSubstr("per_conn 'average' is unknown (known: min, max, nonzero)"));
+    EXPECT_THAT(errors_of(with("result = \"ok\" }", "sum = \"start_ns\" }")), HasSubstr("'start_ns' is not one"));
+    EXPECT_THAT(errors_of(with("result = \"ok\" }", "sum = 3 }")), HasSubstr("'sum' must be a string or an array"));
+}
+
 TEST(ScenarioParser, SameAsCyclesAreFound) {
     std::string text = with("id = \"queue\"", "id = \"queue\"\nsame_as = \"expect-3\"");
     EXPECT_THAT(errors_of(text), HasSubstr("a cycle"));
