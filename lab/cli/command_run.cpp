@@ -21,7 +21,6 @@
 #include "lab/cli/interrupt.hpp"
 #include "lab/cli/privileges.hpp"
 #include "lab/cli/scenario_files.hpp"
-#include "runner/scenario_parser.hpp"
 #include "runner/scenario_run.hpp"
 
 namespace lab::cli {
@@ -183,21 +182,9 @@ private:
 };
 
 int run(const RunArgs& args) {
-    std::vector<std::string> files = expand_scenario_args(args.paths);
-    std::vector<runner::Scenario> scenarios;
-    bool invalid = false;
-    for (const auto& f : files) {
-        try {
-            scenarios.push_back(runner::parse_scenario_file(f));
-        } catch (const runner::ScenarioError& e) {
-            for (const auto& d : e.diagnostics()) fmt::print(stderr, "{}\n", d);
-            invalid = true;
-        }
-    }
-    if (invalid) {
-        fmt::print(stderr, "lab: nothing was run: fix the scenario errors above\n");
-        return kExitError;
-    }
+    auto loaded = load_scenarios_or_report(args.paths, "lab");
+    if (!loaded) return kExitError;
+    const std::vector<runner::Scenario>& scenarios = *loaded;
     if (!require_root("lab run")) return kExitError;
 
     runner::RunOptions options;

@@ -14,6 +14,8 @@ Command add_list(CLI::App& app);
 Command add_clean(CLI::App& app);
 Command add_doctor(CLI::App& app);
 Command add_report(CLI::App& app);
+Command add_compare(CLI::App& app);
+Command add_vm(CLI::App& app);
 
 inline constexpr int kExitPass = 0;
 inline constexpr int kExitFail = 1;

@@ -8,6 +8,9 @@
 
 #include <fmt/format.h>
 
+#include "lab/vm/accelerator.hpp"
+#include "lab/vm/initramfs.hpp"
+#include "lab/vm/kernel_cache.hpp"
 #include "runner/child_process.hpp"
 #include "runner/host_view.hpp"
 #include "runner/link.hpp"
@@ -38,6 +41,41 @@ DoctorCheck tool(const std::string& name, const std::string& package, const std:
         return {name, "missing", fmt::format("apt-get install {} — needed for {}", package, used_for), false};
     }
     return {name, "ok", path, false};
+}
+
+// The VM path (`lab vm run`) in one line: what it would boot, under which accelerator, and what is
+// missing. Reads the cache and the per-boot KVM memo; boots nothing.
+DoctorCheck vm_path() {
+    DoctorCheck c{"vm path", "ok", "", false};
+    std::vector<std::string> missing;
+    try {
+        runner::resolve_executable("qemu-system-x86_64");
+    } catch (const std::exception&) {
+        missing.push_back("qemu-system-x86");
+    }
+    try {
+        if (!vm::is_static_elf(vm::kDefaultBusybox)) missing.push_back("busybox-static (busybox is dynamic)");
+    } catch (const std::exception&) {
+        missing.push_back("busybox-static");
+    }
+    try {
+        runner::resolve_executable("depmod");
+    } catch (const std::exception&) {
+        missing.push_back("kmod");
+    }
+    std::string kvm = vm::kvm_device_problem().value_or("");
+    if (kvm.empty()) kvm = vm::remembered_kvm_probe(vm::kDefaultCacheDir).value_or("/dev/kvm creates VMs; a guest boot decides");
+    std::vector<vm::KernelTree> cached = vm::KernelCache().cached_packages();
+    std::string kernels;
+    for (const auto& t : cached) kernels += (kernels.empty() ? "" : ", ") + t.release;
+    if (!missing.empty()) {
+        c.status = "missing";
+        c.detail = "apt-get install";
+        for (const auto& m : missing) c.detail += " " + m;
+        return c;
+    }
+    c.detail = fmt::format("kernel cache: {}; {}", kernels.empty() ? "empty (lab vm fetch, ~70 MB)" : kernels, kvm);
+    return c;
 }
 
 }  // namespace
@@ -103,6 +141,7 @@ std::vector<DoctorCheck> run_doctor_checks() {
     out.push_back(tool("iptables", "iptables", "the NFQUEUE impairment backend"));
     out.push_back(tool("ab", "apache2-utils", "the load-econnreset scenario"));
     out.push_back(tool("qemu-system-x86_64", "qemu-system-x86", "the VM path"));
+    out.push_back(vm_path());
     return out;
 }
 

@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
     add(lab::cli::add_clean);
     add(lab::cli::add_doctor);
     add(lab::cli::add_report);
+    add(lab::cli::add_compare);
+    add(lab::cli::add_vm);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -4,6 +4,10 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include <fmt/format.h>
+
+#include "runner/scenario_parser.hpp"
+
 namespace fs = std::filesystem;
 
 namespace lab::cli {
@@ -26,6 +30,23 @@ std::vector<std::string> expand_scenario_args(const std::vector<std::string>& ar
         }
     }
     return out;
+}
+
+std::optional<std::vector<runner::Scenario>> load_scenarios_or_report(const std::vector<std::string>& args,
+                                                                      std::string_view command) {
+    std::vector<runner::Scenario> scenarios;
+    bool invalid = false;
+    for (const auto& f : expand_scenario_args(args)) {
+        try {
+            scenarios.push_back(runner::parse_scenario_file(f));
+        } catch (const runner::ScenarioError& e) {
+            for (const auto& d : e.diagnostics()) fmt::print(stderr, "{}\n", d);
+            invalid = true;
+        }
+    }
+    if (!invalid) return scenarios;
+    fmt::print(stderr, "{}: nothing was run: fix the scenario errors above\n", command);
+    return std::nullopt;
 }
 
 }  // namespace lab::cli

@@ -1,0 +1,232 @@
+// `lab vm run`: the same scenarios inside a qemu guest booted on a stock Debian kernel (which has
+// sch_netem), judged and printed like `lab run`, every table labelled with the guest's kernel.
+// `lab vm fetch`: fill the kernel cache only (CI and the Vagrant box do it ahead of the tests).
+#include <unistd.h>
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "analysis/comparison_table.hpp"
+#include "analysis/evaluate.hpp"
+#include "analysis/summary_table.hpp"
+#include "analysis/verdict_table.hpp"
+#include "lab/cli/commands.hpp"
+#include "lab/cli/compare_records.hpp"
+#include "lab/cli/interrupt.hpp"
+#include "lab/cli/privileges.hpp"
+#include "lab/cli/record_files.hpp"
+#include "lab/cli/scenario_files.hpp"
+#include "lab/vm/host_program.hpp"
+#include "lab/vm/vm_session.hpp"
+#include "runner/scenario_parser.hpp"
+
+namespace fs = std::filesystem;
+
+namespace lab::cli {
+namespace {
+
+struct VmArgs {
+    std::vector<std::string> paths;
+    std::string kernel;
+    std::string out = "runs";
+    std::string accel = "auto";
+    std::string impairments = "auto";
+    std::string cache = vm::kDefaultCacheDir;
+    int repeat = 1;
+    int timeout_s = 0;  // 0: from the scenarios' time limits
+    int boot_allowance_s = 90;
+    bool quiet = false;
+    bool compare_host = false;
+};
+
+// TCG runs the guest several times slower than the host; a scenario's own time limit is wall time
+// inside the guest, so the guest command gets its limits plus room for lab's set-up and teardown.
+int default_timeout_s(const std::vector<runner::Scenario>& scenarios, int repeat) {
+    double total = 0;
+    for (const auto& s : scenarios)
+        total += std::chrono::duration<double>(s.time_limit).count() + 15;
+    return static_cast<int>(total * repeat) + 30;
+}
+
+std::string timestamp() {
+    std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    ::gmtime_r(&now, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &tm);
+    return buf;
+}
+
+std::string self_exe() { return fs::read_symlink("/proc/self/exe").string(); }
+
+std::vector<analysis::JudgedRun> judge(const std::vector<std::string>& record_paths) {
+    std::vector<analysis::JudgedRun> out;
+    for (const auto& p : record_paths) {
+        record::RunRecord rec = load_record(p);
+        auto verdicts = analysis::evaluate(rec);
+        out.push_back({analysis::kernel_label(rec), std::move(rec), std::move(verdicts)});
+    }
+    return out;
+}
+
+// The host's half of --compare-host: `lab run` as its own process, exactly as a user would run it.
+int run_on_host(const VmArgs& args, const std::vector<std::string>& files, const std::string& out_dir,
+                const std::atomic<int>* interrupt) {
+    std::vector<std::string> argv = {self_exe(), "run", "-q", "--jobs", "1", "--out", out_dir, "--impairments",
+                                     args.impairments, "--repeat", std::to_string(args.repeat)};
+    argv.insert(argv.end(), files.begin(), files.end());
+    fs::create_directories(out_dir);
+    vm::HostProgram host = vm::HostProgram::start({argv, "", out_dir + "/lab-run.log"});
+    auto w = host.wait_until(std::chrono::steady_clock::now() + std::chrono::hours(1), interrupt);
+    if (w != vm::WaitOutcome::Ended) {
+        host.kill_and_reap();
+        fmt::print(stderr, "lab vm: the host run (pid {}) was {}; killed\n", host.pid(),
+                   w == vm::WaitOutcome::Interrupted ? "interrupted" : "too slow");
+        return kExitError;
+    }
+    return host.end()->exit_code.value_or(kExitError);
+}
+
+int vm_run(const VmArgs& args) {
+    const std::vector<std::string> files = expand_scenario_args(args.paths);
+    auto loaded = load_scenarios_or_report(files, "lab vm");
+    if (!loaded) return kExitError;
+    const std::vector<runner::Scenario>& scenarios = *loaded;
+    if (!require_root("lab vm run")) return kExitError;
+    if (!args.kernel.empty() && !vm::is_debian_package_name(args.kernel)) {
+        fmt::print(stderr, "lab vm: --kernel '{}' is not a Debian package name\n", args.kernel);
+        return kExitError;
+    }
+
+    const std::atomic<int>& interrupt = install_interrupt_handlers();
+    const std::string stamp = fmt::format("{}-{}", timestamp(), ::getpid());
+    vm::VmRunRequest req;
+    req.scenario_files = files;
+    // One scenario at a time in the guest: under TCG its two vCPUs are slow enough that scenarios side
+    // by side would stretch each other's timelines past their time limits.
+    req.guest_lab_args = {"-q", "--jobs", "1", "--impairments", args.impairments, "--repeat", std::to_string(args.repeat)};
+    req.results_dir = fmt::format("{}/vm-{}", args.out, stamp);
+    req.kernel_package = args.kernel;
+    req.accel = args.accel;
+    req.cache_dir = args.cache;
+    req.lab_exe = self_exe();
+    req.command_timeout_s = args.timeout_s > 0 ? args.timeout_s : default_timeout_s(scenarios, args.repeat);
+    req.boot_allowance_s = args.boot_allowance_s;
+    req.interrupt = &interrupt;
+    req.progress = [](const std::string& s) { fmt::print(stderr, "lab vm: {}\n", s); };
+
+    vm::VmRunResult r = vm::run_in_vm(req);
+    fmt::print("VM           Debian {} {} (kernel {}) under {}\n", r.kernel.package, r.kernel.version, r.kernel.release,
+               to_string(r.accel.accel));
+    fmt::print("             {}\n", r.accel.reason);
+    fmt::print("             boot {} s to the command, {:.1f} s qemu wall time; results in {}\n\n",
+               r.boot_seconds ? fmt::format("{:.1f}", *r.boot_seconds) : std::string("?"), r.wall_seconds, r.results_dir);
+
+    std::vector<analysis::JudgedRun> vm_runs = judge(r.record_paths);
+    std::vector<analysis::SummaryRow> summary;
+    int status = kExitPass;
+    for (const auto& run : vm_runs) {
+        if (!args.quiet) fmt::print("{}\n", analysis::verdict_table(run.record, run.verdicts));
+        summary.push_back(analysis::summary_row(run.record, run.verdicts));
+        for (const auto& v : run.verdicts)
+            if (v.status == record::VerdictStatus::Fail) status = kExitFail;
+    }
+    if (!summary.empty())
+        fmt::print("in the VM, kernel {}:\n{}", r.kernel.release, analysis::summary_table(summary));
+
+    if (r.outcome != "completed") {
+        fmt::print(stderr, "lab vm: {}: {}\n", r.outcome, r.detail);
+        return kExitError;
+    }
+    if (*r.guest_exit_code != kExitPass && *r.guest_exit_code != kExitFail) {
+        fmt::print(stderr, "lab vm: lab run in the guest exited {} (see {}/{})\n", *r.guest_exit_code, r.results_dir,
+                   "guest-stderr.txt");
+        status = kExitError;
+    } else if (*r.guest_exit_code > status) {
+        status = *r.guest_exit_code;
+    }
+    if (vm_runs.size() < scenarios.size() * static_cast<std::size_t>(args.repeat) && status != kExitError) {
+        fmt::print(stderr, "lab vm: {} of {} runs left a record\n", vm_runs.size(), scenarios.size() * args.repeat);
+        status = kExitError;
+    }
+
+    if (args.compare_host) {
+        std::string host_dir = fmt::format("{}/host-{}", args.out, stamp);
+        fmt::print(stderr, "lab vm: running the same scenarios on this host's kernel into {}\n", host_dir);
+        int host_status = run_on_host(args, files, host_dir, &interrupt);
+        if (interrupt.load() != 0) return kExitError;
+        std::vector<std::string> host_records;
+        try {
+            host_records = find_record_files({host_dir});
+        } catch (const std::exception& e) {
+            fmt::print(stderr, "lab vm: the host run left no record ({})\n", e.what());
+            return kExitError;
+        }
+        std::vector<analysis::JudgedRun> all = judge(host_records);
+        for (auto& run : vm_runs) all.push_back(std::move(run));
+        fmt::print("\n");
+        print_comparisons(std::move(all));
+        if (host_status > status) status = host_status;
+    }
+    return status;
+}
+
+int vm_fetch(const VmArgs& args) {
+    if (!require_root("lab vm fetch")) return kExitError;
+    const std::atomic<int>& interrupt = install_interrupt_handlers();
+    vm::KernelCache cache(args.cache);
+    std::string package = args.kernel.empty() ? cache.default_package(&interrupt) : args.kernel;
+    vm::KernelTree t = cache.ensure(package, [](const std::string& s) { fmt::print(stderr, "lab vm: {}\n", s); }, &interrupt);
+    fmt::print("{} {} (kernel {}) in {}\n", t.package, t.version, t.release, t.root);
+    return kExitPass;
+}
+
+}  // namespace
+
+Command add_vm(CLI::App& app) {
+    auto args = std::make_shared<VmArgs>();
+    CLI::App* vm = app.add_subcommand("vm", "Run scenarios in a qemu guest on a stock Debian kernel (with sch_netem)");
+    vm->require_subcommand(1);
+    auto kernel_option = [&](CLI::App* sub) {
+        sub->add_option("--kernel", args->kernel,
+                        "Debian kernel package for the guest (default: what linux-image-amd64 points to, e.g. "
+                        "linux-image-6.1.0-56-amd64); fetched with apt-get download, never installed");
+        sub->add_option("--cache", args->cache, "Where unpacked kernel packages are kept")->capture_default_str();
+    };
+    CLI::App* run = vm->add_subcommand("run", "Boot a guest, run the scenarios in it with the host-built lab, judge them");
+    run->add_option("scenarios", args->paths, "Scenario files, or directories of *.toml scenarios")->required();
+    kernel_option(run);
+    run->add_option("--out", args->out, "Directory that receives vm-<time>-<pid>/ (and host-<time>-<pid>/)")
+        ->capture_default_str();
+    run->add_option("--accel", args->accel, "kvm, tcg, or auto (kvm only if a guest really boots under it here)")
+        ->check(CLI::IsMember({"auto", "kvm", "tcg"}))
+        ->capture_default_str();
+    run->add_option("--impairments", args->impairments, "Impairment backend inside the guest (and on the host with --compare-host)")
+        ->check(CLI::IsMember({"auto", "netem", "userspace"}))
+        ->capture_default_str();
+    run->add_option("--repeat", args->repeat, "Run each scenario N times in the guest")->check(CLI::Range(1, 100));
+    run->add_option("--timeout", args->timeout_s,
+                    "Seconds the guest's lab run may take (default: the scenarios' time limits plus 15 s each, plus 30 s); "
+                    "past it the guest's lab gets SIGTERM");
+    run->add_option("--boot-allowance", args->boot_allowance_s,
+                    "Seconds added to --timeout for the guest to boot and power off; past both, qemu is killed")
+        ->check(CLI::Range(0, 3600))
+        ->capture_default_str();
+    run->add_flag("-q,--quiet", args->quiet, "Print only the summary, not each verdict table");
+    run->add_flag("--compare-host", args->compare_host,
+                  "Also run the scenarios on this host's kernel and show both kernels' verdicts in one table per scenario");
+    run->footer("Exit status: 0 every expectation held, 1 some did not, 2 error (guest failed, timed out, interrupted).");
+    CLI::App* fetch = vm->add_subcommand("fetch", "Fetch and unpack the guest kernel into the cache (idempotent)");
+    kernel_option(fetch);
+    return [args, run, fetch] {
+        if (run->parsed()) return vm_run(*args);
+        if (fetch->parsed()) return vm_fetch(*args);
+        return kExitError;
+    };
+}
+
+}  // namespace lab::cli

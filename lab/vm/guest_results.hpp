@@ -1,0 +1,29 @@
+#pragma once
+// What a guest left in its results directory, read on the host after qemu ended: the command's exit
+// status, the guest uptime when the command started, and the RunRecords — whose paths name the
+// guest's view (/run/lab-vm/...) and are rewritten to where the files are on the host, so that
+// `lab report` and `lab compare` work on them like on any record.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lab::vm {
+
+struct GuestResults {
+    std::optional<int> exit_code;         // absent: the command never finished (or never started)
+    std::optional<double> boot_seconds;   // guest uptime when the command started
+    std::vector<std::string> record_paths;  // host paths of record.json files, sorted
+};
+
+// path_map: guest-side prefix or file → host-side; the longest matching prefix wins.
+GuestResults collect_guest_results(const std::string& results_dir, const std::map<std::string, std::string>& path_map);
+
+// The one string rewrite behind it, exposed for tests: `path` with its longest mapped prefix replaced.
+std::string map_guest_path(const std::string& path, const std::map<std::string, std::string>& path_map);
+
+// The first "lab-vm: FAILED: ..." reason on the guest console, or the console's last lines when the
+// guest said nothing of the kind; empty when the console is empty.
+std::string console_failure(const std::string& console_log);
+
+}  // namespace lab::vm

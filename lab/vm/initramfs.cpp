@@ -1,0 +1,85 @@
+#include "lab/vm/initramfs.hpp"
+
+#include <elf.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "common/errno_name.hpp"
+#include "lab/vm/newc_archive.hpp"
+
+namespace lab::vm {
+namespace {
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error(fmt::format("cannot read {} ({})", path, errno_name(errno)));
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+bool ends_with(const std::string& s, std::string_view suffix) {
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
+std::vector<std::string> guest_modules() {
+    return {"virtio_pci", "9pnet_virtio", "9p",   // the host's root and the results directory
+            "veth",       "bridge",       "sch_netem", "sch_tbf",  // lab links and impairments
+            "inet_diag",  "tcp_diag",     "udp_diag"};  // sock_diag snapshots
+}
+
+bool is_static_elf(const std::string& path) {
+    std::string bytes = read_file(path);
+    if (bytes.size() < sizeof(Elf64_Ehdr) || std::memcmp(bytes.data(), ELFMAG, SELFMAG) != 0 ||
+        bytes[EI_CLASS] != ELFCLASS64)
+        throw std::runtime_error(fmt::format("{}: not a 64-bit ELF file", path));
+    Elf64_Ehdr eh;
+    std::memcpy(&eh, bytes.data(), sizeof eh);
+    for (unsigned i = 0; i < eh.e_phnum; ++i) {
+        std::size_t off = eh.e_phoff + std::size_t(i) * eh.e_phentsize;
+        if (off + sizeof(Elf64_Phdr) > bytes.size()) throw std::runtime_error(fmt::format("{}: truncated ELF program headers", path));
+        Elf64_Phdr ph;
+        std::memcpy(&ph, bytes.data() + off, sizeof ph);
+        if (ph.p_type == PT_INTERP) return false;
+    }
+    return true;
+}
+
+std::string module_archive_path(const std::string& module_path) {
+    std::size_t slash = module_path.rfind('/');
+    return "modules/" + (slash == std::string::npos ? module_path : module_path.substr(slash + 1));
+}
+
+std::size_t write_initramfs(const std::string& path, const InitramfsSpec& spec) {
+    if (!is_static_elf(spec.busybox))
+        throw std::runtime_error(fmt::format("{} is dynamically linked; the guest needs busybox-static "
+                                             "(apt-get install busybox-static)",
+                                             spec.busybox));
+    NewcArchive a;
+    for (const char* dir : {"bin", "dev", "proc", "sys", "host", "modules"}) a.add_directory(dir);
+    a.add_char_device("dev/console", 5, 1);
+    a.add_file("bin/busybox", read_file(spec.busybox), 0755);
+    a.add_symlink("bin/sh", "busybox");
+    for (const auto& m : spec.module_paths) {
+        if (!ends_with(m, ".ko"))
+            throw std::runtime_error(fmt::format("kernel module {}: compressed; busybox insmod loads only plain .ko files", m));
+        a.add_file(module_archive_path(m), read_file(spec.kernel.modules_dir() + "/" + m), 0644);
+    }
+    a.add_file("init", spec.init_script, 0755);
+    std::string bytes = a.finish();
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out.close();
+    if (!out) throw std::runtime_error(fmt::format("cannot write {} ({})", path, errno_name(errno)));
+    return bytes.size();
+}
+
+}  // namespace lab::vm

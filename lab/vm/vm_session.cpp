@@ -1,0 +1,150 @@
+#include "lab/vm/vm_session.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "lab/vm/guest_results.hpp"
+#include "lab/vm/guest_script.hpp"
+#include "lab/vm/initramfs.hpp"
+#include "lab/vm/module_closure.hpp"
+#include "lab/vm/qemu_machine.hpp"
+#include "lab/vm/scratch_directory.hpp"
+
+namespace fs = std::filesystem;
+
+namespace lab::vm {
+namespace {
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p);
+    if (!in) throw std::runtime_error(fmt::format("cannot read {}", p.string()));
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// The guest command's environment: a clean one, plus the sanitizer settings of the host's lab (CI
+// runs an ASan build; its options must hold inside too).
+std::map<std::string, std::string> guest_environment() {
+    std::map<std::string, std::string> env = {
+        {"PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"},
+        {"HOME", "/root"},
+        {"LANG", "C.UTF-8"},
+        {"TERM", "dumb"},
+    };
+    for (const char* name : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"})
+        if (const char* v = std::getenv(name)) env[name] = v;
+    return env;
+}
+
+}  // namespace
+
+VmRunResult run_in_vm(const VmRunRequest& req) {
+    VmRunResult result;
+    if (fs::exists(req.results_dir)) throw std::runtime_error(fmt::format("{}: already exists", req.results_dir));
+    fs::create_directories(req.results_dir);
+    result.results_dir = fs::canonical(req.results_dir).string();
+    const fs::path results = result.results_dir;
+
+    KernelCache cache(req.cache_dir);
+    std::string package = req.kernel_package.empty() ? cache.default_package(req.interrupt) : req.kernel_package;
+    result.kernel = cache.ensure(package, req.progress, req.interrupt);
+
+    ModuleIndex modules = ModuleIndex::parse(slurp(result.kernel.modules_dir() + "/modules.dep"),
+                                             fs::exists(result.kernel.modules_dir() + "/modules.builtin")
+                                                 ? slurp(result.kernel.modules_dir() + "/modules.builtin")
+                                                 : std::string());
+    std::vector<std::string> module_paths = modules.load_order(guest_modules());
+
+    // Scenario files are copied beside the results: the guest sees them wherever they were on the host
+    // (even under the /tmp it covers with a tmpfs), and the run keeps exactly what was run.
+    std::map<std::string, std::string> path_map = {{kGuestResultsDir, result.results_dir}};
+    std::vector<std::string> guest_scenarios;
+    fs::create_directories(results / "scenarios");
+    for (std::size_t i = 0; i < req.scenario_files.size(); ++i) {
+        fs::path source = fs::absolute(req.scenario_files[i]);
+        std::string staged = fmt::format("{:02}-{}", i + 1, source.filename().string());
+        fs::copy_file(source, results / "scenarios" / staged);
+        std::string guest_path = fmt::format("{}/scenarios/{}", kGuestResultsDir, staged);
+        guest_scenarios.push_back(guest_path);
+        path_map[guest_path] = source.string();
+    }
+
+    GuestPlan plan;
+    for (const auto& m : module_paths) plan.module_files.push_back(module_archive_path(m));
+    plan.command = {fs::absolute(req.lab_exe).string(), "run", "--out", fmt::format("{}/runs", kGuestResultsDir)};
+    plan.command.insert(plan.command.end(), req.guest_lab_args.begin(), req.guest_lab_args.end());
+    plan.command.insert(plan.command.end(), guest_scenarios.begin(), guest_scenarios.end());
+    plan.environment = guest_environment();
+    plan.command_timeout_s = req.command_timeout_s;
+
+    // The initramfs lives outside the shared results directory (the guest has no use for it there) and
+    // is rebuilt per run: a few MB written in milliseconds, no staleness to reason about.
+    ScratchDirectory scratch(fs::path(req.cache_dir) / "work" / fmt::format("{}", ::getpid()));
+    const fs::path& work = scratch.path();
+
+    InitramfsSpec spec;
+    spec.busybox = req.busybox;
+    spec.kernel = result.kernel;
+    spec.module_paths = module_paths;
+    spec.init_script = guest_init_script(plan);
+    const std::string initramfs = (work / "initramfs.cpio").string();
+    write_initramfs(initramfs, spec);
+    {
+        std::ofstream(results / "init.sh") << spec.init_script;  // what the guest ran, for whoever debugs it
+    }
+
+    result.accel = choose_accelerator(req.accel, result.kernel, work.string(), req.cache_dir, req.interrupt);
+
+    QemuConfig qc;
+    qc.accel = result.accel.accel;
+    qc.kernel = result.kernel.vmlinuz();
+    qc.initramfs = initramfs;
+    // mitigations=off: page-table isolation costs a TLB flush per syscall, which TCG emulates slowly;
+    // the guest runs only our own programs.
+    qc.kernel_args = "console=ttyS0 panic=-1 quiet mitigations=off";
+    qc.console_log = (results / "console.log").string();
+    qc.qemu_log = (results / "qemu.log").string();
+    qc.shares = {{"/", kHostRootTag, true}, {result.results_dir, kResultsTag, false}};
+    result.console_log = qc.console_log;
+
+    req.progress(fmt::format("booting {} under {} ({})", result.kernel.release, to_string(result.accel.accel),
+                             result.accel.reason));
+    auto started = std::chrono::steady_clock::now();
+    auto deadline = started + std::chrono::seconds(req.command_timeout_s + req.boot_allowance_s);
+    QemuMachine vm = QemuMachine::boot(qc);
+    result.qemu_pid = vm.pid();
+    WaitOutcome w = vm.wait_until(deadline, req.interrupt);
+    vm.kill_and_reap();  // a no-op when the guest powered off by itself
+    result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+    GuestResults guest = collect_guest_results(result.results_dir, path_map);
+    result.guest_exit_code = guest.exit_code;
+    result.boot_seconds = guest.boot_seconds;
+    result.record_paths = guest.record_paths;
+    if (w == WaitOutcome::Interrupted) {
+        result.outcome = "interrupted";
+        result.detail = fmt::format("qemu (pid {}) killed", result.qemu_pid);
+    } else if (w == WaitOutcome::DeadlinePassed) {
+        result.outcome = "timeout";
+        result.detail = fmt::format("the guest did not power off within {} s; qemu (pid {}) killed. {}",
+                                    req.command_timeout_s + req.boot_allowance_s, result.qemu_pid,
+                                    console_failure(qc.console_log));
+    } else if (!guest.exit_code) {
+        result.outcome = "guest-failed";
+        std::string why = console_failure(qc.console_log);
+        std::string qemu_said = fs::exists(qc.qemu_log) ? slurp(qc.qemu_log) : "";
+        result.detail = fmt::format("qemu {}; the guest left no exit status{}{}", vm.end()->describe(),
+                                    why.empty() ? "" : ": " + why, qemu_said.empty() ? "" : " — qemu: " + qemu_said);
+    } else {
+        result.outcome = "completed";
+    }
+    return result;
+}
+
+}  // namespace lab::vm

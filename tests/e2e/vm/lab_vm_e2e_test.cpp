@@ -1,0 +1,295 @@
+// End-to-end, VM stage: `lab vm run` boots Debian's stock 6.1 kernel under qemu, runs the host-built lab
+// inside it, and these tests check numbers that guest kernel produced — netem's delay, loss and rate on
+// a lab link — and that host and guest verdicts of the catalogue's scenarios land in one table. Also
+// that the guest's life is bounded: SIGINT and the host deadline kill qemu, and no qemu outlives lab.
+#include <signal.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <boost/process.hpp>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "record/run_record.hpp"
+
+namespace bp = boost::process;
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using lab::record::RunRecord;
+
+namespace {
+
+const std::string kLab = std::string(LAB_BIN_DIR) + "/lab";
+const std::string kScenarios = std::string(LAB_SOURCE_DIR) + "/scenarios";
+const std::string kE2eScenarios = std::string(LAB_SOURCE_DIR) + "/tests/e2e/scenarios";
+
+struct Result {
+    int exit_code = -1;
+    std::string out;
+    std::string err;
+};
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::string host_kernel() {
+    utsname u{};
+    ::uname(&u);
+    return u.release;
+}
+
+// Processes whose command line mentions `needle` (the test's own directory: qemu's -virtfs names it),
+// optionally only those whose name starts with `comm_prefix`.
+std::vector<pid_t> processes_mentioning(const std::string& needle, const std::string& comm_prefix = "") {
+    std::vector<pid_t> out;
+    for (const auto& e : fs::directory_iterator("/proc")) {
+        const std::string name = e.path().filename().string();
+        if (!std::all_of(name.begin(), name.end(), ::isdigit)) continue;
+        std::string cmdline = slurp(e.path() / "cmdline");
+        std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+        if (cmdline.find(needle) == std::string::npos || std::stoi(name) == ::getpid()) continue;
+        if (!comm_prefix.empty() && slurp(e.path() / "comm").rfind(comm_prefix, 0) != 0) continue;
+        out.push_back(std::stoi(name));
+    }
+    return out;
+}
+
+class LabVm : public ::testing::Test {
+protected:
+    void SetUp() override {
+        if (::geteuid() != 0) GTEST_SKIP() << "needs root: qemu with 9p shares, network namespaces";
+        dir_ = fs::path("/var/tmp") / ("lab-vm-e2e-" + std::to_string(::getpid()) + "-" +
+                                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        fs::remove_all(dir_);
+        fs::create_directories(dir_);
+    }
+    void TearDown() override {
+        if (dir_.empty()) return;
+        EXPECT_THAT(processes_mentioning(dir_.string()), ::testing::IsEmpty()) << "a qemu outlived lab";
+        if (!HasFailure()) fs::remove_all(dir_);  // a failure keeps console.log and the records to read
+    }
+
+    Result lab(const std::vector<std::string>& args) {
+        Result r;
+        fs::path out = dir_ / "stdout", err = dir_ / "stderr";
+        fs::remove(out);
+        fs::remove(err);
+        r.exit_code = bp::system(bp::exe = kLab, bp::args = args, bp::std_in < bp::null, bp::std_out > out.string(),
+                                 bp::std_err > err.string());
+        r.out = slurp(out);
+        r.err = slurp(err);
+        return r;
+    }
+
+    std::string out_dir() const { return (dir_ / "runs").string(); }
+
+    // Every record under `under`, by scenario name.
+    std::map<std::string, RunRecord> records(const std::string& prefix) const {
+        std::map<std::string, RunRecord> out;
+        for (const auto& e : fs::recursive_directory_iterator(out_dir()))
+            if (e.path().filename() == "record.json" &&
+                e.path().lexically_relative(out_dir()).string().rfind(prefix, 0) == 0) {
+                RunRecord r = lab::record::run_record_from_json(nlohmann::json::parse(slurp(e.path())));
+                out[r.scenario.name] = r;
+            }
+        return out;
+    }
+
+    fs::path dir_;
+};
+
+const lab::record::Snapshot& snapshot(const RunRecord& r, const std::string& name) {
+    for (const auto& s : r.snapshots)
+        if (s.name == name) return s;
+    throw std::runtime_error(r.scenario.name + ": no snapshot " + name);
+}
+
+std::int64_t counter(const RunRecord& r, const std::string& snap, const std::string& host, const std::string& name) {
+    return snapshot(r, snap).hosts.at(host).counters.at(name);
+}
+
+std::int64_t counter_delta(const RunRecord& r, const std::string& host, const std::string& snap, const std::string& name) {
+    return counter(r, snap, host, name) - counter(r, "start", host, name);
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+TEST_F(LabVm, NetemDelayLossAndRateInsideTheGuestMatchTheirConfiguration) {
+    Result r = lab({"vm", "run", "-q", "--impairments", "netem", "--out", out_dir(), kE2eScenarios + "/vm-netem-delay.toml",
+                    kE2eScenarios + "/vm-netem-loss.toml", kE2eScenarios + "/vm-netem-rate.toml"});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_THAT(r.out, HasSubstr("VM           Debian linux-image-6.1."));
+    EXPECT_THAT(r.out, HasSubstr("in the VM, kernel 6.1."));  // the summary is labelled with the guest's kernel
+    auto recs = records("vm-");
+    ASSERT_EQ(recs.size(), 3u) << r.out << r.err;
+    for (const auto& [name, rec] : recs) {
+        EXPECT_EQ(rec.run.kernel.rfind("6.1.", 0), 0u) << name << " ran on " << rec.run.kernel;
+        EXPECT_EQ(rec.run.impairment_backend, "netem") << name;
+        EXPECT_EQ(rec.run.outcome, "completed") << name;
+        EXPECT_TRUE(fs::exists(rec.run.directory)) << name << ": the record's paths name the host's copy";
+    }
+
+    {  // 50 ms each way: connect() takes one round trip. netem never delivers early, so no sample is
+       // below 100 ms; TCG adds a few ms and occasional spikes, so the median carries the bound.
+        SCOPED_TRACE("delay");
+        const RunRecord& rec = recs.at("e2e-vm-netem-delay");
+        std::vector<double> rtts;
+        for (const auto& e : rec.events)
+            if (e.process == "cli" && e.op == "connect" && e.result == "ok") rtts.push_back(e.end_t - e.start_t);
+        ASSERT_EQ(rtts.size(), 20u);
+        EXPECT_GE(*std::min_element(rtts.begin(), rtts.end()), 0.100);
+        EXPECT_GE(median(rtts), 0.100);
+        EXPECT_LE(median(rtts), 0.115);
+        std::cout << "[ measured ] RTT median " << median(rtts) * 1000 << " ms, min "
+                  << *std::min_element(rtts.begin(), rtts.end()) * 1000 << " ms, max "
+                  << *std::max_element(rtts.begin(), rtts.end()) * 1000 << " ms\n";
+    }
+    {  // 10 % loss on 4000 datagrams: Binomial(4000, 0.9) delivered, 99 % two-sided: 3600 ± 2.576 σ.
+        SCOPED_TRACE("loss");
+        const RunRecord& rec = recs.at("e2e-vm-netem-loss");
+        const double n = 4000, p = 0.9, sigma = std::sqrt(n * p * (1 - p));
+        const auto delivered = static_cast<double>(counter_delta(rec, "server", "sent", "Udp.InDatagrams"));
+        EXPECT_EQ(counter_delta(rec, "client", "sent", "Udp.OutDatagrams"), 4000);
+        EXPECT_EQ(counter_delta(rec, "server", "sent", "Udp.RcvbufErrors"), 0);  // losses are netem's alone
+        EXPECT_GE(delivered, n * p - 2.576 * sigma);
+        EXPECT_LE(delivered, n * p + 2.576 * sigma);
+        std::cout << "[ measured ] delivered " << delivered << " of 4000 (loss " << (1 - delivered / n) * 100 << " %)\n";
+    }
+    {  // 10 mbit: tbf counts frame bytes; the server's IP octets are 1500/1514 of them. ±10 %.
+        SCOPED_TRACE("rate");
+        const RunRecord& rec = recs.at("e2e-vm-netem-rate");
+        const auto& a = snapshot(rec, "flowing");
+        const auto& b = snapshot(rec, "still-flowing");
+        const double octets = static_cast<double>(counter(rec, "still-flowing", "server", "IpExt.InOctets") -
+                                                  counter(rec, "flowing", "server", "IpExt.InOctets"));
+        const double mbit_s = octets * 8 / (b.t - a.t) / 1e6;
+        const double expected = 10.0 * 1500 / 1514;
+        EXPECT_GE(mbit_s, expected * 0.9);
+        EXPECT_LE(mbit_s, expected * 1.1);
+        std::cout << "[ measured ] " << mbit_s << " Mbit/s of IP octets (expected " << expected << ")\n";
+    }
+}
+
+TEST_F(LabVm, CatalogueScenariosOnHostAndGuestKernelsInOneTable) {
+    Result r = lab({"vm", "run", "-q", "--compare-host", "--out", out_dir(), kScenarios + "/backlog-30-netcat.toml",
+                    kScenarios + "/backlog-30-netcat-delay.toml", kScenarios + "/parallel-connect-half-open.toml",
+                    kScenarios + "/parallel-connect-half-open-delay.toml"});
+    // 1 is allowed: a verdict may differ between kernels (or under TCG's slower clock); that is reported.
+    ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.exit_code << "\n" << r.out << r.err;
+    EXPECT_THAT(r.out, HasSubstr("compared 4 scenarios across kernels"));
+    auto host = records("host-");
+    auto guest = records("vm-");
+    ASSERT_EQ(host.size(), 4u);
+    ASSERT_EQ(guest.size(), 4u);
+    for (const auto& [name, rec] : host) {
+        EXPECT_EQ(rec.run.kernel, host_kernel()) << name;
+        EXPECT_THAT(r.out, HasSubstr("scenario     " + name + "\n"));
+    }
+    for (const auto& [name, rec] : guest) {
+        EXPECT_EQ(rec.run.kernel.rfind("6.1.", 0), 0u) << name;
+        // Under TCG a process start costs ~50 ms (more with an ASan-built lab forking), so the scenarios
+        // that start 200 clients may reach their time limit; the record and the table then say so.
+        EXPECT_THAT(rec.run.outcome, ::testing::AnyOf("completed", "time-limit")) << name;
+        std::cout << "[ measured ] in the VM: " << name << " " << rec.run.outcome << " after " << rec.run.wall_seconds
+                  << " s\n";
+    }
+    EXPECT_EQ(guest.at("backlog-30-netcat-delay").run.impairment_backend, "netem");
+    EXPECT_EQ(guest.at("parallel-connect-half-open-delay").run.impairment_backend, "netem");
+
+    // What the 6.1 kernel did, independent of how fast TCG ran the timeline: full listeners dropped SYNs
+    // (counted), and a listener that never accepts ends up holding backlog + 1 connections, which sit in
+    // CLOSE-WAIT once the clients left.
+    const RunRecord& half_open = guest.at("parallel-connect-half-open");
+    EXPECT_EQ(half_open.run.outcome, "completed");
+    EXPECT_GT(counter_delta(half_open, "server", "end", "TcpExt.ListenOverflows"), 0);
+    const RunRecord& backlog = guest.at("backlog-30-netcat");
+    if (backlog.run.outcome == "completed") {
+        auto close_wait = [&](std::uint16_t port) {
+            int n = 0;
+            for (const auto& s : snapshot(backlog, "clients-gone").hosts.at("server").sockets)
+                n += s.state == "close-wait" && s.local_port == port;
+            return n;
+        };
+        EXPECT_EQ(close_wait(9999), 31);
+        EXPECT_EQ(close_wait(9998), 31);
+        EXPECT_GT(counter_delta(backlog, "server", "clients-gone", "TcpExt.ListenOverflows"), 0);
+    } else {
+        EXPECT_THAT(r.out, HasSubstr("time-limit"));  // the comparison shows the guest's outcome
+    }
+}
+
+// A scenario that outlasts any deadline the tests give it: one long wait.
+std::string long_scenario() {
+    return R"([scenario]
+name = "e2e-vm-long"
+summary = "a server and a 60 s wait"
+time_limit = "90s"
+[hosts.server]
+[hosts.client]
+[[links]]
+ends = ["server", "client"]
+[[steps]]
+at = "0s"
+run = { name = "srv", host = "server", agent = "server", args = ["--port", "7000", "--accept", "always"] }
+[[steps]]
+at = "60s"
+snapshot = "late"
+)";
+}
+
+TEST_F(LabVm, AGuestPastTheHostDeadlineIsKilledAndTheVerdictSaysSo) {
+    std::ofstream(dir_ / "long.toml") << long_scenario();
+    auto started = std::chrono::steady_clock::now();
+    // The guest's own timeout (8 s after its boot) comes later than the host's deadline (8 s after qemu
+    // started), so the host kills a guest that is still running.
+    Result r = lab({"vm", "run", "--timeout", "8", "--boot-allowance", "0", "--out", out_dir(), (dir_ / "long.toml").string()});
+    double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+    EXPECT_THAT(r.err, HasSubstr("lab vm: timeout: the guest did not power off within 8 s; qemu (pid "));
+    EXPECT_THAT(r.err, HasSubstr(") killed"));
+    EXPECT_LT(took, 60) << "lab waited for the guest instead of killing it";
+}
+
+TEST_F(LabVm, SigintKillsTheGuestAndLeavesNoQemu) {
+    std::ofstream(dir_ / "long.toml") << long_scenario();
+    fs::path err = dir_ / "stderr";
+    bp::child lab_vm(bp::exe = kLab, bp::args = {"vm", "run", "--out", out_dir(), (dir_ / "long.toml").string()},
+                     bp::std_in < bp::null, bp::std_out > (dir_ / "stdout").string(), bp::std_err > err.string());
+    // Wait until the guest runs lab: its console says so.
+    std::vector<pid_t> qemu;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    bool running = false;
+    while (!running && std::chrono::steady_clock::now() < deadline && lab_vm.running()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        for (const auto& e : fs::recursive_directory_iterator(out_dir(), fs::directory_options::skip_permission_denied))
+            if (e.path().filename() == "console.log" && slurp(e.path()).find("lab-vm: running the command") != std::string::npos)
+                running = true;
+    }
+    ASSERT_TRUE(running) << slurp(err);
+    qemu = processes_mentioning(dir_.string(), "qemu-system");
+    ASSERT_FALSE(qemu.empty()) << "no qemu found while the guest runs";
+    ::kill(lab_vm.id(), SIGINT);
+    std::error_code ec;
+    ASSERT_TRUE(lab_vm.wait_for(std::chrono::seconds(20), ec)) << "lab did not end after SIGINT";
+    EXPECT_EQ(lab_vm.exit_code(), 2);
+    EXPECT_THAT(slurp(err), HasSubstr("lab vm: interrupted: qemu (pid "));
+    for (pid_t p : qemu) EXPECT_NE(::kill(p, 0), 0) << "pid " << p << " still exists";
+}
+
+}  // namespace

@@ -1,0 +1,77 @@
+// The guest's /init: modules in the order given, every argument quoted, failures reported and fatal,
+// and a script the shell accepts.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <boost/process.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "lab/vm/guest_script.hpp"
+
+namespace {
+
+using ::testing::HasSubstr;
+using lab::vm::shell_quote;
+
+lab::vm::GuestPlan sample_plan() {
+    lab::vm::GuestPlan p;
+    p.module_files = {"modules/virtio_ring.ko", "modules/virtio.ko", "modules/sch_netem.ko"};
+    p.command = {"/work/build/bin/lab", "run", "--out", "/run/lab-vm/runs", "/run/lab-vm/scenarios/01-it's here.toml"};
+    p.environment = {{"PATH", "/usr/bin:/bin"}, {"ASAN_OPTIONS", "detect_leaks=1:abort_on_error=1"}};
+    p.command_timeout_s = 123;
+    return p;
+}
+
+TEST(ShellQuote, AnyWordComesBackLiterally) {
+    EXPECT_EQ(shell_quote("plain"), "'plain'");
+    EXPECT_EQ(shell_quote("it's"), "'it'\\''s'");
+    EXPECT_EQ(shell_quote("$(reboot) `x` \"y\" ;|&"), "'$(reboot) `x` \"y\" ;|&'");
+    EXPECT_EQ(shell_quote(""), "''");
+    EXPECT_THROW(shell_quote(std::string("a\0b", 3)), std::invalid_argument);
+}
+
+TEST(GuestScript, LoadsModulesInTheGivenOrderAndStopsOnTheFirstFailure) {
+    std::string s = lab::vm::guest_init_script(sample_plan());
+    auto ring = s.find("insmod '/modules/virtio_ring.ko'");
+    auto virtio = s.find("insmod '/modules/virtio.ko'");
+    auto netem = s.find("insmod '/modules/sch_netem.ko'");
+    ASSERT_NE(ring, std::string::npos);
+    EXPECT_LT(ring, virtio);
+    EXPECT_LT(virtio, netem);
+    EXPECT_THAT(s, HasSubstr("|| fail 'insmod modules/sch_netem.ko'"));
+    EXPECT_THAT(s, HasSubstr("lab-vm: FAILED: "));
+}
+
+TEST(GuestScript, MountsTheHostRootReadOnlyAndTheResultsWritable) {
+    std::string s = lab::vm::guest_init_script(sample_plan());
+    EXPECT_THAT(s, HasSubstr("-t 9p -o trans=virtio,version=9p2000.L,msize=262144,ro,cache=loose hostroot /host"));
+    EXPECT_THAT(s, HasSubstr("msize=262144 results /host/run/lab-vm"));
+    EXPECT_THAT(s, HasSubstr("mount -t tmpfs -o mode=0755 run /host/run"));
+    EXPECT_LT(s.find("run /host/run"), s.find("results /host/run/lab-vm"));  // the tmpfs first, then the mount on it
+}
+
+TEST(GuestScript, RunsTheCommandChrootedWithAQuotedCleanEnvironmentAndATimeout) {
+    std::string s = lab::vm::guest_init_script(sample_plan());
+    EXPECT_THAT(s, HasSubstr("$B timeout -s TERM -k 5 123 $B env -i 'ASAN_OPTIONS=detect_leaks=1:abort_on_error=1' "
+                             "'PATH=/usr/bin:/bin' $B chroot /host '/work/build/bin/lab' 'run'"));
+    EXPECT_THAT(s, HasSubstr("'/run/lab-vm/scenarios/01-it'\\''s here.toml'"));
+    EXPECT_THAT(s, HasSubstr("echo $rc > /host/run/lab-vm/exit-code"));
+    EXPECT_LT(s.find("exit-code"), s.find("poweroff -f\n$B sleep"));
+}
+
+TEST(GuestScript, TheShellAcceptsIt) {
+    std::filesystem::path f = std::filesystem::temp_directory_path() / ("lab-guest-init-" + std::to_string(::getpid()));
+    std::ofstream(f) << lab::vm::guest_init_script(sample_plan());
+    int rc = boost::process::system(boost::process::exe = "/bin/sh", boost::process::args = {"-n", f.string()});
+    std::filesystem::remove(f);
+    EXPECT_EQ(rc, 0);
+}
+
+TEST(GuestScript, AnEmptyCommandIsRefused) {
+    lab::vm::GuestPlan p;
+    EXPECT_THROW(lab::vm::guest_init_script(p), std::invalid_argument);
+}
+
+}  // namespace
