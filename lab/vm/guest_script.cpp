@@ -19,6 +19,13 @@ std::string shell_quote(std::string_view word) {
     return out;
 }
 
+bool hidden_by_guest_tmpfs(std::string_view host_path) {
+    for (std::string_view dir : {"/run", "/tmp"})
+        if (host_path == dir || (host_path.starts_with(dir) && host_path.size() > dir.size() && host_path[dir.size()] == '/'))
+            return true;
+    return false;
+}
+
 std::string guest_init_script(const GuestPlan& plan) {
     if (plan.command.empty()) throw std::invalid_argument("guest plan: no command");
     std::string s;
@@ -42,9 +49,16 @@ std::string guest_init_script(const GuestPlan& plan) {
     // so the host changing a file under the guest is not a concern.
     s += fmt::format("$B mount {},ro,cache=loose {} /host || fail 'mount the host root ({})'\n", nine_p, kHostRootTag,
                      kHostRootTag);
-    // The host root is read-only: give the chroot fresh writable /run, /tmp and /dev/shm.
+    // The host root is read-only: give the chroot fresh writable /run, /tmp and /dev/shm, keeping what the
+    // command needs from the host's own /run or /tmp visible at its path through a bind made beforehand.
+    for (std::size_t i = 0; i < plan.keep_visible.size(); ++i)
+        s += fmt::format("$B mkdir -p /keep{0} && $B mount -o bind {1} /keep{0} || fail {2}\n", i,
+                         shell_quote("/host" + plan.keep_visible[i]), shell_quote("keep " + plan.keep_visible[i]));
     s += "$B mount -t tmpfs -o mode=0755 run /host/run || fail 'mount tmpfs on /run'\n";
     s += "$B mount -t tmpfs -o mode=1777 tmp /host/tmp || fail 'mount tmpfs on /tmp'\n";
+    for (std::size_t i = 0; i < plan.keep_visible.size(); ++i)
+        s += fmt::format("$B mkdir -p {1} && $B mount -o bind /keep{0} {1} || fail {2}\n", i,
+                         shell_quote("/host" + plan.keep_visible[i]), shell_quote("keep " + plan.keep_visible[i]));
     s += fmt::format("$B mkdir -p /host{0} && $B mount {1} {2} /host{0} || fail 'mount the results directory ({2})'\n",
                      kGuestResultsDir, nine_p, kResultsTag);
     s += "$B mount -t proc proc /host/proc || fail 'mount /proc in the chroot'\n";

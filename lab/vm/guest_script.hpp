@@ -28,7 +28,13 @@ struct GuestPlan {
     std::vector<std::string> command;       // absolute program path inside the host root, then its args
     std::map<std::string, std::string> environment;  // the command's whole environment
     int command_timeout_s = 300;  // SIGTERM after this, SIGKILL 5 s later
+    // Host directories under /run or /tmp that the command needs (the lab build when the checkout lives
+    // in /tmp): the guest covers those two with fresh tmpfs, then binds these back at the same paths.
+    std::vector<std::string> keep_visible;
 };
+
+// Whether a host path lies under a directory the guest covers with its own tmpfs (/run, /tmp).
+bool hidden_by_guest_tmpfs(std::string_view host_path);
 
 // A word the shell takes literally: 'it'\''s'. Throws on a NUL byte, which no shell word can hold.
 std::string shell_quote(std::string_view word);

@@ -82,6 +82,9 @@ VmRunResult run_in_vm(const VmRunRequest& req) {
     plan.command.insert(plan.command.end(), guest_scenarios.begin(), guest_scenarios.end());
     plan.environment = guest_environment();
     plan.command_timeout_s = req.command_timeout_s;
+    // lab finds its agents beside itself: its directory must stay visible in the guest wherever it is.
+    const std::string lab_dir = fs::absolute(req.lab_exe).parent_path().string();
+    if (hidden_by_guest_tmpfs(lab_dir)) plan.keep_visible.push_back(lab_dir);
 
     // The initramfs lives outside the shared results directory (the guest has no use for it there) and
     // is rebuilt per run: a few MB written in milliseconds, no staleness to reason about.

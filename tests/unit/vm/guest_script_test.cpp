@@ -61,6 +61,30 @@ TEST(GuestScript, RunsTheCommandChrootedWithAQuotedCleanEnvironmentAndATimeout) 
     EXPECT_LT(s.find("exit-code"), s.find("poweroff -f\n$B sleep"));
 }
 
+TEST(GuestScript, KeepsHostDirectoriesUnderTmpVisibleThroughTheGuestsTmpfs) {
+    lab::vm::GuestPlan plan;
+    plan.command = {"/tmp/ci/lab/build-asan/bin/lab", "run"};
+    plan.keep_visible = {"/tmp/ci/lab/build-asan/bin"};
+    std::string s = lab::vm::guest_init_script(plan);
+    auto before = s.find("mount -o bind '/host/tmp/ci/lab/build-asan/bin' /keep0");
+    auto tmpfs = s.find("mount -t tmpfs -o mode=1777 tmp /host/tmp");
+    auto after = s.find("mount -o bind /keep0 '/host/tmp/ci/lab/build-asan/bin'");
+    ASSERT_NE(before, std::string::npos) << s;
+    ASSERT_NE(tmpfs, std::string::npos) << s;
+    ASSERT_NE(after, std::string::npos) << s;
+    EXPECT_LT(before, tmpfs);
+    EXPECT_LT(tmpfs, after);
+}
+
+TEST(GuestScript, OnlyRunAndTmpAreHiddenByTheGuestsTmpfs) {
+    EXPECT_TRUE(lab::vm::hidden_by_guest_tmpfs("/tmp"));
+    EXPECT_TRUE(lab::vm::hidden_by_guest_tmpfs("/tmp/x/build/bin"));
+    EXPECT_TRUE(lab::vm::hidden_by_guest_tmpfs("/run/user/0"));
+    EXPECT_FALSE(lab::vm::hidden_by_guest_tmpfs("/tmpfoo/bin"));
+    EXPECT_FALSE(lab::vm::hidden_by_guest_tmpfs("/work/main/build/bin"));
+    EXPECT_FALSE(lab::vm::hidden_by_guest_tmpfs("/var/tmp/lab"));
+}
+
 TEST(GuestScript, TheShellAcceptsIt) {
     std::filesystem::path f = std::filesystem::temp_directory_path() / ("lab-guest-init-" + std::to_string(::getpid()));
     std::ofstream(f) << lab::vm::guest_init_script(sample_plan());
