@@ -50,15 +50,15 @@ std::variant<ClientOptions, CliExit> parse_client_options(int argc, const char* 
     CLI::App app{description, "lab-client"};
     ClientOptions options;
     std::string target_text, bind_text, stagger_text = "0s", deadline_text = "60s", hold_text = "0s",
-                start_after_text = "0s";
+                start_after_text = "0s", wave_gap_text = "0s";
     std::string rate_text, size_text = "64";
     std::uint64_t nofile = 0;
 
     app.add_option("--target", target_text, "ADDR:PORT to connect to, e.g. 198.18.0.1:7000 or [::1]:7000")
         ->required();
-    app.add_option("--connections", options.connections, "number of connections")
-        ->check(CLI::Range(1, max_client_connections))
-        ->capture_default_str();
+    auto* connections = app.add_option("--connections", options.connections, "number of connections")
+                            ->check(CLI::Range(1, max_client_connections))
+                            ->capture_default_str();
     auto* ops_option = app.add_option("--ops", options.ops_text,
                                       "op sequence every connection runs, e.g. \"connect:3s;send:100;recv:2s;close\"");
     app.add_option("--group", options.group, "label copied into every event");
@@ -84,8 +84,18 @@ std::variant<ClientOptions, CliExit> parse_client_options(int argc, const char* 
     rate->needs(udp);
     count->needs(udp);
     size->needs(udp);
-    app.add_option("--stagger", stagger_text, "gap between starting successive connections (0s: all at once)")
+    app.add_option("--stagger", stagger_text, "gap between starting successive connections (of a wave, with --waves; 0s: all at once)")
         ->capture_default_str();
+    auto* waves = app.add_option("--waves", options.waves,
+                                 "TCP: start the connections in waves of these sizes, e.g. 5,15; each wave starts "
+                                 "--wave-gap after every connect() of the one before has ended (ok or not), so a "
+                                 "slow machine cannot blur one wave into the next")
+                      ->delimiter(',')
+                      ->check(CLI::Range(1, max_client_connections));
+    auto* wave_gap = app.add_option("--wave-gap", wave_gap_text, "TCP: pause between one wave's last connect() and the next wave")
+                         ->capture_default_str();
+    waves->excludes(udp);
+    wave_gap->needs(waves);
     app.add_option("--deadline", deadline_text, "hard bound on the whole run; unfinished ops are abandoned")
         ->capture_default_str();
     app.add_option("--hold", hold_text, "after every sequence ended, keep the sockets this long before exiting")
@@ -139,8 +149,20 @@ std::variant<ClientOptions, CliExit> parse_client_options(int argc, const char* 
     if (!take_duration("--stagger", stagger_text, options.stagger, error) ||
         !take_duration("--deadline", deadline_text, options.deadline, error) ||
         !take_duration("--hold", hold_text, options.hold, error) ||
-        !take_duration("--start-after", start_after_text, options.start_after, error))
+        !take_duration("--start-after", start_after_text, options.start_after, error) ||
+        !take_duration("--wave-gap", wave_gap_text, options.wave_gap, error))
         return usage_error(error);
+    if (!options.waves.empty()) {
+        long long total = 0;
+        for (int size : options.waves) total += size;
+        if (total > max_client_connections)
+            return usage_error("--waves: " + std::to_string(total) + " connections in all, more than " +
+                               std::to_string(max_client_connections));
+        if (connections->count() > 0 && total != options.connections)
+            return usage_error("--waves: the waves add up to " + std::to_string(total) + " connections, --connections says " +
+                               std::to_string(options.connections));
+        options.connections = static_cast<int>(total);
+    }
     if (options.deadline <= Duration::zero()) return usage_error("--deadline: must be longer than 0");
     return options;
 }

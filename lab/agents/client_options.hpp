@@ -34,6 +34,10 @@ struct ClientOptions {
     std::uint64_t count = 1000;
     std::uint64_t size = 64;
     Duration stagger{};
+    // Connections start in waves of these sizes (their sum is --connections); a wave starts
+    // wave_gap after every connect() of the wave before it has ended, ok or not. Empty: one wave.
+    std::vector<int> waves;
+    Duration wave_gap{};
     Duration deadline = std::chrono::seconds(60);
     Duration hold{};
     Duration start_after{};  // sleep this long before anything else

@@ -54,6 +54,8 @@ struct Connection {
     std::uint64_t sent_total = 0;              // since connect: what an appack compares with
     std::vector<std::size_t> deferred_options;  // keepalive/user_timeout ops run before connect
     std::string reply;                          // appack: the peer's answer so far
+    std::size_t wave = 0;
+    bool connect_ended = false;  // its connect op ended (or the sequence ended before one)
 };
 
 // An application-level ack reply is one short decimal line; more than this is not one.
@@ -102,6 +104,9 @@ private:
     void finish_appack(std::size_t i);
     void close_socket(std::size_t i, std::optional<linger> how);
 
+    void start_wave(std::size_t wave, std::int64_t at);  // later waves start from the timer loop, never nested
+    void note_connect_ended(std::size_t i);
+
     void want(std::size_t i, std::uint32_t events);
     void arm_timer(std::size_t i, Duration after);
     void mark_ended(std::size_t i, Phase phase);
@@ -116,6 +121,8 @@ private:
     Epoll epoll_;
     TimerHeap timers_;
     std::size_t ended_ = 0;
+    std::vector<std::size_t> wave_first_;       // index of each wave's first connection, plus the end
+    std::vector<std::size_t> wave_connecting_;  // per wave: connections whose connect op has not ended
     std::uint64_t bytes_sent_ = 0;
     std::uint64_t bytes_received_ = 0;
 };
@@ -136,13 +143,19 @@ int TcpClient::run() {
     TerminationSignals signals;
     epoll_.add(signals.fd(), EPOLLIN, signal_key);
 
-    for (std::size_t i = 0; i < conns_.size(); ++i) {
-        std::int64_t due = run_start + static_cast<std::int64_t>(i) * options_.stagger.count();
-        if (options_.stagger == Duration::zero())
-            start(i);
-        else
-            timers_.schedule(due, i, 0);
+    std::vector<int> waves = options_.waves;
+    if (waves.empty()) waves.push_back(options_.connections);
+    wave_first_.push_back(0);
+    for (int size : waves) {
+        const std::size_t first = wave_first_.back();
+        for (std::size_t i = first; i < first + static_cast<std::size_t>(size); ++i) conns_[i].wave = wave_connecting_.size();
+        wave_connecting_.push_back(static_cast<std::size_t>(size));
+        wave_first_.push_back(first + static_cast<std::size_t>(size));
     }
+    if (options_.stagger == Duration::zero())
+        for (std::size_t i = wave_first_[0]; i < wave_first_[1]; ++i) start(i);
+    else
+        start_wave(0, run_start);
 
     std::optional<std::int64_t> hold_until;
     StopReason reason = StopReason::Done;
@@ -201,6 +214,19 @@ int TcpClient::run() {
     return reason == StopReason::Deadline && abandoned > 0 ? exit_deadline : 0;
 }
 
+void TcpClient::start_wave(std::size_t wave, std::int64_t at) {
+    for (std::size_t i = wave_first_[wave]; i < wave_first_[wave + 1]; ++i)
+        timers_.schedule(at + static_cast<std::int64_t>(i - wave_first_[wave]) * options_.stagger.count(), i, 0);
+}
+
+void TcpClient::note_connect_ended(std::size_t i) {
+    Connection& c = conns_[i];
+    if (c.connect_ended) return;
+    c.connect_ended = true;
+    if (--wave_connecting_[c.wave] == 0 && c.wave + 1 < wave_connecting_.size())
+        start_wave(c.wave + 1, monotonic_ns() + options_.wave_gap.count());
+}
+
 void TcpClient::start(std::size_t i) {
     conns_[i].phase = Phase::Running;
     drive(i);
@@ -220,6 +246,7 @@ void TcpClient::drive(std::size_t i) {
 void TcpClient::mark_ended(std::size_t i, Phase phase) {
     conns_[i].phase = phase;
     ++ended_;
+    note_connect_ended(i);
 }
 
 void TcpClient::begin_op(std::size_t i) {
@@ -304,6 +331,7 @@ void TcpClient::finish_op(std::size_t i, Result result, int error, json extra) {
     event.extra["op_index"] = c.op;
     event.extra.update(extra);
     log_.write(event);
+    if (op.kind == OpKind::Connect) note_connect_ended(i);
 
     if (result == Result::Ok) {
         ++c.op;
@@ -351,6 +379,7 @@ json TcpClient::connect_names(const Connection& c) const {
     json names = json::object();
     names["local"] = c.fd ? name_or_null(local_name(c.fd.get())) : json(nullptr);
     names["peer"] = options_.target.text();
+    if (options_.waves.size() > 1) names["wave"] = c.wave;
     return names;
 }
 

@@ -135,6 +135,29 @@ TEST(ClientOptions, StartAfterIsADuration) {
               "--start-after: duration '300' has no unit (use ns, us, ms, s, m or h)");
 }
 
+TEST(ClientOptions, WavesSetTheConnectionCountAndTheirGap) {
+    auto o = options_ok({"--target", "198.18.0.1:7000", "--ops", "connect", "--waves", "5,15", "--wave-gap", "150ms"});
+    EXPECT_EQ(o.waves, (std::vector<int>{5, 15}));
+    EXPECT_EQ(o.connections, 20);
+    EXPECT_EQ(o.wave_gap, 150ms);
+    auto agreeing = options_ok({"--target", "198.18.0.1:7000", "--ops", "connect", "--waves", "2,3", "--connections", "5"});
+    EXPECT_EQ(agreeing.connections, 5);
+    EXPECT_EQ(agreeing.wave_gap, 0ms);
+    EXPECT_TRUE(options_ok({"--target", "198.18.0.1:7000", "--ops", "connect"}).waves.empty());
+
+    auto first_line = [](const CliExit& e) { return e.message.substr(0, e.message.find('\n')); };
+    EXPECT_EQ(first_line(exit_of({"--target", "198.18.0.1:7000", "--ops", "connect", "--waves", "5,15", "--connections", "30"})),
+              "--waves: the waves add up to 20 connections, --connections says 30");
+    EXPECT_EQ(first_line(exit_of({"--target", "198.18.0.1:7000", "--ops", "connect", "--waves", "5", "--wave-gap", "1"})),
+              "--wave-gap: duration '1' has no unit (use ns, us, ms, s, m or h)");
+    EXPECT_EQ(first_line(exit_of({"--target", "198.18.0.1:7000", "--ops", "connect", "--waves", "60000,60000"})),
+              "--waves: 120000 connections in all, more than 100000");
+    EXPECT_EQ(exit_of({"--target", "198.18.0.1:7000", "--ops", "connect", "--waves", "5,0"}).code, 2);
+    EXPECT_EQ(exit_of({"--target", "198.18.0.1:7000", "--ops", "connect", "--waves", "5,x"}).code, 2);
+    EXPECT_EQ(exit_of({"--target", "198.18.0.1:7000", "--ops", "connect", "--wave-gap", "1s"}).code, 2);
+    EXPECT_EQ(exit_of({"--target", "198.18.0.1:7000", "--udp", "--waves", "1,1"}).code, 2);
+}
+
 TEST(ClientOptions, NofileSetsTheSoftLimit) {
     auto o = options_ok({"--target", "198.18.0.1:7000", "--ops", "connect", "--nofile", "20"});
     EXPECT_EQ(o.nofile, 20u);
