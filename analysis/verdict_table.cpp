@@ -6,6 +6,7 @@
 
 #include "analysis/number_text.hpp"
 #include "analysis/text_width.hpp"
+#include "analysis/timeline_lateness.hpp"
 #include "analysis/verdict_counts.hpp"
 
 namespace lab::analysis {
@@ -35,6 +36,7 @@ Facts run_facts(const record::RunRecord& r) {
     f.emplace_back("run dir", or_none(r.run.directory));
     f.emplace_back("outcome", r.run.outcome_detail.empty() ? or_none(r.run.outcome)
                                                            : fmt::format("{}: {}", r.run.outcome, r.run.outcome_detail));
+    if (std::string timing = timeline_text(r); !timing.empty()) f.emplace_back("timeline", timing);
     f.emplace_back("wall time", seconds_text(r.run.wall_seconds));
     return f;
 }

@@ -18,6 +18,7 @@
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
+#include "bench/root_benchmark_main.hpp"
 #include "runner/topology.hpp"
 
 namespace {
@@ -86,16 +87,5 @@ BENCHMARK(BM_TopologyBuildTeardown)
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (::geteuid() != 0) {
-        std::fprintf(stderr,
-                     "topology_bench: builds network namespaces, veths and bridges, so it needs root "
-                     "(try: sudo %s)\n",
-                     argv[0]);
-        return 2;
-    }
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
+    return lab::bench::run_root_benchmark(argc, argv, "builds network namespaces, veths and bridges");
 }

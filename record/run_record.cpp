@@ -65,6 +65,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SocketEntry, protocol, state, lo
                                                 remote_port, recv_q, send_q, inode)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(HostView, sockets, counters)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Snapshot, name, t, hosts)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(StepTiming, step, origin, due_t, started_t, ended_t)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ProcessResult, name, instance, host, argv, pid, started_t, ended_t,
                                                 exit_code, signal, stopped_by_lab, stdout_path, stderr_path)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Event, process, instance, agent, group, conn, op, arg, result,
@@ -159,7 +160,8 @@ const char* to_string(VerdictStatus s) {
 
 nlohmann::json to_json(const RunRecord& r) {
     return nlohmann::json{{"schema", r.schema},           {"scenario", r.scenario},   {"run", r.run},
-                          {"hosts", r.hosts},             {"snapshots", r.snapshots}, {"processes", r.processes},
+                          {"hosts", r.hosts},             {"snapshots", r.snapshots}, {"timeline", r.timeline},
+                          {"processes", r.processes},
                           {"events", r.events},           {"expectations", r.expectations},
                           {"verdicts", r.verdicts}};
 }
@@ -192,6 +194,7 @@ RunRecord run_record_from_json(const nlohmann::json& j) {
     read_section(j, "run", r.run, true);
     read_section(j, "hosts", r.hosts, false);
     read_section(j, "snapshots", r.snapshots, false);
+    read_section(j, "timeline", r.timeline, false);
     read_section(j, "processes", r.processes, false);
     read_section(j, "events", r.events, false);
     read_section(j, "expectations", r.expectations, false);

@@ -54,6 +54,16 @@ struct ProcessResult {
     std::string stderr_path;
 };
 
+// When one timeline step ran against when it was due: its `at`, or later when a wait or stop step before
+// it held the timeline (that is the scenario's intent, not lateness). A loaded machine shows up here.
+struct StepTiming {
+    std::string step;    // "run 'nc' ×100", "snapshot 'settled'", ...
+    std::string origin;  // "scenarios/x.toml:63:1"
+    double due_t = 0;
+    double started_t = 0;
+    double ended_t = 0;
+};
+
 // One line an agent wrote, with its times moved onto the timeline's clock.
 struct Event {
     std::string process;
@@ -165,6 +175,7 @@ struct RunRecord {
     RunInfo run;
     std::vector<HostInfo> hosts;
     std::vector<Snapshot> snapshots;
+    std::vector<StepTiming> timeline;
     std::vector<ProcessResult> processes;
     std::vector<Event> events;
     std::vector<Expectation> expectations;

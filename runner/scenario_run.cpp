@@ -179,20 +179,47 @@ private:
     }
 
     void play_steps() {
+        double held_until_t = 0;  // a wait or stop step holds the timeline on purpose
         for (const Step& step : s_.steps) {
             if (!wait_until(t0_ + step.at)) return;
-            switch (step.kind) {
-                case StepKind::Run: start(step.run.name); break;
-                case StepKind::Snapshot: take_snapshot(step.snapshot); break;
-                case StepKind::Stop: stop(step.process); break;
-                case StepKind::Impair: shaping_->apply(step.link, step.impairments); break;
-                case StepKind::Unplug: shaping_->set_plugged(step.link, false); break;
-                case StepKind::Replug: shaping_->set_plugged(step.link, true); break;
-                case StepKind::Wait:
-                    if (!wait_for_exit(step.process, Clock::now() + step.timeout, step)) return;
-                    break;
-            }
+            record::StepTiming timing{step_text(step), step.where.str(),
+                                      std::max(std::chrono::duration<double>(step.at).count(), held_until_t), now_t(), 0};
+            const bool ok = play(step);
+            timing.ended_t = now_t();
+            if (step.kind == StepKind::Wait || step.kind == StepKind::Stop) held_until_t = timing.ended_t;
+            rec_.timeline.push_back(std::move(timing));
+            if (!ok) return;
         }
+    }
+
+    std::string step_text(const Step& step) const {
+        switch (step.kind) {
+            case StepKind::Run: {
+                const PlannedProcess& p = plan_.processes.at(step.run.name);
+                return p.copies > 1 ? fmt::format("run '{}' ×{}", p.name, p.copies) : fmt::format("run '{}'", p.name);
+            }
+            case StepKind::Snapshot: return fmt::format("snapshot '{}'", step.snapshot);
+            case StepKind::Stop: return fmt::format("stop '{}'", step.process);
+            case StepKind::Wait: return fmt::format("wait '{}'", step.process);
+            case StepKind::Impair: return fmt::format("impair '{}'", step.link);
+            case StepKind::Unplug: return fmt::format("unplug '{}'", step.link);
+            case StepKind::Replug: return fmt::format("replug '{}'", step.link);
+        }
+        return "step";
+    }
+
+    // False when the run must stop early.
+    bool play(const Step& step) {
+        switch (step.kind) {
+            case StepKind::Run: start(step.run.name); break;
+            case StepKind::Snapshot: take_snapshot(step.snapshot); break;
+            case StepKind::Stop: stop(step.process); break;
+            case StepKind::Impair: shaping_->apply(step.link, step.impairments); break;
+            case StepKind::Unplug: shaping_->set_plugged(step.link, false); break;
+            case StepKind::Replug: shaping_->set_plugged(step.link, true); break;
+            case StepKind::Wait: return wait_for_exit(step.process, Clock::now() + step.timeout, step);
+        }
+        return true;
     }
 
     void start(const std::string& name) {

@@ -36,6 +36,7 @@ RunRecord full_record() {
     SocketEntry s{"tcp", "established", "198.18.0.1", 7000, "198.18.0.2", 40001, 17, 4096, 123456789012ULL};
     r.snapshots = {{"start", 0.0, {{"server", {{}, {{"TcpExt.ListenOverflows", 10}}}}}},
                    {"steady", 3.5, {{"server", {{s}, {{"TcpExt.ListenOverflows", -5}}}}}}};
+    r.timeline = {{"run 'nc' ×100", "scenarios/x.toml:20:1", 0.6, 0.61, 1.9}, {"snapshot 'steady'", "scenarios/x.toml:23:1", 2.5, 3.5, 3.6}};
 
     ProcessResult done;
     done.name = "nc";
@@ -170,6 +171,13 @@ TEST(RunRecordJson, RoundTripKeepsEveryField) {
     EXPECT_EQ(b.hosts[0].netns, "lab-ab12-server");
     EXPECT_EQ(b.hosts[0].addresses, std::vector<std::string>{"198.18.0.1/24"});
     EXPECT_EQ(b.hosts[0].sysctls.at("net.ipv4.tcp_synack_retries"), "2");
+
+    ASSERT_EQ(b.timeline.size(), 2u);
+    EXPECT_EQ(b.timeline[0].step, "run 'nc' ×100");
+    EXPECT_EQ(b.timeline[1].origin, "scenarios/x.toml:23:1");
+    EXPECT_EQ(b.timeline[1].due_t, 2.5);
+    EXPECT_EQ(b.timeline[1].started_t, 3.5);
+    EXPECT_EQ(b.timeline[1].ended_t, 3.6);
 
     ASSERT_EQ(b.snapshots.size(), 2u);
     EXPECT_EQ(b.snapshots[1].name, "steady");

@@ -1,0 +1,46 @@
+#include "analysis/timeline_lateness.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "analysis/number_text.hpp"
+
+namespace lab::analysis {
+namespace {
+
+std::string lateness_text(double seconds) {
+    if (seconds < 1) return fmt::format("{:.0f} ms", std::max(0.0, seconds) * 1e3);
+    return seconds_text(seconds);
+}
+
+}  // namespace
+
+std::vector<LateStep> late_steps(const record::RunRecord& r, double tolerance_s) {
+    std::vector<LateStep> late;
+    for (const record::StepTiming& t : r.timeline)
+        if (t.started_t - t.due_t > tolerance_s) late.push_back({t, t.started_t - t.due_t});
+    std::stable_sort(late.begin(), late.end(), [](const LateStep& a, const LateStep& b) { return a.late_s > b.late_s; });
+    return late;
+}
+
+std::string timeline_text(const record::RunRecord& r) {
+    if (r.timeline.empty()) return {};
+    const std::vector<LateStep> late = late_steps(r);
+    if (late.empty()) {
+        double worst = 0;
+        for (const record::StepTiming& t : r.timeline) worst = std::max(worst, t.started_t - t.due_t);
+        return fmt::format("every step within {} of its time", lateness_text(worst));
+    }
+    const LateStep& w = late.front();
+    std::string text = fmt::format("LATE: {} ({}) started {} late, at {} instead of {}", w.timing.step,
+                                   w.timing.origin.empty() ? "?" : w.timing.origin, lateness_text(w.late_s),
+                                   seconds_text(w.timing.started_t), seconds_text(w.timing.due_t));
+    if (late.size() > 1)
+        text += fmt::format("; {} more step{} over {}", late.size() - 1, late.size() > 2 ? "s" : "",
+                            lateness_text(kLateStepSeconds));
+    text += ". The machine could not keep the scenario's time: what was observed after it may be later than meant.";
+    return text;
+}
+
+}  // namespace lab::analysis

@@ -1,0 +1,29 @@
+#pragma once
+// How far a run's timeline fell behind its scenario. Every step waits for its `at`; on a machine too
+// busy to start processes or take snapshots in time, later steps start late, and an expectation on a
+// late snapshot sees a later kernel state than the scenario meant. The report says so instead of
+// leaving a puzzling verdict.
+#include <string>
+#include <vector>
+
+#include "record/run_record.hpp"
+
+namespace lab::analysis {
+
+// The timeline polls every 5 ms and a snapshot of a few namespaces takes tens of ms: a step more than
+// this late means the machine could not keep the scenario's time.
+inline constexpr double kLateStepSeconds = 0.25;
+
+struct LateStep {
+    record::StepTiming timing;
+    double late_s = 0;  // started_t - due_t
+};
+
+// The steps that started more than `tolerance_s` after they were due, the latest first.
+std::vector<LateStep> late_steps(const record::RunRecord& r, double tolerance_s = kLateStepSeconds);
+
+// One line for the report: "every step within 8 ms of its time", or which step was late and by how
+// much. Empty for a record without a timeline (written before lab kept one).
+std::string timeline_text(const record::RunRecord& r);
+
+}  // namespace lab::analysis

@@ -1,0 +1,56 @@
+#include "analysis/timeline_lateness.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "analysis/verdict_table.hpp"
+#include "sample_record.hpp"
+
+using lab::analysis::late_steps;
+using lab::analysis::timeline_text;
+using lab::record::RunRecord;
+using testing::HasSubstr;
+
+namespace {
+
+RunRecord with_timeline(std::vector<lab::record::StepTiming> timeline) {
+    RunRecord r = lab::analysis::test::sample_record();
+    r.timeline = std::move(timeline);
+    return r;
+}
+
+TEST(TimelineLateness, OnTimeStepsSayHowCloseTheyCame) {
+    RunRecord r = with_timeline({{"run 'srv'", "s.toml:10:1", 0, 0.001, 0.002},
+                                 {"snapshot 'settled'", "s.toml:20:1", 2.5, 2.508, 2.6},
+                                 {"wait 'cli'", "s.toml:30:1", 2.6, 2.6, 8.0},
+                                 // held by the wait before it, not late: due when the wait ended
+                                 {"snapshot 'gone'", "s.toml:40:1", 8.0, 8.003, 8.1}});
+    EXPECT_TRUE(late_steps(r).empty());
+    EXPECT_EQ(timeline_text(r), "every step within 8 ms of its time");
+}
+
+TEST(TimelineLateness, TheLatestStepIsNamedWithItsLineAndTimes) {
+    RunRecord r = with_timeline({{"run 'nc' ×100", "s.toml:63:1", 0.6, 0.6, 5.3},
+                                 {"snapshot 'settled'", "s.toml:66:1", 2.5, 5.62, 5.7},
+                                 {"wait 'nc'", "s.toml:69:1", 2.6, 5.7, 9.0},
+                                 {"snapshot 'gone'", "s.toml:80:1", 9.5, 9.5, 9.6}});
+    auto late = late_steps(r);
+    ASSERT_EQ(late.size(), 2u);
+    EXPECT_EQ(late[0].timing.step, "snapshot 'settled'");
+    EXPECT_NEAR(late[0].late_s, 3.12, 1e-9);
+    EXPECT_EQ(late[1].timing.step, "wait 'nc'");
+    EXPECT_EQ(timeline_text(r),
+              "LATE: snapshot 'settled' (s.toml:66:1) started 3.12s late, at 5.62s instead of 2.50s; 1 more step "
+              "over 250 ms. The machine could not keep the scenario's time: what was observed after it may be later "
+              "than meant.");
+    EXPECT_THAT(lab::analysis::verdict_table(r, r.verdicts), HasSubstr("LATE: snapshot 'settled'"));
+    EXPECT_THAT(lab::analysis::verdict_table_markdown(r, r.verdicts), HasSubstr("**timeline:** LATE"));
+}
+
+TEST(TimelineLateness, ARecordWithoutATimelineSaysNothing) {
+    RunRecord r = with_timeline({});
+    EXPECT_EQ(timeline_text(r), "");
+    EXPECT_THAT(lab::analysis::verdict_table(r, r.verdicts), testing::Not(HasSubstr("timeline")));
+}
+
+}  // namespace
