@@ -5,35 +5,44 @@
 #include <fmt/format.h>
 
 #include "analysis/number_text.hpp"
+#include "analysis/timeline_lateness.hpp"
 
 namespace lab::analysis {
 
 SummaryRow summary_row(const record::RunRecord& r, const std::vector<record::Verdict>& verdicts) {
-    return SummaryRow{r.scenario.name, count_verdicts(verdicts), r.run.outcome, r.run.wall_seconds};
+    const std::vector<LateStep> late = late_steps(r);
+    return SummaryRow{r.scenario.name, count_verdicts(verdicts), r.run.outcome, r.run.wall_seconds,
+                      late.empty() ? 0 : late.front().late_s};
 }
 
 std::string summary_table(const std::vector<SummaryRow>& rows, std::size_t width) {
     std::vector<TableColumn> columns = {
-        {"scenario", 0}, {"passed", 12}, {"failed", 6}, {"outcome", 12}, {"wall time", 10}};
+        {"scenario", 0}, {"passed", 12}, {"failed", 6}, {"outcome", 24}, {"wall time", 10}};
     std::vector<TableRow> cells;
     VerdictCounts total;
     double wall = 0;
     std::map<std::string, int> outcomes;
+    std::size_t late = 0;
     for (const SummaryRow& row : rows) {
         // A blank rather than 0 makes the failing lines stand out in a long catalogue.
         cells.push_back(TableRow{{row.scenario, fmt::format("{}/{}", row.counts.passed, row.counts.total),
-                                  row.counts.failed ? std::to_string(row.counts.failed) : "", row.outcome,
+                                  row.counts.failed ? std::to_string(row.counts.failed) : "",
+                                  row.late_s > 0 ? fmt::format("{}, {} late", row.outcome, seconds_text(row.late_s))
+                                                 : row.outcome,
                                   seconds_text(row.wall_seconds)},
                                  {}});
         total += row.counts;
         wall += row.wall_seconds;
         ++outcomes[row.outcome];
+        late += row.late_s > 0;
     }
     std::string out = render_text_table(columns, cells, width);
     std::string ends;
     for (const auto& [outcome, n] : outcomes) ends += fmt::format("{}{} {}", ends.empty() ? "" : ", ", n, outcome);
     out += fmt::format("\ntotal: {} scenario{}, {}", rows.size(), rows.size() == 1 ? "" : "s", counts_text(total));
     if (!ends.empty()) out += fmt::format("; runs: {}", ends);
+    if (late > 0)
+        out += fmt::format(" ({} fell behind their timeline: the machine was too busy; see their timeline line)", late);
     // Runs may have gone in parallel, so this is the work done, not the time waited.
     out += fmt::format("; wall time summed {}\n", seconds_text(wall));
     return out;

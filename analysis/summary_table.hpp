@@ -15,6 +15,7 @@ struct SummaryRow {
     VerdictCounts counts;
     std::string outcome;  // completed | time-limit | error
     double wall_seconds = 0;
+    double late_s = 0;  // how far its latest step ran behind, when more than kLateStepSeconds; else 0
 };
 
 SummaryRow summary_row(const record::RunRecord& r, const std::vector<record::Verdict>& verdicts);

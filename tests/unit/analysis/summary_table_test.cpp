@@ -53,6 +53,26 @@ TEST(SummaryTable, OneLinePerScenarioAndATotal) {
               "wall time summed 67.7s");
 }
 
+TEST(SummaryTable, ARunThatFellBehindItsTimelineSaysSo) {
+    std::vector<SummaryRow> rows = {
+        {"backlog-30-netcat-delay", {18, 0, 0, 18}, "completed", 9.9, 3.12},
+        {"overflow-fixes", {21, 0, 0, 21}, "completed", 5.5},
+    };
+    auto lines = lines_of(summary_table(rows));
+    ASSERT_EQ(lines.size(), 6u);
+    EXPECT_EQ(lines[2], "backlog-30-netcat-delay  18/18           completed, 3.12s late  9.90s");
+    EXPECT_EQ(lines[3], "overflow-fixes           21/21           completed              5.50s");
+    EXPECT_EQ(lines[5],
+              "total: 2 scenarios, 39/39 expectations passed; runs: 2 completed (1 fell behind their timeline: the "
+              "machine was too busy; see their timeline line); wall time summed 15.4s");
+
+    auto r = test::sample_record();
+    r.timeline = {{"snapshot 'steady'", "s.toml:9:1", 2.5, 5.62, 5.7}, {"snapshot 'end'", "s.toml:12:1", 6, 6.3, 6.4}};
+    EXPECT_NEAR(summary_row(r, evaluate(r)).late_s, 3.12, 1e-9);
+    r.timeline = {{"snapshot 'steady'", "s.toml:9:1", 2.5, 2.6, 2.7}};
+    EXPECT_EQ(summary_row(r, evaluate(r)).late_s, 0);
+}
+
 TEST(SummaryTable, Empty) {
     auto text = summary_table({});
     EXPECT_NE(text.find("total: 0 scenarios, 0/0 expectations passed; wall time summed 0.00s"), std::string::npos)
