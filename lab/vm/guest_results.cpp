@@ -43,6 +43,10 @@ void rewrite_record(const std::string& path, const std::map<std::string, std::st
             rewrite(p, "stdout_path");
             rewrite(p, "stderr_path");
         }
+    // "FILE:LINE:COL" of expectations, verdicts and timeline steps: the staged copy has the same lines.
+    for (const char* section : {"expectations", "verdicts", "timeline"})
+        if (j.contains(section) && j[section].is_array())
+            for (auto& item : j[section]) rewrite(item, "origin");
     std::ofstream out(path, std::ios::trunc);
     out << j.dump(1) << '\n';
 }
@@ -54,8 +58,10 @@ std::string map_guest_path(const std::string& path, const std::map<std::string, 
     for (const auto& entry : path_map) {
         const std::string& from = entry.first;
         if (path.compare(0, from.size(), from) != 0) continue;
-        // A prefix must end at a path boundary: /run/lab-vm must not match /run/lab-vm2.
-        bool boundary = path.size() == from.size() || from.back() == '/' || path[from.size()] == '/';
+        // A prefix must end at a path boundary: /run/lab-vm must not match /run/lab-vm2. A ':' is one
+        // too, for the FILE:LINE:COL that points at a line of a scenario file.
+        bool boundary = path.size() == from.size() || from.back() == '/' || path[from.size()] == '/' ||
+                        path[from.size()] == ':';
         if (boundary && (!best || from.size() > best->first.size())) best = &entry;
     }
     if (!best) return path;

@@ -19,7 +19,8 @@ struct GuestResults {
 // path_map: guest-side prefix or file → host-side; the longest matching prefix wins.
 GuestResults collect_guest_results(const std::string& results_dir, const std::map<std::string, std::string>& path_map);
 
-// The one string rewrite behind it, exposed for tests: `path` with its longest mapped prefix replaced.
+// The one string rewrite behind it, exposed for tests: `path` (or a "FILE:LINE:COL" origin) with its
+// longest mapped prefix replaced.
 std::string map_guest_path(const std::string& path, const std::map<std::string, std::string>& path_map);
 
 // The first "lab-vm: FAILED: ..." reason on the guest console, or the console's last lines when the

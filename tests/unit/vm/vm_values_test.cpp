@@ -71,6 +71,7 @@ TEST(GuestPaths, TheLongestPrefixWinsAndOnlyAtAPathBoundary) {
                                             {"/run/lab-vm/scenarios/01-a.toml", "/home/u/scenarios/a.toml"}};
     EXPECT_EQ(lab::vm::map_guest_path("/run/lab-vm/runs/a/r1", m), "/home/u/runs/vm-1/runs/a/r1");
     EXPECT_EQ(lab::vm::map_guest_path("/run/lab-vm/scenarios/01-a.toml", m), "/home/u/scenarios/a.toml");
+    EXPECT_EQ(lab::vm::map_guest_path("/run/lab-vm/scenarios/01-a.toml:73:1", m), "/home/u/scenarios/a.toml:73:1");
     EXPECT_EQ(lab::vm::map_guest_path("/run/lab-vm2/x", m), "/run/lab-vm2/x");
     EXPECT_EQ(lab::vm::map_guest_path("relative/x", m), "relative/x");
 }
@@ -112,7 +113,10 @@ TEST(GuestResults, ExitStatusBootTimeAndRecordPathsComeBackInHostTerms) {
     std::ofstream(dir / "runs/s/r1/record.json")
         << R"({"schema":"lab.run-record/1","scenario":{"name":"s","file":"/run/lab-vm/scenarios/01-s.toml"},)"
         << R"("run":{"directory":"/run/lab-vm/runs/s/r1","kernel":"6.1.0-56-amd64"},"future_field":{"kept":true},)"
-        << R"("processes":[{"name":"srv","stdout_path":"/run/lab-vm/runs/s/r1/srv.stdout","stderr_path":"/elsewhere/x"}]})";
+        << R"("processes":[{"name":"srv","stdout_path":"/run/lab-vm/runs/s/r1/srv.stdout","stderr_path":"/elsewhere/x"}],)"
+        << R"("expectations":[{"id":"q","origin":"/run/lab-vm/scenarios/01-s.toml:41:1"}],)"
+        << R"("verdicts":[{"id":"q","origin":"/run/lab-vm/scenarios/01-s.toml:41:1"}],)"
+        << R"("timeline":[{"step":"snapshot 'x'","origin":"/run/lab-vm/scenarios/01-s.toml:30:1"}]})";
     auto r = lab::vm::collect_guest_results(dir.string(), {{"/run/lab-vm", dir.string()},
                                                           {"/run/lab-vm/scenarios/01-s.toml", "/src/scenarios/s.toml"}});
     EXPECT_EQ(r.exit_code, 1);
@@ -125,6 +129,9 @@ TEST(GuestResults, ExitStatusBootTimeAndRecordPathsComeBackInHostTerms) {
     EXPECT_EQ(j["run"]["directory"], (dir / "runs/s/r1").string());
     EXPECT_EQ(j["processes"][0]["stdout_path"], (dir / "runs/s/r1/srv.stdout").string());
     EXPECT_EQ(j["processes"][0]["stderr_path"], "/elsewhere/x");
+    EXPECT_EQ(j["expectations"][0]["origin"], "/src/scenarios/s.toml:41:1");  // failing lines point at the host's file
+    EXPECT_EQ(j["verdicts"][0]["origin"], "/src/scenarios/s.toml:41:1");
+    EXPECT_EQ(j["timeline"][0]["origin"], "/src/scenarios/s.toml:30:1");
     EXPECT_EQ(j["future_field"]["kept"], true);  // fields this lab does not know survive
     fs::remove_all(dir);
 }
