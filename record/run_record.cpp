@@ -63,7 +63,7 @@ static void from_json(const nlohmann::json& j, VerdictStatus& s) { enum_from_jso
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SocketEntry, protocol, state, local_addr, local_port, remote_addr,
                                                 remote_port, recv_q, send_q, inode)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(HostView, sockets, counters)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(HostView, sockets, counters, counters_t)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Snapshot, name, t, hosts)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(StepTiming, step, origin, due_t, started_t, ended_t)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ProcessResult, name, instance, host, argv, pid, started_t, ended_t,

@@ -31,6 +31,10 @@ using Counters = std::map<std::string, std::int64_t>;  // "TcpExt.ListenOverflow
 struct HostView {
     std::vector<SocketEntry> sockets;
     Counters counters;
+    // When the counters were read, on the timeline's clock (negative for the start snapshot, read just
+    // before the clock started). A rate between two snapshots divides by these, not by the snapshots'
+    // t: reading every socket first can take long and unevenly on a slow machine (a TCG guest).
+    std::optional<double> counters_t;
 };
 
 struct Snapshot {

@@ -22,10 +22,12 @@ namespace bp = boost::process;
 namespace lab::runner {
 namespace {
 
-// What the child reports when a step before exec fails. The child is vfork()ed and shares our memory
-// until it execs or exits, so it writes here directly - no pipe, and no allocation in the child (which
-// could deadlock on a malloc lock held by another of our threads).
-struct ExecSetupFailure {
+// What the child reports before exec: its pid, and which step failed. The child is vfork()ed and shares
+// our memory until it execs or exits, so it writes here directly - no pipe, and no allocation in the
+// child (which could deadlock on a malloc lock held by another of our threads). The pid lets us reap a
+// child whose exec failed: Boost.Process then returns no child and only tries a non-blocking waitpid.
+struct ChildSetupReport {
+    pid_t pid = 0;
     int error = 0;
     const char* step = nullptr;
 };
@@ -36,16 +38,17 @@ struct ExecSetupFailure {
 struct JoinNetnsAndDieWithParent : bp::extend::handler {
     int netns_fd;
     pid_t parent;
-    ExecSetupFailure* failure;
+    ChildSetupReport* report;
 
     [[noreturn]] void fail(const char* step) const {
-        failure->error = errno;
-        failure->step = step;
+        report->error = errno;
+        report->step = step;
         _exit(127);
     }
 
     template <typename Executor>
     void on_exec_setup(Executor&) const {
+        report->pid = ::getpid();
         if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) fail("prctl(PR_SET_PDEATHSIG)");
         if (getppid() != parent) {
             errno = ESRCH;
@@ -90,23 +93,25 @@ ChildProcess::~ChildProcess() {
 ChildProcess ChildProcess::launch(const LaunchSpec& spec) {
     std::vector<std::string> args(spec.argv.begin() + (spec.argv.empty() ? 0 : 1), spec.argv.end());
     std::error_code ec;
-    ExecSetupFailure failure;
+    ChildSetupReport report;
     // vfork: the parent's page tables are not copied, which makes a start take well under a millisecond
     // however large the lab has grown (with fork, 100 netcat copies took seconds under ASan).
     auto impl = std::make_unique<Impl>(Impl{bp::child(
         bp::exe = spec.executable, bp::args = args, bp::std_in < bp::null, bp::std_out > spec.stdout_path,
-        bp::std_err > spec.stderr_path, JoinNetnsAndDieWithParent{{}, spec.netns_fd, ::getpid(), &failure},
+        bp::std_err > spec.stderr_path, JoinNetnsAndDieWithParent{{}, spec.netns_fd, ::getpid(), &report},
         bp::posix::use_vfork, ec)});
-    if (ec)
-        throw std::system_error(ec, "start " + spec.executable + " (" + errno_name(ec.value()) + ")");
-    if (failure.error != 0) {
+    if (ec || report.error != 0) {
+        // The child has _exit()ed (or is about to): reap it, unless Boost.Process already did (ECHILD).
         int status = 0;
-        while (::waitpid(impl->child.id(), &status, 0) < 0 && errno == EINTR) {
-        }
+        if (report.pid > 0)
+            while (::waitpid(report.pid, &status, 0) < 0 && errno == EINTR) {
+            }
         impl->child.detach();
-        throw std::system_error(std::error_code(failure.error, std::system_category()),
-                                "start " + spec.executable + ": " + failure.step + " (" + errno_name(failure.error) + ")");
     }
+    if (ec) throw std::system_error(ec, "start " + spec.executable + " (" + errno_name(ec.value()) + ")");
+    if (report.error != 0)
+        throw std::system_error(std::error_code(report.error, std::system_category()),
+                                "start " + spec.executable + ": " + report.step + " (" + errno_name(report.error) + ")");
     return ChildProcess(std::move(impl));
 }
 

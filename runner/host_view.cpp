@@ -5,11 +5,13 @@
 
 namespace lab::runner {
 
-record::HostView observe_host(const Netns& ns) {
-    return run_in_netns(ns, [] {
+record::HostView observe_host(const Netns& ns, std::optional<std::chrono::steady_clock::time_point> clock_start) {
+    return run_in_netns(ns, [clock_start] {
         record::HostView view;
         view.sockets = snapshot_sockets();
         view.counters = read_net_counters();
+        if (clock_start)
+            view.counters_t = std::chrono::duration<double>(std::chrono::steady_clock::now() - *clock_start).count();
         return view;
     });
 }

@@ -63,7 +63,10 @@ void apply_netem(NetlinkSocket& sock, const std::string& ifname, const NetemSett
     const std::string what_rate = fmt::format("add tbf rate {} bit/s under netem on {}", s.rate_bps, ifname);
     QdiscPtr tbf = new_qdisc(ifindex, TC_HANDLE(1, 1), TC_HANDLE(10, 0), "tbf");
     const auto bytes_per_s = static_cast<int>(std::min<std::uint64_t>(s.rate_bps / 8, std::numeric_limits<int>::max()));
-    rtnl_qdisc_tbf_set_rate(tbf.get(), bytes_per_s, std::max(bytes_per_s / 250, 3000), 0);
+    // The bucket holds 20 ms of tokens, not the usual rate/HZ (4 ms at HZ 250): tbf's watchdog timer fires
+    // late on a busy machine and in a TCG guest (5-20 ms there), and every token beyond a full bucket is
+    // lost, which showed as 6-9 Mbit/s on a 10 Mbit/s link. A longer line-rate burst after idle is the price.
+    rtnl_qdisc_tbf_set_rate(tbf.get(), bytes_per_s, std::max(bytes_per_s / 50, 3000), 0);
     rtnl_qdisc_tbf_set_limit(tbf.get(), static_cast<int>(s.limit) * 1514);
     sock.check(rtnl_qdisc_add(sock.get(), tbf.get(), NLM_F_CREATE), what_rate);
 }

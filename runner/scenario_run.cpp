@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <thread>
+#include <utility>
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -96,8 +97,10 @@ public:
             // take half a second, which must not come out of the time between the first steps.
             t0_ = Clock::now();
             take_snapshot("start");
-            t0_ = Clock::now();
+            const Clock::time_point first_t0 = std::exchange(t0_, Clock::now());
             rec_.snapshots.back().t = 0;
+            for (auto& [name, view] : rec_.snapshots.back().hosts)
+                if (view.counters_t) *view.counters_t -= std::chrono::duration<double>(t0_ - first_t0).count();
             deadline_ = t0_ + s_.time_limit;
             play_steps();
             if (rec_.run.outcome != "interrupted") take_snapshot("end");
@@ -283,7 +286,7 @@ private:
         record::Snapshot snap;
         snap.name = name;
         snap.t = now_t();
-        for (const auto& h : s_.hosts) snap.hosts[h.name] = observe_host(topology_->host_netns(h.name));
+        for (const auto& h : s_.hosts) snap.hosts[h.name] = observe_host(topology_->host_netns(h.name), t0_);
         rec_.snapshots.push_back(std::move(snap));
     }
 

@@ -34,8 +34,8 @@ RunRecord full_record() {
     r.hosts = {{"server", "lab-ab12-server", {"198.18.0.1/24"}, {{"net.ipv4.tcp_synack_retries", "2"}}}};
 
     SocketEntry s{"tcp", "established", "198.18.0.1", 7000, "198.18.0.2", 40001, 17, 4096, 123456789012ULL};
-    r.snapshots = {{"start", 0.0, {{"server", {{}, {{"TcpExt.ListenOverflows", 10}}}}}},
-                   {"steady", 3.5, {{"server", {{s}, {{"TcpExt.ListenOverflows", -5}}}}}}};
+    r.snapshots = {{"start", 0.0, {{"server", {{}, {{"TcpExt.ListenOverflows", 10}}, -0.02}}}},
+                   {"steady", 3.5, {{"server", {{s}, {{"TcpExt.ListenOverflows", -5}}, 3.75}}}}};
     r.timeline = {{"run 'nc' ×100", "scenarios/x.toml:20:1", 0.6, 0.61, 1.9}, {"snapshot 'steady'", "scenarios/x.toml:23:1", 2.5, 3.5, 3.6}};
 
     ProcessResult done;
@@ -184,6 +184,8 @@ TEST(RunRecordJson, RoundTripKeepsEveryField) {
     EXPECT_EQ(b.snapshots[1].t, 3.5);
     const HostView& view = b.snapshots[1].hosts.at("server");
     EXPECT_EQ(view.counters.at("TcpExt.ListenOverflows"), -5);
+    EXPECT_EQ(view.counters_t, 3.75);
+    EXPECT_EQ(b.snapshots[0].hosts.at("server").counters_t, -0.02);
     ASSERT_EQ(view.sockets.size(), 1u);
     const SocketEntry& s = view.sockets[0];
     EXPECT_EQ(s.protocol, "tcp");

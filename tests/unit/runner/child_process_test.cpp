@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <system_error>
 
 #include <gmock/gmock.h>
@@ -34,15 +35,22 @@ fs::path scratch_dir() {
     return dir;
 }
 
-bool has_children() {
-    siginfo_t info{};
-    return ::waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid != 0;
+// Our children, running or not yet reaped, from every thread's /proc children list: compared before
+// and after a launch, so that what another test in this process left behind does not count.
+std::set<pid_t> our_children() {
+    std::set<pid_t> pids;
+    for (const auto& task : fs::directory_iterator("/proc/self/task")) {
+        std::ifstream in(task.path() / "children");
+        for (pid_t pid; in >> pid;) pids.insert(pid);
+    }
+    return pids;
 }
 
 // The step before exec that fails is named with its errno, and the child that _exit()ed is reaped: a
 // bad namespace descriptor must never run the command in the caller's namespace, nor leave a zombie.
 TEST(ChildProcess, AFailedSetnsNamesTheStepAndLeavesNoChild) {
     const fs::path dir = scratch_dir();
+    const std::set<pid_t> before = our_children();
     try {
         ChildProcess::launch(spec_for(dir, -1, {"/bin/sh", "-c", "echo ran > ran"}));
         ADD_FAILURE() << "launch with netns fd -1 did not throw";
@@ -50,13 +58,14 @@ TEST(ChildProcess, AFailedSetnsNamesTheStepAndLeavesNoChild) {
         EXPECT_EQ(e.code().value(), EBADF);
         EXPECT_THAT(e.what(), HasSubstr("start /bin/sh: setns(CLONE_NEWNET) (EBADF)"));
     }
-    EXPECT_FALSE(has_children());
+    EXPECT_EQ(our_children(), before);
     EXPECT_FALSE(fs::exists(dir / "ran"));
     fs::remove_all(dir);
 }
 
 TEST(ChildProcess, AMissingExecutableIsAnErrorNamingIt) {
     const fs::path dir = scratch_dir();
+    const std::set<pid_t> before = our_children();
     const int own_netns = ::open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
     ASSERT_GE(own_netns, 0);
     if (::setns(own_netns, CLONE_NEWNET) != 0) {
@@ -75,7 +84,7 @@ TEST(ChildProcess, AMissingExecutableIsAnErrorNamingIt) {
             }
         },
         std::system_error);
-    EXPECT_FALSE(has_children());
+    EXPECT_EQ(our_children(), before);
     ::close(own_netns);
     fs::remove_all(dir);
 }
