@@ -42,14 +42,6 @@ const record::HostView* find_view(const record::RunRecord& r, const std::string&
     return &it->second;
 }
 
-bool selected(const record::Expectation& e, const record::SocketEntry& s) {
-    if (!e.protocol.empty() && s.protocol != e.protocol) return false;
-    if (!e.states.empty() && std::find(e.states.begin(), e.states.end(), s.state) == e.states.end()) return false;
-    if (e.local_port && s.local_port != *e.local_port) return false;
-    if (e.remote_port && s.remote_port != *e.remote_port) return false;
-    return true;
-}
-
 Observation observe_sockets(const record::RunRecord& r, const record::Expectation& e) {
     std::string problem;
     const record::HostView* view = find_view(r, e.at, e.host, problem);
@@ -58,7 +50,7 @@ Observation observe_sockets(const record::RunRecord& r, const record::Expectatio
         return missing(fmt::format("metric '{}' is unknown (count, recv_q or send_q)", e.metric));
     double sum = 0;
     for (const record::SocketEntry& s : view->sockets) {
-        if (!selected(e, s)) continue;
+        if (!e.sockets.selects(s)) continue;
         if (e.metric == "count") sum += 1;
         else if (e.metric == "recv_q") sum += s.recv_q;
         else sum += s.send_q;

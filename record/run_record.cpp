@@ -1,5 +1,6 @@
 #include "record/run_record.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <optional>
 #include <stdexcept>
@@ -24,6 +25,25 @@ struct adl_serializer<std::optional<T>> {
 }  // namespace nlohmann
 
 namespace lab::record {
+
+bool SocketSelector::selects(const SocketEntry& s) const {
+    if (!protocol.empty() && s.protocol != protocol) return false;
+    if (!states.empty() && std::find(states.begin(), states.end(), s.state) == states.end()) return false;
+    if (local_port && s.local_port != *local_port) return false;
+    if (remote_port && s.remote_port != *remote_port) return false;
+    return true;
+}
+
+std::string SocketSelector::text() const {
+    std::string out = protocol.empty() ? "any" : protocol;
+    if (!states.empty()) {
+        out += ' ';
+        for (std::size_t i = 0; i < states.size(); ++i) out += (i ? "|" : "") + states[i];
+    }
+    if (local_port) out += " local port " + std::to_string(*local_port);
+    if (remote_port) out += " remote port " + std::to_string(*remote_port);
+    return out;
+}
 
 // Written out rather than with NLOHMANN_JSON_SERIALIZE_ENUM, which reads an unknown name as the first
 // enumerator: a record with "kind": "sokets" would be judged as a sockets expectation without a word.
@@ -84,10 +104,10 @@ void to_json(nlohmann::json& j, const Expectation& e) {
                        {"kind", e.kind},
                        {"at", e.at},
                        {"host", e.host},
-                       {"protocol", e.protocol},
-                       {"states", e.states},
-                       {"local_port", e.local_port},
-                       {"remote_port", e.remote_port},
+                       {"protocol", e.sockets.protocol},
+                       {"states", e.sockets.states},
+                       {"local_port", e.sockets.local_port},
+                       {"remote_port", e.sockets.remote_port},
                        {"metric", e.metric},
                        {"counter", e.counter},
                        {"process", e.process},
@@ -114,10 +134,10 @@ void from_json(const nlohmann::json& j, Expectation& e) {
     e.kind = j.value("kind", d.kind);
     e.at = j.value("at", d.at);
     e.host = j.value("host", d.host);
-    e.protocol = j.value("protocol", d.protocol);
-    e.states = j.value("states", d.states);
-    e.local_port = j.value("local_port", d.local_port);
-    e.remote_port = j.value("remote_port", d.remote_port);
+    e.sockets.protocol = j.value("protocol", d.sockets.protocol);
+    e.sockets.states = j.value("states", d.sockets.states);
+    e.sockets.local_port = j.value("local_port", d.sockets.local_port);
+    e.sockets.remote_port = j.value("remote_port", d.sockets.remote_port);
     e.metric = j.value("metric", d.metric);
     e.counter = j.value("counter", d.counter);
     e.process = j.value("process", d.process);

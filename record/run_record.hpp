@@ -26,6 +26,17 @@ struct SocketEntry {
     std::uint64_t inode = 0;
 };
 
+// Which sockets an expectation or a wait step counts. Empty states or unset ports select any.
+struct SocketSelector {
+    std::string protocol = "tcp";
+    std::vector<std::string> states;
+    std::optional<std::uint16_t> local_port;
+    std::optional<std::uint16_t> remote_port;
+
+    bool selects(const SocketEntry& s) const;
+    std::string text() const;  // "tcp established|syn-sent remote port 9999", for messages
+};
+
 using Counters = std::map<std::string, std::int64_t>;  // "TcpExt.ListenOverflows" → value
 
 struct HostView {
@@ -98,10 +109,7 @@ struct Expectation {
     std::string at = "end";  // snapshot name (Sockets, Counter)
     std::string host;        // Sockets, Counter
     // Sockets
-    std::string protocol = "tcp";
-    std::vector<std::string> states;  // empty = any
-    std::optional<std::uint16_t> local_port;
-    std::optional<std::uint16_t> remote_port;
+    SocketSelector sockets;
     std::string metric = "count";  // count | recv_q | send_q (summed over the selected sockets)
     // Counter: delta from the "start" snapshot to `at`
     std::string counter;

@@ -95,15 +95,7 @@ private:
         const toml::table* s = r_.table(t, "sockets", true);
         if (!s) return;
         r_.reject_unknown_keys(*s, {"protocol", "state", "local_port", "remote_port", "metric"}, "sockets");
-        e.protocol = r_.string(*s, "protocol", false).value_or("tcp");
-        if (e.protocol != "tcp" && e.protocol != "udp")
-            r_.error(*s->get("protocol"), fmt::format("protocol '{}' is unknown (tcp or udp)", e.protocol));
-        e.states = r_.strings(*s, "state");
-        for (const auto& st : e.states)
-            if (!is_socket_state(st))
-                r_.error(*s->get("state"), fmt::format("socket state '{}' is unknown (known: {})", st, list_text(kStates)));
-        if (auto p = r_.integer(*s, "local_port", false, 1, 65535)) e.local_port = static_cast<std::uint16_t>(*p);
-        if (auto p = r_.integer(*s, "remote_port", false, 1, 65535)) e.remote_port = static_cast<std::uint16_t>(*p);
+        e.sockets = parse_socket_selector(*s, r_);
         e.metric = r_.string(*s, "metric", false).value_or("count");
         if (e.metric != "count" && e.metric != "recv_q" && e.metric != "send_q")
             r_.error(*s->get("metric"), fmt::format("metric '{}' is unknown (count, recv_q or send_q)", e.metric));
@@ -231,6 +223,20 @@ private:
 }  // namespace
 
 bool is_socket_state(const std::string& state) { return in(state, kStates); }
+
+record::SocketSelector parse_socket_selector(const toml::table& s, TomlReader& r) {
+    record::SocketSelector sel;
+    sel.protocol = r.string(s, "protocol", false).value_or("tcp");
+    if (sel.protocol != "tcp" && sel.protocol != "udp")
+        r.error(*s.get("protocol"), fmt::format("protocol '{}' is unknown (tcp or udp)", sel.protocol));
+    sel.states = r.strings(s, "state");
+    for (const auto& st : sel.states)
+        if (!is_socket_state(st))
+            r.error(*s.get("state"), fmt::format("socket state '{}' is unknown (known: {})", st, list_text(kStates)));
+    if (auto p = r.integer(s, "local_port", false, 1, 65535)) sel.local_port = static_cast<std::uint16_t>(*p);
+    if (auto p = r.integer(s, "remote_port", false, 1, 65535)) sel.remote_port = static_cast<std::uint16_t>(*p);
+    return sel;
+}
 
 std::vector<record::Expectation> parse_expectations(const toml::table& root, TomlReader& reader,
                                                     const KnownNames& names) {

@@ -21,6 +21,10 @@ struct KnownNames {
 std::vector<record::Expectation> parse_expectations(const toml::table& root, TomlReader& reader,
                                                     const KnownNames& names);
 
+// A `sockets = { protocol, state, local_port, remote_port }` table (the caller rejects unknown keys:
+// an expectation also allows `metric`).
+record::SocketSelector parse_socket_selector(const toml::table& sockets, TomlReader& reader);
+
 // The socket states sock_diag reports, as scenarios spell them.
 bool is_socket_state(const std::string& state);
 

@@ -16,4 +16,12 @@ record::HostView observe_host(const Netns& ns, std::optional<std::chrono::steady
     });
 }
 
+std::size_t count_sockets(const Netns& ns, const record::SocketSelector& selector) {
+    return run_in_netns(ns, [&selector] {
+        std::size_t n = 0;
+        for (const SocketEntry& s : snapshot_sockets()) n += selector.selects(s);
+        return n;
+    });
+}
+
 }  // namespace lab::runner

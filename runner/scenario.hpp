@@ -63,6 +63,15 @@ struct ProcessSpec {
     SourceLocation where;
 };
 
+// A wait on the kernel rather than on a process: until `host` shows at least `at_least` of the
+// sockets `sockets` selects. Snapshots taken after it see every client connected or refused, however
+// slowly a loaded machine started them, instead of whatever a fixed delay happened to catch.
+struct SocketsWait {
+    std::string host;
+    record::SocketSelector sockets;
+    std::int64_t at_least = 0;
+};
+
 enum class StepKind { Run, Snapshot, Wait, Stop, Impair, Unplug, Replug };
 
 struct Step {
@@ -71,6 +80,7 @@ struct Step {
     ProcessSpec run;           // Run
     std::string snapshot;      // Snapshot: its name
     std::string process;       // Wait, Stop: the process name (all copies)
+    std::optional<SocketsWait> sockets_wait;  // Wait: on sockets instead of a process
     std::string link;          // Impair, Unplug, Replug
     std::vector<DirectedImpairment> impairments;  // Impair: each direction's new setting, whole
     std::size_t file_index = 0;  // position among the file's steps, before sorting by time

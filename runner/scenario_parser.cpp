@@ -383,11 +383,10 @@ private:
                 step.kind = StepKind::Wait;
                 step.timeout = s_.time_limit;
                 if (const toml::table* wt = wait->as_table()) {
-                    r_.reject_unknown_keys(*wt, {"process", "timeout"}, "wait");
-                    step.process = r_.string(*wt, "process", true).value_or("");
-                    if (auto timeout = r_.duration(*wt, "timeout", false)) step.timeout = *timeout;
+                    parse_wait(*wt, step);
                 } else {
-                    r_.error(*wait, "'wait' must be a table such as { process = \"cli\", timeout = \"10s\" }");
+                    r_.error(*wait, "'wait' must be a table such as { process = \"cli\", timeout = \"10s\" } or "
+                                    "{ host = \"client\", sockets = { state = \"established\" }, at_least = 10 }");
                 }
             } else {
                 step.kind = StepKind::Stop;
@@ -397,6 +396,33 @@ private:
         }
         std::stable_sort(s_.steps.begin(), s_.steps.end(), [](const Step& a, const Step& b) { return a.at < b.at; });
         resolve_impair_steps();
+    }
+
+    // { process, timeout } or { host, sockets, at_least, timeout }.
+    void parse_wait(const toml::table& wt, Step& step) {
+        r_.reject_unknown_keys(wt, {"process", "host", "sockets", "at_least", "timeout"}, "wait");
+        if (auto timeout = r_.duration(wt, "timeout", false)) step.timeout = *timeout;
+        const bool on_sockets = wt.contains("sockets") || wt.contains("host") || wt.contains("at_least");
+        if (wt.contains("process") == on_sockets) {
+            r_.error(wt, "a wait is either on a process ({ process = \"cli\" }) or on sockets "
+                         "({ host = \"client\", sockets = { ... }, at_least = N }), not both");
+            return;
+        }
+        if (!on_sockets) {
+            step.process = r_.string(wt, "process", true).value_or("");
+            return;
+        }
+        SocketsWait w;
+        if (auto host = r_.string(wt, "host", true)) {
+            w.host = *host;
+            if (!s_.find_host(w.host)) r_.error(*wt.get("host"), fmt::format("host '{}' is not defined in [hosts]", w.host));
+        }
+        if (const toml::table* sel = r_.table(wt, "sockets", true)) {
+            r_.reject_unknown_keys(*sel, {"protocol", "state", "local_port", "remote_port"}, "sockets");
+            w.sockets = parse_socket_selector(*sel, r_);
+        }
+        w.at_least = r_.integer(wt, "at_least", true, 1, 1'000'000).value_or(1);
+        step.sockets_wait = std::move(w);
     }
 
     void check_references() {

@@ -31,6 +31,8 @@ namespace lab::runner {
 namespace {
 
 constexpr auto kPollInterval = std::chrono::milliseconds(5);
+// A sock_diag dump of a few hundred sockets costs about a millisecond; 10 ms keeps a waiting run light.
+constexpr auto kSocketPollInterval = std::chrono::milliseconds(10);
 constexpr auto kStopGrace = std::chrono::milliseconds(1000);
 
 // Settings every record shows for every host, set or not: they decide what the backlog cases do.
@@ -203,7 +205,10 @@ private:
             }
             case StepKind::Snapshot: return fmt::format("snapshot '{}'", step.snapshot);
             case StepKind::Stop: return fmt::format("stop '{}'", step.process);
-            case StepKind::Wait: return fmt::format("wait '{}'", step.process);
+            case StepKind::Wait:
+                if (const auto& w = step.sockets_wait)
+                    return fmt::format("wait for {} {} on '{}'", w->at_least, w->sockets.text(), w->host);
+                return fmt::format("wait '{}'", step.process);
             case StepKind::Impair: return fmt::format("impair '{}'", step.link);
             case StepKind::Unplug: return fmt::format("unplug '{}'", step.link);
             case StepKind::Replug: return fmt::format("replug '{}'", step.link);
@@ -220,7 +225,9 @@ private:
             case StepKind::Impair: shaping_->apply(step.link, step.impairments); break;
             case StepKind::Unplug: shaping_->set_plugged(step.link, false); break;
             case StepKind::Replug: shaping_->set_plugged(step.link, true); break;
-            case StepKind::Wait: return wait_for_exit(step.process, Clock::now() + step.timeout, step);
+            case StepKind::Wait:
+                if (step.sockets_wait) return wait_for_sockets(*step.sockets_wait, Clock::now() + step.timeout, step);
+                return wait_for_exit(step.process, Clock::now() + step.timeout, step);
         }
         return true;
     }
@@ -256,14 +263,32 @@ private:
     bool wait_for_exit(const std::string& name, Clock::time_point until, const Step& step) {
         while (any_running(name)) {
             if (Clock::now() >= until) {
-                rec_.run.outcome_detail += fmt::format("{}wait for '{}' ({}) timed out after {}",
-                                                       rec_.run.outcome_detail.empty() ? "" : "; ", name,
-                                                       step.where.str(), format_duration(step.timeout));
+                add_outcome_detail(fmt::format("wait for '{}' ({}) timed out after {}", name, step.where.str(),
+                                               format_duration(step.timeout)));
                 return true;  // a timed-out wait is an observation, not an error: the timeline goes on
             }
             if (!wait_until(std::min(until, Clock::now() + kPollInterval))) return false;
         }
         return true;
+    }
+
+    bool wait_for_sockets(const SocketsWait& w, Clock::time_point until, const Step& step) {
+        const Netns& ns = topology_->host_netns(w.host);
+        for (;;) {
+            const std::size_t seen = count_sockets(ns, w.sockets);
+            if (static_cast<std::int64_t>(seen) >= w.at_least) return true;
+            if (Clock::now() >= until) {
+                add_outcome_detail(fmt::format("wait for {} {} on '{}' ({}) timed out after {} with {}", w.at_least,
+                                               w.sockets.text(), w.host, step.where.str(),
+                                               format_duration(step.timeout), seen));
+                return true;  // as for a process: the snapshots that follow show what the kernel did instead
+            }
+            if (!wait_until(std::min(until, Clock::now() + kSocketPollInterval))) return false;
+        }
+    }
+
+    void add_outcome_detail(const std::string& text) {
+        rec_.run.outcome_detail += (rec_.run.outcome_detail.empty() ? "" : "; ") + text;
     }
 
     void stop(const std::string& name) {
@@ -303,9 +328,8 @@ private:
                                                 &errors);
                 rec_.events.insert(rec_.events.end(), events.begin(), events.end());
                 if (errors.malformed_lines > 0)
-                    rec_.run.outcome_detail += fmt::format("{}{} malformed event line(s), first {}",
-                                                           rec_.run.outcome_detail.empty() ? "" : "; ",
-                                                           errors.malformed_lines, errors.first_problem);
+                    add_outcome_detail(fmt::format("{} malformed event line(s), first {}", errors.malformed_lines,
+                                                   errors.first_problem));
             }
             rec_.processes.push_back(inst.result);
         }

@@ -60,7 +60,7 @@ Expectation exit_expect(std::string process, std::optional<int> code) {
 
 TEST(Evaluate, SocketsCountsEstablishedOnThePort) {
     auto e = sockets_expect("est", "steady", "server", {"established"});
-    e.local_port = 7000;
+    e.sockets.local_port = 7000;
     e.equals = 31;
     auto v = judge(e);
     EXPECT_EQ(v.status, VerdictStatus::Pass) << v.detail;
@@ -79,19 +79,19 @@ TEST(Evaluate, SocketsWithoutStatesSelectEveryTcpSocket) {
     auto e = sockets_expect("all-tcp", "steady", "server", {});
     e.equals = 34;  // listener + 31 established + 2 syn-recv; the udp socket is not tcp
     EXPECT_EQ(judge(e).observed, "34");
-    e.protocol = "udp";
+    e.sockets.protocol = "udp";
     e.equals = 1;
     EXPECT_EQ(judge(e).observed, "1");
 }
 
 TEST(Evaluate, SocketsSelectByRemotePort) {
     auto e = sockets_expect("one-peer", "steady", "server", {});
-    e.remote_port = 41001;
+    e.sockets.remote_port = 41001;
     e.equals = 1;
     auto v = judge(e);
     EXPECT_EQ(v.observed, "1");
     EXPECT_EQ(v.status, VerdictStatus::Pass);
-    e.local_port = 7001;  // both must hold
+    e.sockets.local_port = 7001;  // both must hold
     EXPECT_EQ(judge(e).observed, "0");
 }
 
@@ -227,7 +227,7 @@ TEST(Evaluate, RangeRendersAndFailsWithOneLineDetail) {
     EXPECT_EQ(v.expected, "in [20, 40]");
     EXPECT_EQ(v.status, VerdictStatus::Pass);
 
-    e.states = {"syn-recv"};
+    e.sockets.states = {"syn-recv"};
     v = judge(e);
     EXPECT_EQ(v.status, VerdictStatus::Fail);
     EXPECT_EQ(v.observed, "2");

@@ -112,7 +112,7 @@ inline record::Expectation sockets_expect(std::string id, std::string at, std::s
     e.kind = record::ExpectKind::Sockets;
     e.at = std::move(at);
     e.host = std::move(host);
-    e.states = std::move(states);
+    e.sockets.states = std::move(states);
     return e;
 }
 

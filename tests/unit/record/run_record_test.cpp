@@ -78,9 +78,9 @@ RunRecord full_record() {
     e.kind = ExpectKind::Counter;
     e.at = "steady";
     e.host = "server";
-    e.protocol = "udp";
-    e.states = {"established", "syn-recv"};
-    e.local_port = 7000;
+    e.sockets.protocol = "udp";
+    e.sockets.states = {"established", "syn-recv"};
+    e.sockets.local_port = 7000;
     e.metric = "recv_q";
     e.counter = "TcpExt.ListenOverflows";
     e.process = "nc";
@@ -98,7 +98,7 @@ RunRecord full_record() {
     Expectation bare;
     bare.id = "bare";
     bare.kind = ExpectKind::Exit;
-    bare.remote_port = 40001;
+    bare.sockets.remote_port = 40001;
     bare.equals = 3;
     bare.max = 4;
     r.expectations = {e, bare};
@@ -118,10 +118,10 @@ void expect_same(const Expectation& a, const Expectation& b) {
     EXPECT_EQ(a.kind, b.kind);
     EXPECT_EQ(a.at, b.at);
     EXPECT_EQ(a.host, b.host);
-    EXPECT_EQ(a.protocol, b.protocol);
-    EXPECT_EQ(a.states, b.states);
-    EXPECT_EQ(a.local_port, b.local_port);
-    EXPECT_EQ(a.remote_port, b.remote_port);
+    EXPECT_EQ(a.sockets.protocol, b.sockets.protocol);
+    EXPECT_EQ(a.sockets.states, b.sockets.states);
+    EXPECT_EQ(a.sockets.local_port, b.sockets.local_port);
+    EXPECT_EQ(a.sockets.remote_port, b.sockets.remote_port);
     EXPECT_EQ(a.metric, b.metric);
     EXPECT_EQ(a.counter, b.counter);
     EXPECT_EQ(a.process, b.process);
@@ -238,7 +238,7 @@ TEST(RunRecordJson, RoundTripKeepsEveryField) {
     ASSERT_EQ(b.expectations.size(), 2u);
     expect_same(b.expectations[0], a.expectations[0]);
     expect_same(b.expectations[1], a.expectations[1]);
-    EXPECT_EQ(b.expectations[1].local_port, std::nullopt);
+    EXPECT_EQ(b.expectations[1].sockets.local_port, std::nullopt);
     EXPECT_EQ(b.expectations[1].min, std::nullopt);
 
     ASSERT_EQ(b.verdicts.size(), 1u);
@@ -279,7 +279,7 @@ TEST(RunRecordJson, AbsentOptionalsAndSectionsReadAsUnset) {
     EXPECT_EQ(r.processes[0].ended_t, std::nullopt);
     EXPECT_EQ(r.processes[0].exit_code, std::nullopt);
     EXPECT_EQ(r.processes[0].pid, 4242);  // the rest of the entry is still read
-    EXPECT_EQ(r.expectations[0].local_port, std::nullopt);
+    EXPECT_EQ(r.expectations[0].sockets.local_port, std::nullopt);
     EXPECT_EQ(r.expectations[0].min, std::nullopt);
     EXPECT_EQ(r.expectations[1].equals, std::nullopt);
     EXPECT_EQ(r.expectations[1].max, 4);
@@ -297,7 +297,7 @@ TEST(RunRecordJson, AbsentFieldsTakeTheirDefaults) {
     ASSERT_EQ(r.expectations.size(), 1u);
     EXPECT_EQ(r.expectations[0].kind, ExpectKind::Sockets);
     EXPECT_EQ(r.expectations[0].at, "end");
-    EXPECT_EQ(r.expectations[0].protocol, "tcp");
+    EXPECT_EQ(r.expectations[0].sockets.protocol, "tcp");
     EXPECT_EQ(r.expectations[0].metric, "count");
 }
 
@@ -350,6 +350,41 @@ TEST(RunRecordNames, ToString) {
     EXPECT_STREQ(to_string(VerdictStatus::Pass), "pass");
     EXPECT_STREQ(to_string(VerdictStatus::Fail), "FAIL");
     EXPECT_STREQ(to_string(VerdictStatus::Skip), "skip");
+}
+
+TEST(SocketSelector, EveryGivenFieldMustMatchAndUnsetOnesMatchAnything) {
+    SocketEntry s;
+    s.protocol = "tcp";
+    s.state = "syn-sent";
+    s.local_port = 40000;
+    s.remote_port = 9999;
+    SocketSelector any;
+    EXPECT_TRUE(any.selects(s));
+    SocketSelector sel;
+    sel.states = {"established", "syn-sent"};
+    sel.remote_port = 9999;
+    EXPECT_TRUE(sel.selects(s));
+    sel.local_port = 40001;
+    EXPECT_FALSE(sel.selects(s));
+    sel.local_port.reset();
+    sel.protocol = "udp";
+    EXPECT_FALSE(sel.selects(s));
+    sel.protocol = "tcp";
+    sel.states = {"established"};
+    EXPECT_FALSE(sel.selects(s));
+}
+
+TEST(SocketSelector, TextNamesWhatItSelects) {
+    SocketSelector sel;
+    EXPECT_EQ(sel.text(), "tcp");
+    sel.states = {"established", "syn-sent"};
+    sel.remote_port = 9999;
+    EXPECT_EQ(sel.text(), "tcp established|syn-sent remote port 9999");
+    sel.protocol = "udp";
+    sel.states.clear();
+    sel.remote_port.reset();
+    sel.local_port = 53;
+    EXPECT_EQ(sel.text(), "udp local port 53");
 }
 
 }  // namespace

@@ -1,5 +1,8 @@
 #include "runner/scenario_parser.hpp"
 
+#include <algorithm>
+#include <chrono>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -114,8 +117,8 @@ TEST(ScenarioParser, ReadsExpectationsWithTheirOrigin) {
     EXPECT_EQ(q.id, "queue");
     EXPECT_EQ(q.kind, lab::record::ExpectKind::Sockets);
     EXPECT_EQ(q.at, "settled");
-    EXPECT_THAT(q.states, ElementsAre("listen"));
-    EXPECT_EQ(q.local_port, 7000);
+    EXPECT_THAT(q.sockets.states, ElementsAre("listen"));
+    EXPECT_EQ(q.sockets.local_port, 7000);
     EXPECT_EQ(q.metric, "recv_q");
     EXPECT_EQ(q.equals, 31);
     EXPECT_EQ(q.documented, "31");
@@ -189,6 +192,38 @@ TEST(ScenarioParser, EventsSumFieldsPerConnection) {
                 HasSubstr("per_conn 'average' is unknown (known: min, max, nonzero)"));
     EXPECT_THAT(errors_of(with("result = \"ok\" }", "sum = \"start_ns\" }")), HasSubstr("'start_ns' is not one"));
     EXPECT_THAT(errors_of(with("result = \"ok\" }", "sum = 3 }")), HasSubstr("'sum' must be a string or an array"));
+}
+
+TEST(ScenarioParser, AWaitOnSocketsNamesItsHostSelectorAndCount) {
+    const std::string step = R"([[steps]]
+at = "100ms"
+wait = { host = "client", sockets = { state = ["established", "syn-sent"], remote_port = 7000 }, at_least = 3, timeout = "1s" }
+
+[[expect]]
+id = "queue")";
+    Scenario s = parse_scenario_text(with("[[expect]]\nid = \"queue\"", step), "t.toml");
+    auto it = std::find_if(s.steps.begin(), s.steps.end(), [](const auto& st) { return st.kind == StepKind::Wait; });
+    ASSERT_NE(it, s.steps.end());
+    ASSERT_TRUE(it->sockets_wait.has_value());
+    EXPECT_EQ(it->sockets_wait->host, "client");
+    EXPECT_THAT(it->sockets_wait->sockets.states, ElementsAre("established", "syn-sent"));
+    EXPECT_EQ(it->sockets_wait->sockets.remote_port, 7000);
+    EXPECT_EQ(it->sockets_wait->at_least, 3);
+    EXPECT_EQ(it->timeout, std::chrono::seconds(1));
+    EXPECT_TRUE(it->process.empty());
+
+    auto bad = [&](const std::string& from, const std::string& to) {
+        std::string text = with("[[expect]]\nid = \"queue\"", step);
+        text.replace(text.find(from), from.size(), to);
+        return errors_of(text);
+    };
+    EXPECT_THAT(bad("host = \"client\", ", "host = \"klient\", "), HasSubstr("host 'klient' is not defined"));
+    EXPECT_THAT(bad(", at_least = 3", ""), HasSubstr("'at_least'"));
+    EXPECT_THAT(bad("at_least = 3", "at_least = 0"), HasSubstr("at_least"));
+    EXPECT_THAT(bad("remote_port = 7000", "remote_port = 7000, metric = \"recv_q\""),
+                HasSubstr("unknown key 'metric' in sockets"));
+    EXPECT_THAT(bad("\"syn-sent\"", "\"syn-snet\""), HasSubstr("socket state 'syn-snet'"));
+    EXPECT_THAT(bad("wait = { host", "wait = { process = \"srv\", host"), HasSubstr("not both"));
 }
 
 TEST(ScenarioParser, SameAsCyclesAreFound) {
