@@ -94,7 +94,8 @@ struct Event {
     double start_t = 0;
     double end_t = 0;
     // The line's other top-level numbers ("datagrams", "drops", "sent", ...), which events
-    // expectations can sum; "conn", "bytes" and the two times have their own fields.
+    // expectations can sum; "conn", "bytes" and the two times have their own fields. Numbers one
+    // object down are named with a dot: "tcp_info.retransmits", "tcp_info.rtt_us".
     std::map<std::string, double> values;
 };
 

@@ -38,9 +38,15 @@ record::Event event_from_json_line(const std::string& line, const std::string& p
     ev.bytes = num("bytes");
     ev.start_t = static_cast<double>(num("start_ns") - t0_ns) / 1e9;
     ev.end_t = static_cast<double>(num("end_ns") - t0_ns) / 1e9;
-    for (const auto& [key, value] : j.items())
+    for (const auto& [key, value] : j.items()) {
         if (value.is_number() && key != "conn" && key != "bytes" && key != "start_ns" && key != "end_ns")
             ev.values[key] = value.get<double>();
+        // One level of nesting ("tcp_info": {"rtt_us": ...}) becomes "tcp_info.rtt_us", so expectations
+        // can sum and compare what the socket said about itself.
+        if (value.is_object())
+            for (const auto& [inner, v] : value.items())
+                if (v.is_number()) ev.values[key + "." + inner] = v.get<double>();
+    }
     return ev;
 }
 

@@ -22,6 +22,17 @@ TEST(AgentEvents, KeepsTheLinesOtherNumbersForSums) {
     EXPECT_EQ(ev.values, (std::map<std::string, double>{{"datagrams", 14}, {"drops", 1.5}, {"total", 30}}));
 }
 
+TEST(AgentEvents, NumbersOneObjectDownAreNamedWithADot) {
+    auto ev = event_from_json_line(
+        R"({"agent":"client","conn":0,"op":"outq","result":"ok","start_ns":0,"end_ns":0,"outq":100,)"
+        R"("tcp_info":{"state":"established","retransmits":2,"unacked":1,"rtt_us":101250,"deeper":{"x":1}}})",
+        "cli", 0, 0);
+    EXPECT_EQ(ev.values, (std::map<std::string, double>{{"outq", 100},
+                                                         {"tcp_info.retransmits", 2},
+                                                         {"tcp_info.rtt_us", 101250},
+                                                         {"tcp_info.unacked", 1}}));
+}
+
 TEST(AgentEvents, NotJsonOrNoOpIsAnError) {
     EXPECT_THROW(event_from_json_line("{", "p", 0, 0), std::runtime_error);
     EXPECT_THROW(event_from_json_line(R"({"conn":1})", "p", 0, 0), std::runtime_error);
