@@ -23,7 +23,7 @@ constexpr const char* description =
     "                        a reset arrives or N s pass; close() returns 0 in every case\n"
     "  keepalive:IDLE/INTVL/CNT  SO_KEEPALIVE + TCP_KEEPIDLE/INTVL/CNT (whole seconds); before connect: applied at connect\n"
     "  user_timeout:DURATION TCP_USER_TIMEOUT (ms precision); before connect: applied at connect\n"
-    "  outq                  SIOCOUTQ into \"outq\", TCP_INFO (state, retransmits, unacked, rto) into \"tcp_info\"\n"
+    "  outq                  SIOCOUTQ into \"outq\", TCP_INFO (state, retransmits, unacked, rto_us, rtt_us, ...) into \"tcp_info\"\n"
     "  wait_error[:TIMEOUT]  wait (default 30s) until the socket reports an error: result error + its errno\n"
     "                        (ETIMEDOUT from keepalive/user timeout, ECONNRESET), eof on HUP without error\n"
     "  appack[:TIMEOUT]      shutdown(SHUT_WR), read the peer's decimal byte count (lab-server --mode ack),\n"
