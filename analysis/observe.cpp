@@ -1,6 +1,9 @@
 #include "analysis/observe.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <vector>
 #include <map>
 #include <tuple>
 
@@ -42,7 +45,7 @@ const record::HostView* find_view(const record::RunRecord& r, const std::string&
     return &it->second;
 }
 
-Observation observe_sockets(const record::RunRecord& r, const record::Expectation& e) {
+Observation observe_sockets(const record::RunRecord& r, const record::Selection& e) {
     std::string problem;
     const record::HostView* view = find_view(r, e.at, e.host, problem);
     if (!view) return missing(problem);
@@ -58,7 +61,7 @@ Observation observe_sockets(const record::RunRecord& r, const record::Expectatio
     return Observation{sum, {}};
 }
 
-Observation observe_counter(const record::RunRecord& r, const record::Expectation& e) {
+Observation observe_counter(const record::RunRecord& r, const record::Selection& e) {
     std::string problem;
     const record::HostView* end_view = find_view(r, e.at, e.host, problem);
     if (!end_view) return missing(problem);
@@ -85,7 +88,7 @@ std::string field_list(const std::vector<std::string>& fields) {
 }
 
 // What one event adds: 1, or the sum of the named fields it carries (found: any of them was there).
-double event_value(const record::Expectation& e, const record::Event& ev, bool& found) {
+double event_value(const record::Selection& e, const record::Event& ev, bool& found) {
     if (e.sum.empty()) return 1;
     double v = 0;
     for (const auto& field : e.sum) {
@@ -102,20 +105,44 @@ double event_value(const record::Expectation& e, const record::Event& ev, bool& 
     return v;
 }
 
-Observation observe_events(const record::RunRecord& r, const record::Expectation& e) {
+// The nearest-rank percentile: an observed duration, never an interpolation between two ops.
+double percentile(std::vector<double> sorted_values, double p) {
+    std::sort(sorted_values.begin(), sorted_values.end());
+    auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(sorted_values.size())));
+    return sorted_values[std::clamp<std::size_t>(rank, 1, sorted_values.size()) - 1];
+}
+
+Observation timing_of(const record::Selection& e, const std::vector<double>& durations_ms) {
+    if (durations_ms.empty()) return missing(fmt::format("no events matched, so there is no {} duration", e.timing));
+    if (e.timing == "min") return Observation{*std::min_element(durations_ms.begin(), durations_ms.end()), {}};
+    if (e.timing == "max") return Observation{*std::max_element(durations_ms.begin(), durations_ms.end()), {}};
+    if (e.timing == "mean")
+        return Observation{std::accumulate(durations_ms.begin(), durations_ms.end(), 0.0) /
+                               static_cast<double>(durations_ms.size()),
+                           {}};
+    if (e.timing == "p50") return Observation{percentile(durations_ms, 50), {}};
+    if (e.timing == "p90") return Observation{percentile(durations_ms, 90), {}};
+    if (e.timing == "p99") return Observation{percentile(durations_ms, 99), {}};
+    return missing(fmt::format("timing '{}' is unknown (min, p50, p90, p99, max or mean)", e.timing));
+}
+
+Observation observe_events(const record::RunRecord& r, const record::Selection& e) {
     double total = 0;
     std::size_t n = 0;
     bool found = false;
     std::map<std::tuple<std::string, int, int>, double> per_conn;  // (process, instance, conn) → number
+    std::vector<double> durations_ms;
     for (const record::Event& ev : r.events) {
         if (!(matches(e.process, ev.process) && matches(e.group, ev.group) && matches(e.op, ev.op) &&
               matches(e.result, ev.result) && matches(e.errno_name, ev.errno_name)))
             continue;
         ++n;
+        durations_ms.push_back((ev.end_t - ev.start_t) * 1000.0);
         double v = event_value(e, ev, found);
         total += v;
         per_conn[{ev.process, ev.instance, ev.conn}] += v;
     }
+    if (!e.timing.empty()) return timing_of(e, durations_ms);
     // A field no selected event has is a misspelling or the wrong op, not a zero.
     if (!e.sum.empty() && n > 0 && !found)
         return missing(fmt::format("none of the {} selected events has the field {}", n, field_list(e.sum)));
@@ -131,7 +158,7 @@ Observation observe_events(const record::RunRecord& r, const record::Expectation
     return missing(fmt::format("per_conn '{}' is unknown (min, max or nonzero)", e.per_conn));
 }
 
-Observation observe_exit(const record::RunRecord& r, const record::Expectation& e) {
+Observation observe_exit(const record::RunRecord& r, const record::Selection& e) {
     auto n = std::count_if(r.processes.begin(), r.processes.end(), [&](const record::ProcessResult& p) {
         if (!matches(e.process, p.name) || !p.exit_code) return false;
         return !e.exit_code || *p.exit_code == *e.exit_code;
@@ -141,7 +168,7 @@ Observation observe_exit(const record::RunRecord& r, const record::Expectation& 
 
 }  // namespace
 
-Observation observe(const record::RunRecord& r, const record::Expectation& e) {
+Observation observe(const record::RunRecord& r, const record::Selection& e) {
     switch (e.kind) {
         case record::ExpectKind::Sockets: return observe_sockets(r, e);
         case record::ExpectKind::Counter: return observe_counter(r, e);
@@ -149,6 +176,16 @@ Observation observe(const record::RunRecord& r, const record::Expectation& e) {
         case record::ExpectKind::Exit: return observe_exit(r, e);
     }
     return missing("unknown expectation kind");
+}
+
+std::vector<record::MetricValue> measure(const record::RunRecord& r) {
+    std::vector<record::MetricValue> out;
+    out.reserve(r.metrics.size());
+    for (const record::Metric& m : r.metrics) {
+        Observation o = observe(r, m);
+        out.push_back({m.id, o.value, o.problem});
+    }
+    return out;
 }
 
 }  // namespace lab::analysis

@@ -4,6 +4,7 @@
 // Kept apart from the comparison so that same_as can use another expectation's observation.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "record/run_record.hpp"
 
@@ -14,6 +15,9 @@ struct Observation {
     std::string problem;  // set exactly when value is not
 };
 
-Observation observe(const record::RunRecord& r, const record::Expectation& e);
+Observation observe(const record::RunRecord& r, const record::Selection& selection);
+
+// One value per record.metrics[i], in the same order: what a sweep tabulates.
+std::vector<record::MetricValue> measure(const record::RunRecord& r);
 
 }  // namespace lab::analysis

@@ -97,57 +97,67 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RunInfo, id, prefix, directory, 
                                                 machine, hostname, lab_version, impairment_backend, outcome,
                                                 outcome_detail, time_limit_s)
 
+// A selection's fields sit flat beside the expectation's or metric's own in the JSON object.
+static void selection_to_json(nlohmann::json& j, const Selection& s) {
+    j["kind"] = s.kind;
+    j["at"] = s.at;
+    j["host"] = s.host;
+    j["protocol"] = s.sockets.protocol;
+    j["states"] = s.sockets.states;
+    j["local_port"] = s.sockets.local_port;
+    j["remote_port"] = s.sockets.remote_port;
+    j["metric"] = s.metric;
+    j["counter"] = s.counter;
+    j["process"] = s.process;
+    j["group"] = s.group;
+    j["op"] = s.op;
+    j["result"] = s.result;
+    j["errno_name"] = s.errno_name;
+    j["exit_code"] = s.exit_code;
+    j["sum"] = s.sum;
+    j["per_conn"] = s.per_conn;
+    j["timing"] = s.timing;
+}
+
+static void selection_from_json(const nlohmann::json& j, Selection& s) {
+    const Selection d;
+    s.kind = j.value("kind", d.kind);
+    s.at = j.value("at", d.at);
+    s.host = j.value("host", d.host);
+    s.sockets.protocol = j.value("protocol", d.sockets.protocol);
+    s.sockets.states = j.value("states", d.sockets.states);
+    s.sockets.local_port = j.value("local_port", d.sockets.local_port);
+    s.sockets.remote_port = j.value("remote_port", d.sockets.remote_port);
+    s.metric = j.value("metric", d.metric);
+    s.counter = j.value("counter", d.counter);
+    s.process = j.value("process", d.process);
+    s.group = j.value("group", d.group);
+    s.op = j.value("op", d.op);
+    s.result = j.value("result", d.result);
+    s.errno_name = j.value("errno_name", d.errno_name);
+    s.exit_code = j.value("exit_code", d.exit_code);
+    s.sum = j.value("sum", d.sum);
+    s.per_conn = j.value("per_conn", d.per_conn);
+    s.timing = j.value("timing", d.timing);
+}
+
 void to_json(nlohmann::json& j, const Expectation& e) {
-    j = nlohmann::json{{"id", e.id},
-                       {"description", e.description},
-                       {"origin", e.origin},
-                       {"kind", e.kind},
-                       {"at", e.at},
-                       {"host", e.host},
-                       {"protocol", e.sockets.protocol},
-                       {"states", e.sockets.states},
-                       {"local_port", e.sockets.local_port},
-                       {"remote_port", e.sockets.remote_port},
-                       {"metric", e.metric},
-                       {"counter", e.counter},
-                       {"process", e.process},
-                       {"group", e.group},
-                       {"op", e.op},
-                       {"result", e.result},
-                       {"errno_name", e.errno_name},
-                       {"exit_code", e.exit_code},
-                       {"sum", e.sum},
-                       {"per_conn", e.per_conn},
-                       {"equals", e.equals},
-                       {"min", e.min},
-                       {"max", e.max},
-                       {"same_as", e.same_as},
-                       {"documented", e.documented},
-                       {"kernel", e.kernel}};
+    j = nlohmann::json{{"id", e.id}, {"description", e.description}, {"origin", e.origin}};
+    selection_to_json(j, e);
+    j["equals"] = e.equals;
+    j["min"] = e.min;
+    j["max"] = e.max;
+    j["same_as"] = e.same_as;
+    j["documented"] = e.documented;
+    j["kernel"] = e.kernel;
 }
 
 void from_json(const nlohmann::json& j, Expectation& e) {
-    Expectation d;
+    const Expectation d;
     e.id = j.value("id", d.id);
     e.description = j.value("description", d.description);
     e.origin = j.value("origin", d.origin);
-    e.kind = j.value("kind", d.kind);
-    e.at = j.value("at", d.at);
-    e.host = j.value("host", d.host);
-    e.sockets.protocol = j.value("protocol", d.sockets.protocol);
-    e.sockets.states = j.value("states", d.sockets.states);
-    e.sockets.local_port = j.value("local_port", d.sockets.local_port);
-    e.sockets.remote_port = j.value("remote_port", d.sockets.remote_port);
-    e.metric = j.value("metric", d.metric);
-    e.counter = j.value("counter", d.counter);
-    e.process = j.value("process", d.process);
-    e.group = j.value("group", d.group);
-    e.op = j.value("op", d.op);
-    e.result = j.value("result", d.result);
-    e.errno_name = j.value("errno_name", d.errno_name);
-    e.exit_code = j.value("exit_code", d.exit_code);
-    e.sum = j.value("sum", d.sum);
-    e.per_conn = j.value("per_conn", d.per_conn);
+    selection_from_json(j, e);
     e.equals = j.value("equals", d.equals);
     e.min = j.value("min", d.min);
     e.max = j.value("max", d.max);
@@ -155,6 +165,29 @@ void from_json(const nlohmann::json& j, Expectation& e) {
     e.documented = j.value("documented", d.documented);
     e.kernel = j.value("kernel", d.kernel);
 }
+
+void to_json(nlohmann::json& j, const Metric& m) {
+    j = nlohmann::json{{"id", m.id}, {"description", m.description}, {"origin", m.origin}};
+    selection_to_json(j, m);
+    j["unit"] = m.unit;
+    j["documented"] = m.documented;
+}
+
+void from_json(const nlohmann::json& j, Metric& m) {
+    const Metric d;
+    m.id = j.value("id", d.id);
+    m.description = j.value("description", d.description);
+    m.origin = j.value("origin", d.origin);
+    selection_from_json(j, m);
+    m.unit = j.value("unit", d.unit);
+    m.documented = j.value("documented", d.documented);
+}
+
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(MetricValue, id, value, problem)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SweepValue, name, text, number)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SweepVariable, name, values)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SweepRun, sweep, cell_id, values, repeat, repeats, variables, rows,
+                                                columns)
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Verdict, id, description, origin, expected, observed, documented,
                                                 status, detail)
@@ -183,7 +216,8 @@ nlohmann::json to_json(const RunRecord& r) {
                           {"hosts", r.hosts},             {"snapshots", r.snapshots}, {"timeline", r.timeline},
                           {"processes", r.processes},
                           {"events", r.events},           {"expectations", r.expectations},
-                          {"verdicts", r.verdicts}};
+                          {"verdicts", r.verdicts},       {"metrics", r.metrics},
+                          {"metric_values", r.metric_values}, {"sweep", r.sweep}};
 }
 
 // Reads one top-level section, so that an error names where in the record it is.
@@ -219,6 +253,9 @@ RunRecord run_record_from_json(const nlohmann::json& j) {
     read_section(j, "events", r.events, false);
     read_section(j, "expectations", r.expectations, false);
     read_section(j, "verdicts", r.verdicts, false);
+    read_section(j, "metrics", r.metrics, false);
+    read_section(j, "metric_values", r.metric_values, false);
+    read_section(j, "sweep", r.sweep, false);
     return r;
 }
 

@@ -101,11 +101,10 @@ struct Event {
 
 enum class ExpectKind { Sockets, Counter, Events, Exit };
 
-// A structured expectation, already validated by the parser. Exactly one selector group is used, by kind.
-struct Expectation {
-    std::string id;
-    std::string description;
-    std::string origin;  // "scenarios/x.toml:41:1", so a failing verdict points at its line
+// What one number of a run is: a selector over the record, with no judgement attached. Expectations
+// compare it; metrics report it (one number per run, tabulated across the cells of a sweep). Exactly one
+// selector group is used, by kind.
+struct Selection {
     ExpectKind kind = ExpectKind::Sockets;
     std::string at = "end";  // snapshot name (Sockets, Counter)
     std::string host;        // Sockets, Counter
@@ -127,7 +126,18 @@ struct Expectation {
     // Events: "" (one number over all selected events), or per connection (process, instance, conn)
     // first, then "min", "max" or "nonzero" (how many connections have a non-zero number).
     std::string per_conn;
-    // Comparison: any combination; all given must hold.
+    // Events: how long the selected ops took (end_t - start_t), in milliseconds: "min", "p50", "p90",
+    // "p99", "max" or "mean" over them, instead of a count. "How long until recv() reports ECONNRESET".
+    std::string timing;
+};
+
+// A structured expectation, already validated by the parser: a selection and a comparison.
+struct Expectation : Selection {
+    std::string id;
+    std::string description;
+    std::string origin;  // "scenarios/x.toml:41:1", so a failing verdict points at its line
+    // Comparison: any combination; all given must hold. In a sweep the parser has already worked out
+    // "${sweep.backlog} + 1" for the cell, so these are plain numbers here.
     std::optional<double> equals;
     std::optional<double> min;
     std::optional<double> max;
@@ -135,6 +145,49 @@ struct Expectation {
     // What the source document reported, shown beside the observation; never judged.
     std::string documented;
     std::string kernel;  // optional condition such as ">=4.4" or "<5.0"; outside it the verdict is "skip"
+};
+
+// A number a scenario reports per run ([[metric]]): what a sweep tabulates and plots across its cells.
+struct Metric : Selection {
+    std::string id;
+    std::string description;
+    std::string origin;
+    std::string unit;        // for table headers and plot axes: "ms", "connections"; "" for a plain count
+    std::string documented;  // what the source reported (for the scenario's own settings), shown beside
+};
+
+// A metric's number in one run, or why there is none (a snapshot not taken, no event matched).
+struct MetricValue {
+    std::string id;
+    std::optional<double> value;
+    std::string problem;  // set exactly when value is not
+};
+
+// One variable's value in a sweep cell: as written in the scenario ("30", "25ms", "cubic"), and as a
+// number when the scenario wrote a TOML integer, float or boolean.
+struct SweepValue {
+    std::string name;
+    std::string text;
+    std::optional<double> number;
+};
+
+// One axis of a sweep: a variable and the values it takes, in the order the scenario lists them.
+struct SweepVariable {
+    std::string name;
+    std::vector<std::string> values;
+};
+
+// Which cell of which sweep a run was. Every record of a sweep carries the sweep's axes too, so that
+// tables can be rebuilt from any set of records (one machine's, a cluster's shards) with nothing else.
+struct SweepRun {
+    std::string sweep;                    // the sweep's label: the scenario name unless given
+    std::string cell_id;                  // stable: a hash of the scenario's text and the cell's values
+    std::vector<SweepValue> values;       // this cell's, in the declared order of the variables
+    int repeat = 0;                       // 0 .. repeats-1
+    int repeats = 1;
+    std::vector<SweepVariable> variables;  // the whole grid's axes, declared order
+    std::string rows;                     // the variable that pivot tables put in rows ("" = the first)
+    std::string columns;                  // ... and in columns ("" = the second)
 };
 
 enum class VerdictStatus { Pass, Fail, Skip };
@@ -193,6 +246,9 @@ struct RunRecord {
     std::vector<Event> events;
     std::vector<Expectation> expectations;
     std::vector<Verdict> verdicts;
+    std::vector<Metric> metrics;
+    std::vector<MetricValue> metric_values;  // one per metric, same order; filled by analysis like verdicts
+    std::optional<SweepRun> sweep;            // set when the run was one cell of a sweep (or `lab run --set`)
 };
 
 const char* to_string(ExpectKind k);
@@ -204,6 +260,8 @@ RunRecord run_record_from_json(const nlohmann::json& j);  // throws std::runtime
 void to_json(nlohmann::json& j, const Expectation& e);
 void from_json(const nlohmann::json& j, Expectation& e);
 void to_json(nlohmann::json& j, const Verdict& v);
+void to_json(nlohmann::json& j, const Metric& m);
+void from_json(const nlohmann::json& j, Metric& m);
 void from_json(const nlohmann::json& j, Verdict& v);
 
 }  // namespace lab::record

@@ -91,6 +91,7 @@ RunRecord full_record() {
     e.exit_code = 0;
     e.sum = {"datagrams", "drops"};
     e.per_conn = "max";
+    e.timing = "p99";
     e.min = 0.5;
     e.same_as = "other";
     e.documented = "31";
@@ -106,6 +107,31 @@ RunRecord full_record() {
     Verdict v{"overflows", "overflows counted", "scenarios/x.toml:41:1", "≥ 0.5", "69", "31", VerdictStatus::Fail,
               "observed 69, expected ≥ 0.5"};
     r.verdicts = {v};
+
+    Metric m;
+    m.id = "time-to-reset";
+    m.description = "how long recv() waited for ECONNRESET";
+    m.origin = "scenarios/x.toml:60:1";
+    m.kind = ExpectKind::Events;
+    m.process = "cli";
+    m.op = "recv";
+    m.errno_name = "ECONNRESET";
+    m.timing = "p50";
+    m.unit = "ms";
+    m.documented = "about 1 s";
+    r.metrics = {m};
+    r.metric_values = {{"time-to-reset", 1003.5, ""}, {"gone", std::nullopt, "no events matched"}};
+
+    SweepRun sweep;
+    sweep.sweep = "backlog-vs-retries";
+    sweep.cell_id = "c0ffee123456";
+    sweep.values = {{"backlog", "30", 30}, {"delay", "25ms", std::nullopt}};
+    sweep.repeat = 2;
+    sweep.repeats = 3;
+    sweep.variables = {{"backlog", {"1", "30"}}, {"delay", {"0ms", "25ms"}}};
+    sweep.rows = "delay";
+    sweep.columns = "backlog";
+    r.sweep = sweep;
     return r;
 }
 
@@ -132,6 +158,7 @@ void expect_same(const Expectation& a, const Expectation& b) {
     EXPECT_EQ(a.exit_code, b.exit_code);
     EXPECT_EQ(a.sum, b.sum);
     EXPECT_EQ(a.per_conn, b.per_conn);
+    EXPECT_EQ(a.timing, b.timing);
     EXPECT_EQ(a.equals, b.equals);
     EXPECT_EQ(a.min, b.min);
     EXPECT_EQ(a.max, b.max);
@@ -251,6 +278,41 @@ TEST(RunRecordJson, RoundTripKeepsEveryField) {
     EXPECT_EQ(v.documented, "31");
     EXPECT_EQ(v.status, VerdictStatus::Fail);
     EXPECT_EQ(v.detail, "observed 69, expected ≥ 0.5");
+
+    ASSERT_EQ(b.metrics.size(), 1u);
+    const Metric& m = b.metrics[0];
+    EXPECT_EQ(m.id, "time-to-reset");
+    EXPECT_EQ(m.description, a.metrics[0].description);
+    EXPECT_EQ(m.origin, "scenarios/x.toml:60:1");
+    EXPECT_EQ(m.kind, ExpectKind::Events);
+    EXPECT_EQ(m.process, "cli");
+    EXPECT_EQ(m.op, "recv");
+    EXPECT_EQ(m.errno_name, "ECONNRESET");
+    EXPECT_EQ(m.timing, "p50");
+    EXPECT_EQ(m.unit, "ms");
+    EXPECT_EQ(m.documented, "about 1 s");
+    ASSERT_EQ(b.metric_values.size(), 2u);
+    EXPECT_EQ(b.metric_values[0].id, "time-to-reset");
+    EXPECT_EQ(b.metric_values[0].value, 1003.5);
+    EXPECT_EQ(b.metric_values[1].value, std::nullopt);
+    EXPECT_EQ(b.metric_values[1].problem, "no events matched");
+
+    ASSERT_TRUE(b.sweep.has_value());
+    EXPECT_EQ(b.sweep->sweep, "backlog-vs-retries");
+    EXPECT_EQ(b.sweep->cell_id, "c0ffee123456");
+    ASSERT_EQ(b.sweep->values.size(), 2u);
+    EXPECT_EQ(b.sweep->values[0].name, "backlog");
+    EXPECT_EQ(b.sweep->values[0].text, "30");
+    EXPECT_EQ(b.sweep->values[0].number, 30);
+    EXPECT_EQ(b.sweep->values[1].text, "25ms");
+    EXPECT_EQ(b.sweep->values[1].number, std::nullopt);
+    EXPECT_EQ(b.sweep->repeat, 2);
+    EXPECT_EQ(b.sweep->repeats, 3);
+    ASSERT_EQ(b.sweep->variables.size(), 2u);
+    EXPECT_EQ(b.sweep->variables[1].name, "delay");
+    EXPECT_EQ(b.sweep->variables[1].values, (std::vector<std::string>{"0ms", "25ms"}));
+    EXPECT_EQ(b.sweep->rows, "delay");
+    EXPECT_EQ(b.sweep->columns, "backlog");
 }
 
 TEST(RunRecordJson, EnumsAndOptionalsAreWrittenReadably) {
@@ -275,6 +337,8 @@ TEST(RunRecordJson, AbsentOptionalsAndSectionsReadAsUnset) {
     j["expectations"][1].erase("equals");
     j.erase("events");
     j.erase("verdicts");
+    j.erase("metrics");
+    j.erase("sweep");  // records written before sweeps existed
     RunRecord r = run_record_from_json(j);
     EXPECT_EQ(r.processes[0].ended_t, std::nullopt);
     EXPECT_EQ(r.processes[0].exit_code, std::nullopt);
@@ -285,6 +349,8 @@ TEST(RunRecordJson, AbsentOptionalsAndSectionsReadAsUnset) {
     EXPECT_EQ(r.expectations[1].max, 4);
     EXPECT_TRUE(r.events.empty());
     EXPECT_TRUE(r.verdicts.empty());
+    EXPECT_TRUE(r.metrics.empty());
+    EXPECT_FALSE(r.sweep.has_value());
 }
 
 TEST(RunRecordJson, AbsentFieldsTakeTheirDefaults) {
