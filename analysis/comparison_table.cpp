@@ -92,7 +92,7 @@ Comparison compare_runs(const std::vector<JudgedRun>& runs, std::size_t width) {
     std::string out = fmt::format("scenario     {}\n", or_none(c.scenario));
     for (const auto& run : runs)
         out += fmt::format("kernel       {} — {} ({}), outcome {}, wall {}\n", run.label,
-                           or_none(run.record.run.kernel), or_none(run.record.run.machine), or_none(run.record.run.outcome),
+                           or_none(run.record.run.kernel), or_none(run.record.run.machine), record::to_string(run.record.run.outcome),
                            seconds_text(run.record.run.wall_seconds));
     out += '\n';
     out += render_text_table(columns, rows, width);

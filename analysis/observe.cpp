@@ -14,8 +14,8 @@ namespace {
 
 // Why a snapshot is missing is almost always how the run ended, so the message carries it.
 std::string outcome_text(const record::RunInfo& run) {
-    if (run.outcome_detail.empty()) return run.outcome;
-    return fmt::format("{}: {}", run.outcome, run.outcome_detail);
+    if (run.outcome_detail.empty()) return record::to_string(run.outcome);
+    return fmt::format("{}: {}", record::to_string(run.outcome), run.outcome_detail);
 }
 
 Observation missing(std::string why) { return Observation{std::nullopt, std::move(why)}; }

@@ -11,7 +11,7 @@ namespace lab::analysis {
 
 SummaryRow summary_row(const record::RunRecord& r, const std::vector<record::Verdict>& verdicts) {
     const std::vector<LateStep> late = late_steps(r);
-    return SummaryRow{r.scenario.name, count_verdicts(verdicts), r.run.outcome, r.run.wall_seconds,
+    return SummaryRow{r.scenario.name, count_verdicts(verdicts), record::to_string(r.run.outcome), r.run.wall_seconds,
                       late.empty() ? 0 : late.front().late_s};
 }
 

@@ -34,8 +34,8 @@ Facts run_facts(const record::RunRecord& r) {
                                                          : fmt::format("{} ({})", or_none(r.run.kernel), r.run.machine));
     f.emplace_back("impairments", or_none(r.run.impairment_backend));
     f.emplace_back("run dir", or_none(r.run.directory));
-    f.emplace_back("outcome", r.run.outcome_detail.empty() ? or_none(r.run.outcome)
-                                                           : fmt::format("{}: {}", r.run.outcome, r.run.outcome_detail));
+    f.emplace_back("outcome", r.run.outcome_detail.empty() ? std::string(record::to_string(r.run.outcome))
+                                                           : fmt::format("{}: {}", record::to_string(r.run.outcome), r.run.outcome_detail));
     if (std::string timing = timeline_text(r); !timing.empty()) f.emplace_back("timeline", timing);
     f.emplace_back("wall time", seconds_text(r.run.wall_seconds));
     return f;

@@ -1,5 +1,5 @@
 // Start a program inside a lab namespace and reap it, the way `lab run` starts every agent and every
-// copy of a command (`copies = 100` of nc): lab::runner::ChildProcess::launch (Boost.Process with
+// copy of a command (`copies = 100` of nc): lab::sys::Process::spawn (Boost.Process with
 // vfork, setns, PDEATHSIG, close_range, redirections) against the same steps done after a plain
 // fork(). Both run /bin/true, so the time is the start itself plus exec and exit.
 //
@@ -25,14 +25,14 @@
 #include <fmt/format.h>
 
 #include "bench/root_benchmark_main.hpp"
-#include "runner/child_process.hpp"
 #include "runner/netns.hpp"
+#include "sys/process.hpp"
 
 namespace {
 
-using lab::runner::ChildProcess;
-using lab::runner::LaunchSpec;
 using lab::runner::Netns;
+using lab::sys::Process;
+using lab::sys::ProcessSpec;
 
 Netns& bench_netns() {
     static Netns ns = Netns::create(fmt::format("lab-bench-{}-spawn", ::getpid()));
@@ -46,23 +46,21 @@ std::vector<char> ballast(std::int64_t mib) {
     return memory;
 }
 
-LaunchSpec true_spec() {
-    LaunchSpec spec;
+ProcessSpec true_spec() {
+    ProcessSpec spec;
     spec.executable = "/bin/true";
     spec.argv = {"/bin/true"};
     spec.netns_fd = bench_netns().fd();
-    spec.stdout_path = "/dev/null";
-    spec.stderr_path = "/dev/null";
     return spec;
 }
 
 void BM_LaunchVfork(benchmark::State& state) {
     auto memory = ballast(state.range(0));
-    const LaunchSpec spec = true_spec();
+    const ProcessSpec spec = true_spec();
     for (auto _ : state) {
-        ChildProcess child = ChildProcess::launch(spec);
+        Process child = Process::spawn(spec);
         while (!child.poll()) ::usleep(50);
-        if (child.exit_code() != 0) state.SkipWithError("/bin/true did not exit 0");
+        if (child.end()->exit_code != 0) state.SkipWithError("/bin/true did not exit 0");
     }
     benchmark::DoNotOptimize(memory.data());
 }

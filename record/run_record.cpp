@@ -66,6 +66,10 @@ static constexpr std::pair<ExpectKind, const char*> kKindNames[] = {{ExpectKind:
                                                                     {ExpectKind::Counter, "counter"},
                                                                     {ExpectKind::Events, "events"},
                                                                     {ExpectKind::Exit, "exit"}};
+static constexpr std::pair<RunOutcome, const char*> kOutcomeNames[] = {{RunOutcome::Completed, "completed"},
+                                                                       {RunOutcome::TimeLimit, "time-limit"},
+                                                                       {RunOutcome::Interrupted, "interrupted"},
+                                                                       {RunOutcome::Error, "error"}};
 static constexpr std::pair<VerdictStatus, const char*> kStatusNames[] = {{VerdictStatus::Pass, "pass"},
                                                                          {VerdictStatus::Fail, "fail"},
                                                                          {VerdictStatus::Skip, "skip"}};
@@ -75,6 +79,8 @@ static void to_json(nlohmann::json& j, ExpectKind k) {
         if (value == k) j = name;
 }
 static void from_json(const nlohmann::json& j, ExpectKind& k) { enum_from_json(j, k, kKindNames, "expectation kind"); }
+static void to_json(nlohmann::json& j, RunOutcome o) { j = to_string(o); }
+static void from_json(const nlohmann::json& j, RunOutcome& o) { enum_from_json(j, o, kOutcomeNames, "run outcome"); }
 static void to_json(nlohmann::json& j, VerdictStatus s) {
     for (const auto& [value, name] : kStatusNames)
         if (value == s) j = name;
@@ -95,7 +101,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ScenarioInfo, name, summary, fil
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(HostInfo, name, netns, addresses, sysctls)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RunInfo, id, prefix, directory, started_at, wall_seconds, kernel,
                                                 machine, hostname, lab_version, impairment_backend, outcome,
-                                                outcome_detail, time_limit_s)
+                                                outcome_detail, containment, time_limit_s)
 
 // A selection's fields sit flat beside the expectation's or metric's own in the JSON object.
 static void selection_to_json(nlohmann::json& j, const Selection& s) {
@@ -199,6 +205,12 @@ const char* to_string(ExpectKind k) {
         case ExpectKind::Events: return "events";
         case ExpectKind::Exit: return "exit";
     }
+    return "?";
+}
+
+const char* to_string(RunOutcome o) {
+    for (const auto& [value, name] : kOutcomeNames)
+        if (value == o) return name;
     return "?";
 }
 

@@ -219,6 +219,10 @@ struct HostInfo {
     std::map<std::string, std::string> sysctls;  // as read back from inside the namespace
 };
 
+// How a run ended: its timeline played to the end, the time limit stopped it, a signal interrupted it,
+// or an error (bad input found late, the kernel refused) stopped it before or while it played.
+enum class RunOutcome { Completed, TimeLimit, Interrupted, Error };
+
 struct RunInfo {
     std::string id;
     std::string prefix;
@@ -230,8 +234,11 @@ struct RunInfo {
     std::string hostname;
     std::string lab_version;
     std::string impairment_backend = "none";
-    std::string outcome = "completed";  // completed | time-limit | error
+    RunOutcome outcome = RunOutcome::Completed;
     std::string outcome_detail;
+    // How the run's processes, and whatever they start, are kept and ended: "cgroup <path>", or "network
+    // namespaces" where the kernel offers no cgroup v2 (a process that leaves them can outlive the run).
+    std::string containment;
     double time_limit_s = 0;
 };
 
@@ -252,6 +259,7 @@ struct RunRecord {
 };
 
 const char* to_string(ExpectKind k);
+const char* to_string(RunOutcome o);  // "completed", "time-limit", "interrupted", "error"
 const char* to_string(VerdictStatus s);
 
 nlohmann::json to_json(const RunRecord& r);

@@ -14,6 +14,7 @@
 
 #include "runner/link.hpp"
 #include "runner/netlink_socket.hpp"
+#include "sys/kernel_error.hpp"
 
 namespace lab::runner {
 namespace {
@@ -35,11 +36,11 @@ void add_address(NetlinkSocket& sock, const std::string& ifname, const Ipv4Cidr&
     const std::string what =
         fmt::format("add address {} to {} in netns {}", cidr.str(), ifname, sock.netns_name());
     const auto link = find_link(sock, ifname);
-    if (!link) throw KernelError(what, ENODEV, fmt::format("there is no {}", ifname));
+    if (!link) throw sys::KernelError(what, ENODEV, fmt::format("there is no {}", ifname));
     std::unique_ptr<rtnl_addr, AddrPut> addr(rtnl_addr_alloc());
     const std::uint32_t be = htonl(cidr.address);
     std::unique_ptr<nl_addr, AddrPut> local(nl_addr_build(AF_INET, &be, sizeof(be)));
-    if (!addr || !local) throw_kernel_error(what, ENOMEM);
+    if (!addr || !local) sys::throw_kernel_error(what, ENOMEM);
     nl_addr_set_prefixlen(local.get(), cidr.prefix);
     rtnl_addr_set_family(addr.get(), AF_INET);
     rtnl_addr_set_ifindex(addr.get(), link->index);

@@ -1,6 +1,6 @@
 #include "runner/agent_events.hpp"
 
-#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -50,10 +50,11 @@ record::Event event_from_json_line(const std::string& line, const std::string& p
     return ev;
 }
 
-std::vector<record::Event> read_agent_events(const std::string& path, const std::string& process, int instance,
-                                             std::int64_t t0_ns, AgentEventErrors* errors) {
+std::vector<record::Event> parse_agent_events(const std::string& text, const std::string& file_label,
+                                              const std::string& process, int instance, std::int64_t t0_ns,
+                                              AgentEventErrors* errors) {
     std::vector<record::Event> out;
-    std::ifstream in(path);
+    std::istringstream in(text);
     std::string line;
     int number = 0;
     while (std::getline(in, line)) {
@@ -64,7 +65,7 @@ std::vector<record::Event> read_agent_events(const std::string& path, const std:
         } catch (const std::exception& e) {
             // A killed agent may leave a torn last line; count it, keep the rest.
             if (errors) {
-                if (errors->malformed_lines++ == 0) errors->first_problem = fmt::format("{}:{}: {}", path, number, e.what());
+                if (errors->malformed_lines++ == 0) errors->first_problem = fmt::format("{}:{}: {}", file_label, number, e.what());
             }
         }
     }

@@ -14,8 +14,10 @@ struct AgentEventErrors {
 };
 
 // t0_ns is the timeline's start on CLOCK_MONOTONIC, which the agents also use.
-std::vector<record::Event> read_agent_events(const std::string& path, const std::string& process, int instance,
-                                             std::int64_t t0_ns, AgentEventErrors* errors = nullptr);
+// `text` is the agent's whole stdout; `file_label` names it in problems ("processes/cli.0.stdout").
+std::vector<record::Event> parse_agent_events(const std::string& text, const std::string& file_label,
+                                              const std::string& process, int instance, std::int64_t t0_ns,
+                                              AgentEventErrors* errors = nullptr);
 
 record::Event event_from_json_line(const std::string& line, const std::string& process, int instance,
                                    std::int64_t t0_ns);  // throws std::runtime_error on a malformed line

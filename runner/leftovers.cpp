@@ -19,6 +19,8 @@
 
 #include "runner/netlink_socket.hpp"
 #include "runner/netns.hpp"
+#include "sys/kernel_error.hpp"
+#include "sys/unique_fd.hpp"
 
 namespace lab::runner {
 namespace {
@@ -49,27 +51,10 @@ struct Found {
 
 std::string netns_path(const std::string& name) { return fmt::format("{}/{}", kNetnsRunDir, name); }
 
-std::vector<Found> scan(const std::string& prefix) {
-    if (prefix.empty()) throw std::invalid_argument("leftover prefix is empty: it would match every namespace");
-    if (prefix.find('/') != std::string::npos)
-        throw std::invalid_argument(fmt::format("leftover prefix '{}' contains '/'", prefix));
-
-    std::vector<Found> found;
-    const std::string run_dir(kNetnsRunDir);
-    Dir dir(opendir(run_dir.c_str()));
-    if (!dir) {
-        if (errno == ENOENT) return found;
-        throw_kernel_error(fmt::format("list {}", run_dir), errno);
-    }
-    while (const dirent* entry = readdir(dir.get())) {
-        const std::string name = entry->d_name;
-        if (name == "." || name == ".." || !name.starts_with(prefix)) continue;
-        found.push_back({name, ns_id_of(netns_path(name)), {}});
-    }
-    if (found.empty()) return found;
-
+// Every process (but this one and init) whose network namespace is one of found's, into its pids.
+void assign_processes(std::vector<Found>& found) {
     Dir proc(opendir("/proc"));
-    if (!proc) throw_kernel_error("list /proc", errno);
+    if (!proc) sys::throw_kernel_error("list /proc", errno);
     const pid_t self = getpid();
     while (const dirent* entry = readdir(proc.get())) {
         const std::string_view name = entry->d_name;
@@ -82,25 +67,34 @@ std::vector<Found> scan(const std::string& prefix) {
         for (auto& f : found)
             if (f.id && *f.id == *id) f.pids.push_back(pid);
     }
+}
+
+std::vector<Found> scan(const std::string& prefix) {
+    if (prefix.empty()) throw std::invalid_argument("leftover prefix is empty: it would match every namespace");
+    if (prefix.find('/') != std::string::npos)
+        throw std::invalid_argument(fmt::format("leftover prefix '{}' contains '/'", prefix));
+
+    std::vector<Found> found;
+    const std::string run_dir(kNetnsRunDir);
+    Dir dir(opendir(run_dir.c_str()));
+    if (!dir) {
+        if (errno == ENOENT) return found;
+        sys::throw_kernel_error(fmt::format("list {}", run_dir), errno);
+    }
+    while (const dirent* entry = readdir(dir.get())) {
+        const std::string name = entry->d_name;
+        if (name == "." || name == ".." || !name.starts_with(prefix)) continue;
+        found.push_back({name, ns_id_of(netns_path(name)), {}});
+    }
+    if (found.empty()) return found;
+    assign_processes(found);
     return found;
 }
 
-class PidFd {
- public:
-    PidFd(pid_t pid, int fd) : pid_(pid), fd_(fd) {}
-    PidFd(PidFd&& other) noexcept : pid_(other.pid_), fd_(std::exchange(other.fd_, -1)) {}
-    PidFd(const PidFd&) = delete;
-    PidFd& operator=(const PidFd&) = delete;
-    PidFd& operator=(PidFd&&) = delete;
-    ~PidFd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    pid_t pid() const { return pid_; }
-    int fd() const { return fd_; }
-
- private:
-    pid_t pid_;
-    int fd_;
+// A process pinned by its pidfd, so that a recycled pid can never be signalled by mistake.
+struct PidFd {
+    pid_t pid;
+    sys::UniqueFd fd;
 };
 
 // Through syscall(): glibc 2.36's <sys/pidfd.h> declares these without C linkage.
@@ -111,16 +105,15 @@ int pidfd_send_signal(int pidfd, int sig) { return static_cast<int>(syscall(SYS_
 // still in the namespace after it was opened, the pidfd is that process, and the signal can
 // only reach it (or fail with ESRCH if it has just exited).
 std::optional<PidFd> kill_if_still_inside(pid_t pid, const NsId& ns, CleanReport& report) {
-    int fd = pidfd_open(pid);
-    if (fd < 0) {
-        if (errno != ESRCH) report.problems.push_back(fmt::format("pid {}: pidfd_open: {}", pid, describe_errno(errno)));
+    PidFd pidfd{pid, sys::UniqueFd(pidfd_open(pid))};
+    if (!pidfd.fd) {
+        if (errno != ESRCH) report.problems.push_back(fmt::format("pid {}: pidfd_open: {}", pid, sys::describe_errno(errno)));
         return std::nullopt;
     }
-    PidFd pidfd(pid, fd);
     auto now = ns_id_of(fmt::format("/proc/{}/ns/net", pid));
     if (!now || !(*now == ns)) return std::nullopt;
-    if (pidfd_send_signal(fd, SIGKILL) != 0) {
-        if (errno != ESRCH) report.problems.push_back(fmt::format("pid {}: SIGKILL: {}", pid, describe_errno(errno)));
+    if (pidfd_send_signal(pidfd.fd.get(), SIGKILL) != 0) {
+        if (errno != ESRCH) report.problems.push_back(fmt::format("pid {}: SIGKILL: {}", pid, sys::describe_errno(errno)));
         return std::nullopt;
     }
     report.processes_killed.push_back(pid);
@@ -137,7 +130,7 @@ void wait_for_exit(std::vector<PidFd>& killed, std::chrono::milliseconds wait, C
         std::vector<std::size_t> which;
         for (std::size_t i = 0; i < killed.size(); ++i) {
             if (exited[i]) continue;
-            fds.push_back({killed[i].fd(), POLLIN, 0});
+            fds.push_back({killed[i].fd.get(), POLLIN, 0});
             which.push_back(i);
         }
         if (fds.empty()) return;
@@ -145,7 +138,7 @@ void wait_for_exit(std::vector<PidFd>& killed, std::chrono::milliseconds wait, C
         if (left.count() <= 0) break;
         const int n = poll(fds.data(), fds.size(), static_cast<int>(left.count()));
         if (n < 0 && errno != EINTR) {
-            report.problems.push_back(fmt::format("wait for killed processes: {}", describe_errno(errno)));
+            report.problems.push_back(fmt::format("wait for killed processes: {}", sys::describe_errno(errno)));
             return;
         }
         for (std::size_t k = 0; k < fds.size(); ++k)
@@ -154,7 +147,15 @@ void wait_for_exit(std::vector<PidFd>& killed, std::chrono::milliseconds wait, C
     for (std::size_t i = 0; i < killed.size(); ++i)
         if (!exited[i])
             report.problems.push_back(
-                fmt::format("pid {} did not exit within {} ms of SIGKILL", killed[i].pid(), wait.count()));
+                fmt::format("pid {} did not exit within {} ms of SIGKILL", killed[i].pid, wait.count()));
+}
+
+void kill_all_found(const std::vector<Found>& found, std::chrono::milliseconds wait, CleanReport& report) {
+    std::vector<PidFd> killed;
+    for (const auto& f : found)
+        for (pid_t pid : f.pids)
+            if (auto pidfd = kill_if_still_inside(pid, *f.id, report)) killed.push_back(std::move(*pidfd));
+    wait_for_exit(killed, wait, report);
 }
 
 }  // namespace
@@ -165,23 +166,31 @@ std::vector<Leftover> find_leftovers(const std::string& prefix) {
     return leftovers;
 }
 
+CleanReport kill_processes_in(const std::vector<int>& netns_fds, std::chrono::milliseconds wait) {
+    CleanReport report;
+    std::vector<Found> found;
+    for (int fd : netns_fds) {
+        struct stat st {};
+        if (fstat(fd, &st) == 0) found.push_back({"", NsId{st.st_dev, st.st_ino}, {}});
+    }
+    if (found.empty()) return report;
+    assign_processes(found);
+    kill_all_found(found, wait, report);
+    return report;
+}
+
 CleanReport clean_leftovers(const std::string& prefix, std::chrono::milliseconds wait) {
     CleanReport report;
     const std::vector<Found> found = scan(prefix);
-
-    std::vector<PidFd> killed;
-    for (const auto& f : found)
-        for (pid_t pid : f.pids)
-            if (auto pidfd = kill_if_still_inside(pid, *f.id, report)) killed.push_back(std::move(*pidfd));
-    wait_for_exit(killed, wait, report);
+    kill_all_found(found, wait, report);
 
     for (const auto& f : found) {
         const std::string path = netns_path(f.name);
         // EINVAL: not a mount point, a placeholder left between create and bind-mount.
         if (umount2(path.c_str(), MNT_DETACH | UMOUNT_NOFOLLOW) != 0 && errno != EINVAL && errno != ENOENT)
-            report.problems.push_back(fmt::format("unmount {}: {}", path, describe_errno(errno)));
+            report.problems.push_back(fmt::format("unmount {}: {}", path, sys::describe_errno(errno)));
         if (::unlink(path.c_str()) != 0) {
-            if (errno != ENOENT) report.problems.push_back(fmt::format("remove {}: {}", path, describe_errno(errno)));
+            if (errno != ENOENT) report.problems.push_back(fmt::format("remove {}: {}", path, sys::describe_errno(errno)));
             continue;
         }
         report.namespaces_removed.push_back(f.name);

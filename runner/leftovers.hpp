@@ -22,6 +22,12 @@ struct CleanReport {
     std::vector<std::string> problems;  // each names the pid or namespace it is about
 };
 
+// SIGKILLs every process (never this one) whose network namespace is one of those the descriptors
+// refer to, and waits up to `wait` for them to exit. A run's last word before its namespaces go: whatever
+// a scenario's programs left running inside them ends with the run, cgroup or no cgroup.
+CleanReport kill_processes_in(const std::vector<int>& netns_fds,
+                              std::chrono::milliseconds wait = std::chrono::seconds(5));
+
 // An empty prefix is refused: it would match every namespace on the machine.
 std::vector<Leftover> find_leftovers(const std::string& prefix = kDefaultLeftoverPrefix);
 

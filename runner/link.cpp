@@ -13,6 +13,7 @@
 
 #include "runner/netlink_socket.hpp"
 #include "runner/netns.hpp"
+#include "sys/kernel_error.hpp"
 
 namespace lab::runner {
 namespace {
@@ -23,7 +24,7 @@ struct LinkPut {
 using LinkPtr = std::unique_ptr<rtnl_link, LinkPut>;
 
 LinkPtr allocated(rtnl_link* link, const std::string& what) {
-    if (!link) throw_kernel_error(what, ENOMEM);
+    if (!link) sys::throw_kernel_error(what, ENOMEM);
     return LinkPtr(link);
 }
 
@@ -62,7 +63,7 @@ std::optional<LinkState> find_link(NetlinkSocket& sock, const std::string& ifnam
     rtnl_link* raw = nullptr;
     try {
         sock.check(rtnl_link_get_kernel(sock.get(), 0, ifname.c_str(), &raw), what);
-    } catch (const KernelError& e) {
+    } catch (const sys::KernelError& e) {
         if (e.error_code() == ENODEV) return std::nullopt;
         throw;
     }
@@ -82,7 +83,7 @@ std::optional<LinkState> find_link(NetlinkSocket& sock, const std::string& ifnam
 
 LinkState get_link(NetlinkSocket& sock, const std::string& ifname) {
     if (auto state = find_link(sock, ifname)) return *state;
-    throw KernelError(fmt::format("look up link {} in netns {}", ifname, sock.netns_name()), ENODEV);
+    throw sys::KernelError(fmt::format("look up link {} in netns {}", ifname, sock.netns_name()), ENODEV);
 }
 
 void create_veth(NetlinkSocket& sock, const Netns& ns, const std::string& ifname,
@@ -112,7 +113,7 @@ void set_master(NetlinkSocket& sock, const std::string& ifname, const std::strin
     const std::string what =
         fmt::format("attach {} to bridge {} in netns {}", ifname, bridge, sock.netns_name());
     const auto master = find_link(sock, bridge);
-    if (!master) throw KernelError(what, ENODEV, fmt::format("there is no {}", bridge));
+    if (!master) throw sys::KernelError(what, ENODEV, fmt::format("there is no {}", bridge));
     LinkPtr changes = allocated(rtnl_link_alloc(), what);
     rtnl_link_set_master(changes.get(), master->index);
     change_link(sock, ifname, changes.get(), what);

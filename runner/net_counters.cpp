@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "runner/netlink_socket.hpp"
+#include "sys/kernel_error.hpp"
 
 namespace lab::runner {
 namespace {
@@ -64,10 +65,10 @@ std::int64_t parse_value(std::string_view text, const Line& line, std::string_vi
 
 std::string read_file(const std::string& path) {
     std::ifstream in(path);
-    if (!in) throw_kernel_error("read_net_counters: open " + path, errno);
+    if (!in) sys::throw_kernel_error("read_net_counters: open " + path, errno);
     std::ostringstream text;
     text << in.rdbuf();
-    if (in.bad()) throw_kernel_error("read_net_counters: read " + path, errno);
+    if (in.bad()) sys::throw_kernel_error("read_net_counters: read " + path, errno);
     return std::move(text).str();
 }
 

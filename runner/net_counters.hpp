@@ -13,7 +13,7 @@ namespace lab::runner {
 using CounterMap = std::map<std::string, std::int64_t>;
 
 // The counters of the CALLING THREAD's network namespace. /proc/net follows the main thread's namespace, not
-// the caller's, so this reads /proc/thread-self/net. Throws KernelError naming the file and the errno,
+// the caller's, so this reads /proc/thread-self/net. Throws sys::KernelError naming the file and the errno,
 // or std::invalid_argument if a file does not parse.
 CounterMap read_net_counters();
 

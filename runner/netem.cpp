@@ -15,6 +15,7 @@
 
 #include "runner/link.hpp"
 #include "runner/netlink_socket.hpp"
+#include "sys/kernel_error.hpp"
 
 namespace lab::runner {
 namespace {
@@ -23,7 +24,7 @@ using QdiscPtr = std::unique_ptr<rtnl_qdisc, void (*)(rtnl_qdisc*)>;
 
 QdiscPtr new_qdisc(int ifindex, std::uint32_t parent, std::uint32_t handle, const char* kind) {
     QdiscPtr q(rtnl_qdisc_alloc(), rtnl_qdisc_put);
-    if (!q) throw KernelError("allocate qdisc", ENOMEM);
+    if (!q) throw sys::KernelError("allocate qdisc", ENOMEM);
     rtnl_tc_set_ifindex(TC_CAST(q.get()), ifindex);
     rtnl_tc_set_parent(TC_CAST(q.get()), parent);
     if (handle) rtnl_tc_set_handle(TC_CAST(q.get()), handle);
@@ -54,7 +55,7 @@ void apply_netem(NetlinkSocket& sock, const std::string& ifname, const NetemSett
     if (s.reorder_pct > 0) rtnl_netem_set_reorder_probability(netem.get(), probability(s.reorder_pct));
     int rc = rtnl_qdisc_add(sock.get(), netem.get(), NLM_F_CREATE | NLM_F_REPLACE);
     if (rc == -NLE_OBJ_NOTFOUND)
-        throw KernelError(what, ENOENT,
+        throw sys::KernelError(what, ENOENT,
                           "this kernel has no sch_netem (\"Specified qdisc kind is unknown\"): run with "
                           "--impairments userspace, or in a VM with a stock kernel (lab doctor tells which works here)");
     sock.check(rc, what);

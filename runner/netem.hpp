@@ -21,7 +21,7 @@ struct NetemSettings {
     std::uint32_t limit = 1000;  // packets
 };
 
-// Replaces the root qdisc of ifname. On a kernel without sch_netem this throws a KernelError that
+// Replaces the root qdisc of ifname. On a kernel without sch_netem this throws a sys::KernelError that
 // says so and names the alternatives (the user-space backend, a VM with a stock kernel).
 void apply_netem(NetlinkSocket& sock, const std::string& ifname, const NetemSettings& settings);
 

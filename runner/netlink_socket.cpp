@@ -14,17 +14,11 @@
 
 #include <fmt/format.h>
 
-#include "common/errno_name.hpp"
 #include "runner/netns.hpp"
+#include "sys/kernel_error.hpp"
 
 namespace lab::runner {
 namespace {
-
-std::string compose(const std::string& what, int err, std::string_view detail) {
-    std::string message = what + ": " + describe_errno(err);
-    if (!detail.empty()) message += fmt::format("; {}", detail);
-    return message;
-}
 
 // Only used when the kernel sent no errno (libnl failed on its own side, before or after the
 // request): the inverse of nl_syserr2nlerr for the codes that have one.
@@ -85,16 +79,6 @@ int remember_kernel_error(sockaddr_nl*, nlmsgerr* e, void* arg) {
 
 }  // namespace
 
-KernelError::KernelError(const std::string& what, int err, std::string_view detail)
-    : std::runtime_error(compose(what, err, detail)), err_(err) {}
-
-std::string describe_errno(int err) {
-    const char* text = strerrordesc_np(err);
-    return fmt::format("{} ({})", text ? text : "Unknown error", lab::errno_name(err));
-}
-
-void throw_kernel_error(const std::string& what, int err) { throw KernelError(what, err); }
-
 struct NetlinkSocket::State {
     nl_sock* sock = nullptr;
     std::string netns_name;
@@ -116,11 +100,11 @@ NetlinkSocket NetlinkSocket::open_in(const Netns& ns) {
     const std::string what = fmt::format("open rtnetlink socket in netns {}", ns.name());
     run_in_netns(ns, [&] {
         state->sock = nl_socket_alloc();
-        if (!state->sock) throw_kernel_error(what, ENOMEM);
+        if (!state->sock) sys::throw_kernel_error(what, ENOMEM);
         if (int rc = nl_connect(state->sock, NETLINK_ROUTE); rc < 0) {
             int err = errno_from_libnl(-rc);
             if (err == 0) throw std::runtime_error(fmt::format("{}: libnl: {}", what, nl_geterror(rc)));
-            throw_kernel_error(what, err);
+            sys::throw_kernel_error(what, err);
         }
     });
     // Best effort: kernels without extended acks still give the errno.
@@ -140,8 +124,8 @@ void NetlinkSocket::check(int rc, const std::string& what) {
     KernelVerdict verdict = std::exchange(state_->verdict, {});
     if (rc >= 0) return;
     if (verdict.err > 0)
-        throw KernelError(what, verdict.err, verdict.says.empty() ? "" : "kernel says: " + verdict.says);
-    if (int err = errno_from_libnl(-rc)) throw KernelError(what, err);
+        throw sys::KernelError(what, verdict.err, verdict.says.empty() ? "" : "kernel says: " + verdict.says);
+    if (int err = errno_from_libnl(-rc)) throw sys::KernelError(what, err);
     throw std::runtime_error(fmt::format("{}: libnl: {}", what, nl_geterror(rc)));
 }
 

@@ -1,33 +1,15 @@
 #pragma once
-// Where kernel failures become exceptions, and the owner of rtnetlink sockets.
+// The owner of rtnetlink sockets.
 // A route socket answers for the network namespace it was opened in, whichever thread uses it
 // later, so the topology opens one per namespace, once, on a thread that joined it.
 #include <memory>
-#include <stdexcept>
 #include <string>
-#include <string_view>
 
 struct nl_sock;
 
 namespace lab::runner {
 
 class Netns;
-
-// The message reads on its own: object, operation, errno by name, then any detail such as the
-// kernel's extended-ack text ("create veth eth0 in netns lab-3f2a-a: File exists (EEXIST)").
-class KernelError : public std::runtime_error {
- public:
-    KernelError(const std::string& what, int err, std::string_view detail = {});
-    int error_code() const noexcept { return err_; }
-
- private:
-    int err_;
-};
-
-// "File exists (EEXIST)": the English text for people, the name for grep and for tables.
-std::string describe_errno(int err);
-
-[[noreturn]] void throw_kernel_error(const std::string& what, int err);
 
 // One request at a time: a request and the check() of its result must not interleave with
 // another thread's, since the kernel's verdict is kept on the socket in between.
@@ -45,7 +27,7 @@ class NetlinkSocket {
 
     // libnl folds many errnos into one of its own codes (ENOTCONN becomes "Unspecific failure"),
     // so the socket keeps the kernel's errno and extended-ack text of the last failed request,
-    // and this turns a libnl return code into a KernelError built from them.
+    // and this turns a libnl return code into a sys::KernelError built from them.
     void check(int rc, const std::string& what);
 
  private:

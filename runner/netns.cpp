@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "runner/netlink_socket.hpp"
+#include "sys/kernel_error.hpp"
 
 namespace lab::runner {
 namespace {
@@ -29,13 +30,13 @@ void ensure_run_dir() {
     std::lock_guard lock(mutex);
     const std::string dir(kNetnsRunDir);
     if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
-        throw_kernel_error(fmt::format("create directory {}", dir), errno);
+        sys::throw_kernel_error(fmt::format("create directory {}", dir), errno);
     bool bound = false;
     while (mount("", dir.c_str(), "none", MS_SHARED | MS_REC, nullptr) != 0) {
         if (errno != EINVAL || bound)
-            throw_kernel_error(fmt::format("make {} a shared mount", dir), errno);
+            sys::throw_kernel_error(fmt::format("make {} a shared mount", dir), errno);
         if (mount(dir.c_str(), dir.c_str(), "none", MS_BIND | MS_REC, nullptr) != 0)
-            throw_kernel_error(fmt::format("bind-mount {} onto itself", dir), errno);
+            sys::throw_kernel_error(fmt::format("bind-mount {} onto itself", dir), errno);
         bound = true;
     }
 }
@@ -63,15 +64,15 @@ Netns Netns::create(const std::string& name) {
     const std::string path = path_of(name);
 
     int placeholder = ::open(path.c_str(), O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
-    if (placeholder < 0) throw_kernel_error(what, errno);
+    if (placeholder < 0) sys::throw_kernel_error(what, errno);
     ::close(placeholder);
 
     try {
         detail::run_on_fresh_thread([&] {
-            if (unshare(CLONE_NEWNET) != 0) throw_kernel_error(what + ": unshare", errno);
+            if (unshare(CLONE_NEWNET) != 0) sys::throw_kernel_error(what + ": unshare", errno);
             // thread-self: /proc/self/ns/net would be the main thread's namespace, not the new one.
             if (mount("/proc/thread-self/ns/net", path.c_str(), "none", MS_BIND, nullptr) != 0)
-                throw_kernel_error(fmt::format("{}: bind-mount onto {}", what, path), errno);
+                sys::throw_kernel_error(fmt::format("{}: bind-mount onto {}", what, path), errno);
         });
     } catch (...) {
         ::unlink(path.c_str());
@@ -82,9 +83,9 @@ Netns Netns::create(const std::string& name) {
     ns.name_ = name;
     ns.mounted_ = true;  // from here on, a failure removes it through the destructor
     ns.fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (ns.fd_ < 0) throw_kernel_error(fmt::format("{}: open {}", what, path), errno);
+    if (ns.fd_ < 0) sys::throw_kernel_error(fmt::format("{}: open {}", what, path), errno);
     struct stat st {};
-    if (fstat(ns.fd_, &st) != 0) throw_kernel_error(fmt::format("{}: stat {}", what, path), errno);
+    if (fstat(ns.fd_, &st) != 0) sys::throw_kernel_error(fmt::format("{}: stat {}", what, path), errno);
     ns.inode_ = st.st_ino;
     return ns;
 }
@@ -127,7 +128,7 @@ void Netns::remove() noexcept {
 
 void detail::enter_netns(const Netns& ns) {
     if (setns(ns.fd(), CLONE_NEWNET) != 0)
-        throw_kernel_error(fmt::format("enter netns {}", ns.name()), errno);
+        sys::throw_kernel_error(fmt::format("enter netns {}", ns.name()), errno);
 }
 
 }  // namespace lab::runner

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "runner/netlink_socket.hpp"
+#include "sys/kernel_error.hpp"
 
 namespace lab::runner {
 namespace {
@@ -40,7 +41,7 @@ void add_route(NetlinkSocket& sock, const Ipv4Cidr& to, std::uint32_t via) {
     rtnl_nexthop* hop = rtnl_route_nh_alloc();
     if (!route || !dst || !gateway || !hop) {
         if (hop) rtnl_route_nh_free(hop);
-        throw_kernel_error(what, ENOMEM);
+        sys::throw_kernel_error(what, ENOMEM);
     }
     rtnl_route_nh_set_gateway(hop, gateway.get());
     rtnl_route_add_nexthop(route.get(), hop);  // the route owns it from here

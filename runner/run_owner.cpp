@@ -1,22 +1,42 @@
 #include "runner/run_owner.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <utility>
 
 #include <fmt/format.h>
 
-#include "common/errno_name.hpp"
+#include "runner/netns.hpp"
+#include "runner/run_state.hpp"
+#include "sys/kernel_error.hpp"
 
 namespace fs = std::filesystem;
 
 namespace lab::runner {
+namespace {
+
+constexpr int kClaimAttempts = 1000;
+
+bool namespace_carries(const std::string& id) {
+    std::error_code ec;
+    const std::string prefix = "lab-" + id + "-";
+    for (const auto& e : fs::directory_iterator(std::string(kNetnsRunDir), ec))
+        if (e.path().filename().string().starts_with(prefix)) return true;
+    return false;
+}
+
+bool is_run_id(const std::string& id) {
+    return !id.empty() && id.size() <= 32 && id.find_first_not_of("0123456789abcdefghijklmnopqrstuvwxyz") == std::string::npos;
+}
+
+}  // namespace
 
 std::optional<unsigned long long> process_start_time(pid_t pid) {
     std::ifstream in(fmt::format("/proc/{}/stat", pid));
@@ -32,26 +52,51 @@ std::optional<unsigned long long> process_start_time(pid_t pid) {
     return std::stoull(field);
 }
 
-RunOwnership RunOwnership::claim(const std::string& run_id) {
-    std::error_code ec;
-    fs::create_directories(kRunMarkerDir, ec);
-    std::string path = fmt::format("{}/{}", kRunMarkerDir, run_id);
-    std::ofstream out(path, std::ios::trunc);
-    out << ::getpid() << ' ' << process_start_time(::getpid()).value_or(0) << '\n';
-    if (!out)
-        throw std::runtime_error(fmt::format("write run marker {}: {} ({})", path, std::strerror(errno), errno_name(errno)));
-    return RunOwnership(path);
+std::string RunOwnership::random_run_id() {
+    static thread_local std::mt19937_64 rng{std::random_device{}()};
+    return fmt::format("{:0{}x}", rng() & ((1ULL << (4 * kRunIdDigits)) - 1), kRunIdDigits);
 }
 
-RunOwnership::RunOwnership(RunOwnership&& other) noexcept : path_(std::exchange(other.path_, {})) {}
+RunOwnership RunOwnership::claim_new_id(const sys::Directory& markers, const IdSource& draw) {
+    const std::string content = fmt::format("{} {}\n", ::getpid(), process_start_time(::getpid()).value_or(0));
+    for (int attempt = 0; attempt < kClaimAttempts; ++attempt) {
+        const std::string id = draw();
+        if (namespace_carries(id)) continue;
+        sys::UniqueFd fd(::openat(markers.fd(), id.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
+        if (!fd) {
+            if (errno == EEXIST) continue;  // another run holds it, live or dead: draw again
+            sys::throw_kernel_error(fmt::format("claim run id {} in {}", id, markers.path().string()), errno);
+        }
+        if (::fchmod(fd.get(), 0644) != 0 || ::write(fd.get(), content.data(), content.size()) != static_cast<ssize_t>(content.size())) {
+            const int err = errno;
+            ::unlinkat(markers.fd(), id.c_str(), 0);
+            sys::throw_kernel_error(fmt::format("write run marker {}/{}", markers.path().string(), id), err);
+        }
+        return RunOwnership(markers.duplicate(), id);
+    }
+    throw std::runtime_error(fmt::format("no free run id after {} tries: {} holds too many runs (run 'lab clean')",
+                                         kClaimAttempts, markers.path().string()));
+}
+
+RunOwnership RunOwnership::claim_new_id() { return claim_new_id(run_markers_directory()); }
+
+RunOwnership::RunOwnership(RunOwnership&& other) noexcept
+    : markers_(std::exchange(other.markers_, std::nullopt)), id_(std::move(other.id_)) {}
 
 RunOwnership::~RunOwnership() {
-    if (!path_.empty()) ::unlink(path_.c_str());
+    if (markers_) ::unlinkat(markers_->fd(), id_.c_str(), 0);
 }
 
-std::optional<pid_t> live_run_owner(const std::string& run_id) {
-    if (run_id.empty() || run_id.find('/') != std::string::npos) return std::nullopt;
-    std::ifstream in(fmt::format("{}/{}", kRunMarkerDir, run_id));
+std::optional<pid_t> live_run_owner(const sys::Directory& markers, const std::string& run_id) {
+    if (!is_run_id(run_id)) return std::nullopt;
+    std::optional<std::string> text;
+    try {
+        text = markers.read_file(run_id);
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+    if (!text) return std::nullopt;
+    std::istringstream in(*text);
     long long pid = 0;
     unsigned long long start = 0;
     if (!(in >> pid >> start) || pid <= 0) return std::nullopt;
@@ -60,13 +105,19 @@ std::optional<pid_t> live_run_owner(const std::string& run_id) {
     return static_cast<pid_t>(pid);
 }
 
+std::optional<pid_t> live_run_owner(const std::string& run_id) {
+    if (!is_run_id(run_id)) return std::nullopt;
+    auto markers = sys::Directory::open_existing(fmt::format("{}/runs", kRunStateDir));
+    if (!markers) return std::nullopt;
+    return live_run_owner(*markers, run_id);
+}
+
 int remove_stale_run_markers() {
+    auto markers = sys::Directory::open_existing(fmt::format("{}/runs", kRunStateDir));
+    if (!markers) return 0;
     int removed = 0;
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator(kRunMarkerDir, ec)) {
-        std::string id = e.path().filename().string();
-        if (!live_run_owner(id) && fs::remove(e.path(), ec)) ++removed;
-    }
+    for (const auto& id : markers->entries())
+        if (!live_run_owner(*markers, id) && ::unlinkat(markers->fd(), id.c_str(), 0) == 0) ++removed;
     return removed;
 }
 

@@ -1,38 +1,54 @@
 #pragma once
-// Which lab process owns a run's namespaces. A live `lab run` keeps a marker file
-// /run/lab/runs/<run id> naming its pid and that pid's start time; `lab clean` removes only the
-// namespaces of runs whose owner is gone (crashed, SIGKILLed), never those of a run still going on in
-// another terminal. The start time guards against a recycled pid.
+// Which lab process owns a run. A live run holds a marker /run/lab/runs/<run id> naming its pid and that
+// pid's start time (a recycled pid is not the owner); `lab clean` removes only the leftovers of runs
+// whose owner is gone (crashed, SIGKILLed), never those of a run still going on in another terminal.
+// The marker is also how a run claims its id: it is created with O_EXCL, so two runs that draw the same
+// id cannot both hold it, and neither can delete the other's.
 #include <sys/types.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 
+#include "sys/directory.hpp"
+
 namespace lab::runner {
 
-inline constexpr const char* kRunMarkerDir = "/run/lab/runs";
+// Six hex digits: 16.7 million ids, and "lab<id>-e<N>" still fits an interface name (15 characters).
+inline constexpr int kRunIdDigits = 6;
 
 class RunOwnership {
 public:
-    // Writes the marker for this process; throws naming the file and errno.
-    static RunOwnership claim(const std::string& run_id);
+    using IdSource = std::function<std::string()>;
+
+    // Draws ids until one is free and claims it: no marker holds it (O_EXCL) and no namespace in
+    // /run/netns carries it (a crashed run's leftovers). Throws naming the markers directory and errno.
+    static RunOwnership claim_new_id(const sys::Directory& markers, const IdSource& draw = random_run_id);
+    static RunOwnership claim_new_id();  // in /run/lab/runs
+
     RunOwnership(RunOwnership&& other) noexcept;
     RunOwnership& operator=(RunOwnership&&) = delete;
     ~RunOwnership();  // removes the marker
 
+    const std::string& run_id() const { return id_; }
+
+    static std::string random_run_id();
+
 private:
-    explicit RunOwnership(std::string path) : path_(std::move(path)) {}
-    std::string path_;
+    RunOwnership(sys::Directory markers, std::string id) : markers_(std::move(markers)), id_(std::move(id)) {}
+    std::optional<sys::Directory> markers_;
+    std::string id_;
 };
 
 // The pid of the live process that owns run_id, or nullopt when no live process does.
 std::optional<pid_t> live_run_owner(const std::string& run_id);
+std::optional<pid_t> live_run_owner(const sys::Directory& markers, const std::string& run_id);
 
 // Removes the markers of runs whose lab process is gone (a SIGKILLed run leaves its marker); returns
 // how many.
 int remove_stale_run_markers();
 
-// "3f2a" for "lab-3f2a-server"; "" when the name does not start with "lab-".
+// "3f2a01" for "lab-3f2a01-server"; "" when the name does not start with "lab-".
 std::string run_id_of_namespace(const std::string& netns_name);
 
 // The start time (field 22 of /proc/PID/stat, clock ticks since boot); nullopt when pid is gone.

@@ -3,14 +3,13 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <random>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
-#include "runner/child_process.hpp"
 #include "runner/lab_addresses.hpp"
 #include "runner/substitution.hpp"
+#include "sys/process.hpp"
 
 namespace lab::runner {
 namespace {
@@ -43,20 +42,6 @@ std::string route_via(const Scenario& s, const RunPlan& plan, const HostSpec& ho
 }
 
 }  // namespace
-
-std::string new_run_id() {
-    std::random_device rd;
-    std::uniform_int_distribution<int> dist(0, 0xffff);
-    for (int attempt = 0; attempt < 100; ++attempt) {
-        std::string id = fmt::format("{:04x}", dist(rd));
-        bool taken = false;
-        std::error_code ec;
-        for (const auto& e : std::filesystem::directory_iterator("/run/netns", ec))
-            taken = taken || e.path().filename().string().rfind(std::string(kNamespacePrefix) + id + "-", 0) == 0;
-        if (!taken) return id;
-    }
-    throw std::runtime_error("no free run id: /run/netns holds too many lab namespaces (run 'lab clean')");
-}
 
 RunPlan make_plan(const Scenario& s, const std::string& run_id, const std::string& run_dir,
                   const std::string& agent_dir, TopologySpec::Middle shaped_middle) {
@@ -128,7 +113,7 @@ RunPlan make_plan(const Scenario& s, const std::string& run_id, const std::strin
             for (const auto& a : p.command) words.push_back(a);
         } else {
             try {
-                pp.executable = resolve_executable(p.command.front());
+                pp.executable = sys::find_executable(p.command.front());
             } catch (const std::exception& e) {
                 throw std::runtime_error(fmt::format("{}: process '{}': {}", p.where.str(), p.name, e.what()));
             }

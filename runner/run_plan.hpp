@@ -39,7 +39,4 @@ inline constexpr const char* kNamespacePrefix = "lab-";
 RunPlan make_plan(const Scenario& scenario, const std::string& run_id, const std::string& run_dir,
                   const std::string& agent_dir, TopologySpec::Middle shaped_middle = TopologySpec::Middle::Bridge);
 
-// A run id that no namespace in /run/netns uses yet.
-std::string new_run_id();
-
 }  // namespace lab::runner

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "common/units.hpp"
-#include "lab/wire/impairment.hpp"
+#include "shaping/impairment.hpp"
 #include "record/run_record.hpp"
 
 namespace lab::runner {
@@ -42,7 +42,7 @@ struct HostSpec {
 struct DirectedImpairment {
     std::string from;
     std::string to;
-    wire::Impairment impairment;
+    shaping::Impairment impairment;
 };
 
 struct LinkSpec {
@@ -101,6 +101,7 @@ struct Scenario {
     std::vector<LinkSpec> links;
     std::vector<Step> steps;      // sorted by `at`, file order kept among equal times
     std::vector<record::Expectation> expectations;
+    std::vector<record::Metric> metrics;  // [[metric]]: the numbers a sweep reports per run
 
     const HostSpec* find_host(const std::string& name) const;
     const ProcessSpec* find_process(const std::string& name) const;

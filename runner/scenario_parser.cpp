@@ -208,11 +208,11 @@ private:
             out.push_back(di);
         }
         auto apply = [&](DirectedImpairment& di, const std::string& text, const toml::node& at) {
-            auto parsed = wire::parse_impairment_onto(di.impairment, text);
+            auto parsed = shaping::parse_impairment_onto(di.impairment, text);
             if (auto* e = std::get_if<ParseError>(&parsed))
                 r_.error(at, fmt::format("impairment {}>{}: {}", di.from, di.to, e->message));
             else
-                di.impairment = std::get<wire::Impairment>(parsed);
+                di.impairment = std::get<shaping::Impairment>(parsed);
         };
         std::string both = impairment_text(t);
         for (auto& di : out) apply(di, both, t);

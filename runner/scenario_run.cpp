@@ -2,29 +2,27 @@
 
 #include <signal.h>
 #include <sys/utsname.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
-#include <fstream>
+#include <memory>
 #include <thread>
 #include <utility>
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "runner/agent_events.hpp"
-#include "runner/child_process.hpp"
 #include "runner/host_view.hpp"
+#include "runner/link_shaper.hpp"
 #include "runner/run_owner.hpp"
 #include "runner/run_plan.hpp"
 #include "runner/sysctl.hpp"
 #include "runner/topology.hpp"
+#include "sys/cgroup.hpp"
+#include "sys/process.hpp"
 
-namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 namespace lab::runner {
@@ -43,7 +41,8 @@ const char* const kReportedSysctls[] = {
 
 struct Instance {
     record::ProcessResult result;
-    std::optional<ChildProcess> child;
+    std::string stdout_name;  // in the run's processes/ directory
+    std::optional<sys::Process> process;
     bool agent = false;
 };
 
@@ -61,67 +60,102 @@ std::int64_t monotonic_ns(Clock::time_point t) {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
 }
 
+std::string planned_directory_path(const Scenario& s, const RunOptions& o, const std::string& stamp_id) {
+    if (!o.run_name.empty()) return (o.out->path() / o.run_name).string();
+    return (o.out->path() / s.name / stamp_id).string();
+}
+
+// One run, from its claimed id to its torn-down lab. The members below the record are what the run holds
+// in the kernel, declared in the order they are built; teardown() (and the destructor) release them in
+// reverse: the processes first, then the shaper's own, then anything left in the run's cgroup (what the
+// programs started), then the namespaces (killing whatever is still inside them), the marker last.
 class TimelineRun {
 public:
-    TimelineRun(const Scenario& s, const RunOptions& o) : s_(s), o_(o) {}
+    TimelineRun(const Scenario& s, const RunOptions& o)
+        : s_(s), o_(o), owner_(RunOwnership::claim_new_id()), stamp_id_(fmt::format("{}-{}", utc_stamp(), owner_.run_id())) {
+        const ImpairmentBackend backend = shaped() ? resolve_backend(o_.impairments) : ImpairmentBackend::Auto;
+        backend_ = backend;
+        plan_ = make_plan(s_, owner_.run_id(), planned_directory_path(s_, o_, stamp_id_), o_.agent_dir, middle_for(backend));
+    }
+    TimelineRun(const TimelineRun&) = delete;
+    TimelineRun& operator=(const TimelineRun&) = delete;
+    ~TimelineRun() { teardown(); }
 
-    record::RunRecord run() {
-        auto wall_start = Clock::now();
-        std::string id = new_run_id();
-        std::string dir = fmt::format("{}/{}/{}-{}", o_.runs_dir, s_.name, utc_stamp(), id);
-        bool shaped = std::any_of(s_.links.begin(), s_.links.end(), [](const LinkSpec& l) { return l.shaped; });
-        ImpairmentBackend backend = shaped ? resolve_backend(o_.impairments) : ImpairmentBackend::Auto;
-        rec_.run.impairment_backend = shaped ? to_string(backend) : "none";
-        plan_ = make_plan(s_, id, fs::absolute(dir).string(), o_.agent_dir, middle_for(backend));
-        RunOwnership owner = RunOwnership::claim(id);
-        fs::create_directories(fs::path(plan_.run_dir) / "processes");
+    RunResult run() {
+        const auto wall_start = Clock::now();
+        sys::Directory dir = o_.run_name.empty()
+                                 ? o_.out->subdirectory(s_.name, 0755).create_subdirectory(stamp_id_, 0755)
+                                 : o_.out->create_subdirectory(o_.run_name, 0755);
+        processes_dir_ = dir.create_subdirectory("processes", 0755);
         fill_header();
-
-        {
-            Topology topology = Topology::build(plan_.topology);
-            topology_ = &topology;
-            std::optional<LinkShaping> shaping;
-            if (shaped) shaping.emplace(backend, s_, topology, plan_.run_dir, o_.agent_dir + "/lab-wire");
-            shaping_ = shaping ? &*shaping : nullptr;
-            // Declared after the topology so that, on any exit path, processes die before their namespaces go.
-            struct KillLeftovers {
-                std::vector<Instance>& instances;
-                const Topology*& topology;
-                LinkShaping*& shaping;
-                ~KillLeftovers() {
-                    instances.clear();
-                    topology = nullptr;
-                    shaping = nullptr;
-                }
-            } guard{instances_, topology_, shaping_};
-            read_back_sysctls();
-            // The clock starts after the start snapshot: on a loaded machine a snapshot of many hosts can
-            // take half a second, which must not come out of the time between the first steps.
-            t0_ = Clock::now();
-            take_snapshot("start");
-            const Clock::time_point first_t0 = std::exchange(t0_, Clock::now());
-            rec_.snapshots.back().t = 0;
-            for (auto& [name, view] : rec_.snapshots.back().hosts)
-                if (view.counters_t) *view.counters_t -= std::chrono::duration<double>(t0_ - first_t0).count();
-            deadline_ = t0_ + s_.time_limit;
-            play_steps();
-            if (rec_.run.outcome != "interrupted") take_snapshot("end");
-            stop_all();
-            collect_processes_and_events();
-            if (shaping) {
-                auto wires = shaping->finish(now_t());
-                rec_.processes.insert(rec_.processes.end(), wires.begin(), wires.end());
-            }
-            shaping_ = nullptr;
+        try {
+            play_whole_run();
+        } catch (const std::exception& e) {
+            rec_.run.outcome = record::RunOutcome::Error;
+            add_outcome_detail(e.what());
+            teardown();
         }
         rec_.run.wall_seconds = std::chrono::duration<double>(Clock::now() - wall_start).count();
-        return std::move(rec_);
+        return RunResult{std::move(rec_), std::move(dir)};
     }
 
 private:
+    bool shaped() const {
+        return std::any_of(s_.links.begin(), s_.links.end(), [](const LinkSpec& l) { return l.shaped; });
+    }
+
+    void play_whole_run() {
+        topology_.emplace(Topology::build(plan_.topology));
+        std::string why;
+        if (auto cgroup = sys::RunCgroup::create(owner_.run_id(), &why)) cgroup_.emplace(std::move(*cgroup));
+        rec_.run.containment = cgroup_ ? fmt::format("cgroup {}", cgroup_->path())
+                                       : fmt::format("network namespaces ({})", why);
+        if (shaped())
+            shaper_ = start_link_shaper(backend_, ShaperContext{s_, *topology_, owner_.run_id(), *processes_dir_,
+                                                                o_.agent_dir + "/lab-wire", cgroup_procs_fd()});
+        read_back_sysctls();
+        // The clock starts after the start snapshot: on a loaded machine a snapshot of many hosts can
+        // take half a second, which must not come out of the time between the first steps.
+        t0_ = Clock::now();
+        take_snapshot("start");
+        const Clock::time_point first_t0 = std::exchange(t0_, Clock::now());
+        rec_.snapshots.back().t = 0;
+        for (auto& [name, view] : rec_.snapshots.back().hosts)
+            if (view.counters_t) *view.counters_t -= std::chrono::duration<double>(t0_ - first_t0).count();
+        deadline_ = t0_ + s_.time_limit;
+        play_steps();
+        if (rec_.run.outcome != record::RunOutcome::Interrupted) take_snapshot("end");
+        stop("");
+        collect_processes_and_events();
+        if (shaper_) {
+            auto wires = shaper_->finish(now_t());
+            rec_.processes.insert(rec_.processes.end(), wires.begin(), wires.end());
+        }
+        if (cgroup_) {
+            // The programs ended; whatever they started and left running is the scenario's leak, said so.
+            const auto left = cgroup_->pids();
+            if (!left.empty())
+                add_outcome_detail(fmt::format("{} process(es) started by the scenario's programs outlived them "
+                                               "and were killed with the run",
+                                               left.size()));
+        }
+        teardown();
+    }
+
+    int cgroup_procs_fd() const { return cgroup_ ? cgroup_->procs_fd() : -1; }
+
+    void teardown() noexcept {
+        instances_.clear();
+        shaper_.reset();
+        cgroup_.reset();
+        topology_.reset();
+    }
+
     void fill_header() {
         rec_.scenario = {s_.name, s_.summary, s_.file, s_.source_doc, s_.source_kernel, s_.compression};
         rec_.expectations = s_.expectations;
+        rec_.metrics = s_.metrics;
+        rec_.sweep = o_.sweep;
         utsname u{};
         ::uname(&u);
         char host[256] = {};
@@ -135,6 +169,7 @@ private:
         rec_.run.hostname = host;
         rec_.run.lab_version = o_.lab_version;
         rec_.run.time_limit_s = to_seconds(s_.time_limit);
+        rec_.run.impairment_backend = shaped() ? to_string(backend_) : "none";
         for (const auto& h : s_.hosts) {
             record::HostInfo hi;
             hi.name = h.name;
@@ -159,8 +194,8 @@ private:
 
     void poll_children() {
         for (auto& inst : instances_)
-            if (inst.child && !inst.child->ended() && inst.child->poll())
-                inst.result.ended_t = std::chrono::duration<double>(inst.child->ended_at() - t0_).count();
+            if (inst.process && !inst.process->ended() && inst.process->poll())
+                inst.result.ended_t = std::chrono::duration<double>(inst.process->ended_at() - t0_).count();
     }
 
     // Sleeps until `until`, reaping children as they end. False when the run must stop early.
@@ -168,14 +203,14 @@ private:
         for (;;) {
             poll_children();
             if (interrupted()) {
-                rec_.run.outcome = "interrupted";
-                rec_.run.outcome_detail = fmt::format("signal {} at {:.3f}s", o_.interrupt->load(), now_t());
+                rec_.run.outcome = record::RunOutcome::Interrupted;
+                add_outcome_detail(fmt::format("signal {} at {:.3f}s", o_.interrupt->load(), now_t()));
                 return false;
             }
             auto now = Clock::now();
             if (now >= deadline_) {
-                rec_.run.outcome = "time-limit";
-                rec_.run.outcome_detail = fmt::format("time limit {} reached", format_duration(s_.time_limit));
+                rec_.run.outcome = record::RunOutcome::TimeLimit;
+                add_outcome_detail(fmt::format("time limit {} reached", format_duration(s_.time_limit)));
                 return false;
             }
             if (now >= until) return true;
@@ -216,15 +251,21 @@ private:
         return "step";
     }
 
+    const LinkSpec& link_named(const std::string& name) const {
+        for (const auto& l : s_.links)
+            if (l.name == name) return l;
+        throw std::out_of_range("no link named " + name);
+    }
+
     // False when the run must stop early.
     bool play(const Step& step) {
         switch (step.kind) {
             case StepKind::Run: start(step.run.name); break;
             case StepKind::Snapshot: take_snapshot(step.snapshot); break;
             case StepKind::Stop: stop(step.process); break;
-            case StepKind::Impair: shaping_->apply(step.link, step.impairments); break;
-            case StepKind::Unplug: shaping_->set_plugged(step.link, false); break;
-            case StepKind::Replug: shaping_->set_plugged(step.link, true); break;
+            case StepKind::Impair: shaper_->apply(link_named(step.link), step.impairments); break;
+            case StepKind::Unplug: topology_->set_carrier(step.link, false); break;
+            case StepKind::Replug: topology_->set_carrier(step.link, true); break;
             case StepKind::Wait:
                 if (step.sockets_wait) return wait_for_sockets(*step.sockets_wait, Clock::now() + step.timeout, step);
                 return wait_for_exit(step.process, Clock::now() + step.timeout, step);
@@ -243,11 +284,21 @@ private:
             r.instance = i;
             r.host = p.host;
             r.argv = p.argv;
-            std::string base = fmt::format("{}/processes/{}.{}", plan_.run_dir, p.name, i);
-            r.stdout_path = base + ".stdout";
-            r.stderr_path = base + ".stderr";
-            inst.child = ChildProcess::launch({p.executable, p.argv, ns.fd(), r.stdout_path, r.stderr_path});
-            r.pid = inst.child->pid();
+            inst.stdout_name = fmt::format("{}.{}.stdout", p.name, i);
+            const std::string stderr_name = fmt::format("{}.{}.stderr", p.name, i);
+            r.stdout_path = (processes_dir_->path() / inst.stdout_name).string();
+            r.stderr_path = (processes_dir_->path() / stderr_name).string();
+            sys::UniqueFd out = processes_dir_->create_file(inst.stdout_name, 0644);
+            sys::UniqueFd err = processes_dir_->create_file(stderr_name, 0644);
+            sys::ProcessSpec spec;
+            spec.executable = p.executable;
+            spec.argv = p.argv;
+            spec.netns_fd = ns.fd();
+            spec.cgroup_procs_fd = cgroup_procs_fd();
+            spec.stdout_fd = out.get();
+            spec.stderr_fd = err.get();
+            inst.process = sys::Process::spawn(spec);
+            r.pid = inst.process->pid();
             r.started_t = now_t();
             instances_.push_back(std::move(inst));
         }
@@ -256,7 +307,7 @@ private:
     bool any_running(const std::string& name) {
         poll_children();
         for (auto& inst : instances_)
-            if ((name.empty() || inst.result.name == name) && inst.child && !inst.child->ended()) return true;
+            if ((name.empty() || inst.result.name == name) && inst.process && !inst.process->ended()) return true;
         return false;
     }
 
@@ -291,21 +342,17 @@ private:
         rec_.run.outcome_detail += (rec_.run.outcome_detail.empty() ? "" : "; ") + text;
     }
 
+    // Every running instance of `name` ("" for all): SIGTERM, then SIGKILL after the grace.
     void stop(const std::string& name) {
+        std::vector<sys::Process*> running;
         for (auto& inst : instances_)
-            if ((name.empty() || inst.result.name == name) && inst.child && !inst.child->ended()) {
-                inst.child->send_signal(SIGTERM);
+            if ((name.empty() || inst.result.name == name) && inst.process && !inst.process->poll()) {
+                running.push_back(&*inst.process);
                 inst.result.stopped_by_lab = true;
             }
-        auto until = Clock::now() + kStopGrace;
-        while (any_running(name) && Clock::now() < until) std::this_thread::sleep_for(kPollInterval);
-        for (auto& inst : instances_)
-            if ((name.empty() || inst.result.name == name) && inst.child && !inst.child->ended())
-                inst.child->send_signal(SIGKILL);
-        while (any_running(name)) std::this_thread::sleep_for(kPollInterval);
+        sys::stop_processes(running, kStopGrace);
+        poll_children();
     }
-
-    void stop_all() { stop(""); }
 
     void take_snapshot(const std::string& name) {
         record::Snapshot snap;
@@ -318,14 +365,15 @@ private:
     void collect_processes_and_events() {
         std::int64_t t0_ns = monotonic_ns(t0_);
         for (auto& inst : instances_) {
-            if (inst.child) {
-                inst.result.exit_code = inst.child->exit_code();
-                inst.result.signal = inst.child->term_signal();
+            if (inst.process && inst.process->end()) {
+                inst.result.exit_code = inst.process->end()->exit_code;
+                inst.result.signal = inst.process->end()->signal;
             }
             if (inst.agent) {
                 AgentEventErrors errors;
-                auto events = read_agent_events(inst.result.stdout_path, inst.result.name, inst.result.instance, t0_ns,
-                                                &errors);
+                const std::string text = processes_dir_->read_file(inst.stdout_name).value_or("");
+                auto events = parse_agent_events(text, inst.result.stdout_path, inst.result.name,
+                                                 inst.result.instance, t0_ns, &errors);
                 rec_.events.insert(rec_.events.end(), events.begin(), events.end());
                 if (errors.malformed_lines > 0)
                     add_outcome_detail(fmt::format("{} malformed event line(s), first {}", errors.malformed_lines,
@@ -338,18 +386,25 @@ private:
 
     const Scenario& s_;
     const RunOptions& o_;
+    RunOwnership owner_;
+    std::string stamp_id_;
+    ImpairmentBackend backend_ = ImpairmentBackend::Auto;
     RunPlan plan_;
+    std::optional<sys::Directory> processes_dir_;
     record::RunRecord rec_;
-    const Topology* topology_ = nullptr;
-    LinkShaping* shaping_ = nullptr;
-    std::vector<Instance> instances_;
     Clock::time_point t0_{};
     Clock::time_point deadline_{};
+    // What the run holds in the kernel, in the order it is built (see teardown()).
+    std::optional<Topology> topology_;
+    std::optional<sys::RunCgroup> cgroup_;
+    std::unique_ptr<LinkShaper> shaper_;
+    std::vector<Instance> instances_;
 };
 
 }  // namespace
 
-record::RunRecord run_scenario(const Scenario& scenario, const RunOptions& options) {
+RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
+    if (!options.out) throw std::invalid_argument("run_scenario: no output directory given");
     return TimelineRun(scenario, options).run();
 }
 

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "runner/netlink_socket.hpp"
+#include "sys/kernel_error.hpp"
 
 namespace lab::runner {
 namespace {
@@ -46,7 +47,7 @@ using IdiagMsg = std::unique_ptr<idiagnl_msg, IdiagMsgPut>;
 // libnl folds errno into its own codes; the errno of the failing syscall is still set when there was one, and
 // a failure of libnl's own making (a truncated or out-of-sequence message) is a protocol error.
 [[noreturn]] void throw_libnl(const std::string& operation, int nl_error, int saved_errno) {
-    throw_kernel_error(operation + " (" + nl_geterror(nl_error) + ")", saved_errno != 0 ? saved_errno : EPROTO);
+    sys::throw_kernel_error(operation + " (" + nl_geterror(nl_error) + ")", saved_errno != 0 ? saved_errno : EPROTO);
 }
 
 std::string format_address(int family, const void* bytes) {
@@ -126,8 +127,8 @@ void dump_sockets(nl_sock* sock, int protocol, int family, std::vector<SocketEnt
     int saved_errno = errno;
     if (dump.failure) std::rethrow_exception(dump.failure);
     if (dump.kernel_errno == ENOENT)
-        throw_kernel_error(what + ": the kernel has no " + std::string(dump.protocol) + "_diag (load the module)", ENOENT);
-    if (dump.kernel_errno != 0) throw_kernel_error(what + ": refused by the kernel", dump.kernel_errno);
+        sys::throw_kernel_error(what + ": the kernel has no " + std::string(dump.protocol) + "_diag (load the module)", ENOENT);
+    if (dump.kernel_errno != 0) sys::throw_kernel_error(what + ": refused by the kernel", dump.kernel_errno);
     if (err < 0) throw_libnl(what + ": receive", err, saved_errno);
 }
 
@@ -160,7 +161,7 @@ SocketEntry decode_sock_diag_message(std::string_view protocol, std::span<const 
 
 std::vector<SocketEntry> snapshot_sockets() {
     NlSock sock(nl_socket_alloc());
-    if (!sock) throw_kernel_error("sock_diag: allocate a netlink socket", ENOMEM);
+    if (!sock) sys::throw_kernel_error("sock_diag: allocate a netlink socket", ENOMEM);
     errno = 0;
     // The socket joins the calling thread's namespace here, which is what makes the snapshot per namespace.
     if (int err = idiagnl_connect(sock.get()); err < 0) throw_libnl("sock_diag: connect NETLINK_SOCK_DIAG", err, errno);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "record/run_record.hpp"
+#include "sys/kernel_error.hpp"
 
 namespace lab::runner {
 
@@ -24,7 +25,7 @@ namespace lab::runner {
 using SocketEntry = record::SocketEntry;
 
 // Every TCP and UDP socket (IPv4 and IPv6) in every state, request and time-wait sockets included.
-// Throws KernelError naming the operation and the errno.
+// Throws sys::KernelError naming the operation and the errno.
 std::vector<SocketEntry> snapshot_sockets();
 
 // The name above for a kernel state number (include/net/tcp_states.h); "state-<n>" for one it does not know.

@@ -10,6 +10,7 @@
 
 #include "runner/netlink_socket.hpp"
 #include "runner/netns.hpp"
+#include "sys/kernel_error.hpp"
 
 namespace lab::runner {
 namespace {
@@ -34,10 +35,10 @@ class FileCloser {
 // misspelled or this kernel keeps that knob global, where we must not touch it.
 [[noreturn]] void throw_sysctl_error(const std::string& what, int err) {
     if (err == ENOENT)
-        throw KernelError(what, err,
+        throw sys::KernelError(what, err,
                           "no such sysctl inside a network namespace: misspelled, or not "
                           "per-namespace on this kernel");
-    throw_kernel_error(what, err);
+    sys::throw_kernel_error(what, err);
 }
 
 }  // namespace

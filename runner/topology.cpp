@@ -11,8 +11,10 @@
 
 #include "runner/address.hpp"
 #include "runner/link.hpp"
+#include "runner/leftovers.hpp"
 #include "runner/netlink_socket.hpp"
 #include "runner/route.hpp"
+#include "sys/kernel_error.hpp"
 
 namespace lab::runner {
 namespace {
@@ -60,7 +62,7 @@ void wait_until_operational(std::vector<std::pair<NetlinkSocket*, std::string>> 
         if (pending.empty()) return;
         if (std::chrono::steady_clock::now() > deadline) {
             const auto& [sock, ifname] = pending.front();
-            throw KernelError(fmt::format("bring link {} up in netns {}", ifname, sock->netns_name()), ETIMEDOUT,
+            throw sys::KernelError(fmt::format("bring link {} up in netns {}", ifname, sock->netns_name()), ETIMEDOUT,
                               fmt::format("operstate still not UP after {} s", kLimit.count()));
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -183,7 +185,7 @@ class SpecChecker {
 
 // Planned host namespaces are <prefix>-<host>, and host names start with a letter, so the extra
 // '-' keeps the switch from ever taking a host's name while it still starts with "<prefix>-",
-// the form new_run_id() and `lab clean` look for.
+// the form run ids are claimed by and `lab clean` looks for.
 std::string switch_netns_name(const std::string& prefix) { return prefix + "--switch"; }
 
 std::vector<std::string> validate_topology(const TopologySpec& spec) { return SpecChecker(spec).run(); }
@@ -293,6 +295,18 @@ Topology Topology::build(const TopologySpec& spec) {
 }
 
 Topology::~Topology() {
+    // Whatever still runs inside (a program a scenario's command forked and left behind) ends before its
+    // namespace's name goes: after that nothing could find it, not even `lab clean`.
+    std::vector<int> fds;
+    for (const auto& ns : namespaces_)
+        if (ns.fd() >= 0) fds.push_back(ns.fd());
+    if (!fds.empty()) {
+        try {
+            kill_processes_in(fds);
+        } catch (...) {
+            // /proc unreadable: the namespaces go anyway, and the run's cgroup has ended its processes.
+        }
+    }
     while (!namespaces_.empty()) namespaces_.pop_back();
 }
 

@@ -14,8 +14,8 @@
 #include <sys/socket.h>
 
 #include "lab/agents/endpoint.hpp"
-#include "lab/agents/epoll.hpp"
-#include "lab/agents/monotonic_clock.hpp"
+#include "sys/epoll.hpp"
+#include "sys/monotonic_clock.hpp"
 
 namespace lab::agent {
 namespace {
@@ -39,8 +39,8 @@ void install_wake_handler() {
 
 AcceptorThreads::AcceptorThreads(int listener, AcceptorWait wait, int count, SharedGate& gate)
     : listener_(listener), wait_(wait), gate_(gate) {
-    ready_ = UniqueFd(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
-    stop_ = UniqueFd(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+    ready_ = sys::UniqueFd(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+    stop_ = sys::UniqueFd(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
     if (!ready_ || !stop_) throw std::system_error(errno, std::generic_category(), "eventfd");
     install_wake_handler();
     if (wait_ == AcceptorWait::Block) {
@@ -50,7 +50,7 @@ AcceptorThreads::AcceptorThreads(int listener, AcceptorWait wait, int count, Sha
     }
     if (wait_ == AcceptorWait::Epoll) {
         for (int k = 0; k < count; ++k) {
-            Epoll& epoll = epolls_.emplace_back();
+            sys::Epoll& epoll = epolls_.emplace_back();
             epoll.add(listener_, EPOLLIN | EPOLLEXCLUSIVE, 0);
             epoll.add(stop_.get(), EPOLLIN, 1);
         }
@@ -100,7 +100,7 @@ bool AcceptorThreads::pause(std::int64_t until_ns) {
         timespec ts{};
         timespec* timeout = nullptr;
         if (until_ns >= 0) {
-            std::int64_t left = until_ns - monotonic_ns();
+            std::int64_t left = until_ns - sys::monotonic_ns();
             if (left <= 0) return true;
             ts = timespec{static_cast<time_t>(left / 1'000'000'000), static_cast<long>(left % 1'000'000'000)};
             timeout = &ts;
@@ -113,7 +113,7 @@ bool AcceptorThreads::pause(std::int64_t until_ns) {
 // Takes the gate's next accept slot, sleeping until it comes; false when stopping.
 bool AcceptorThreads::wait_for_turn() {
     while (!stopping_) {
-        std::int64_t now = monotonic_ns();
+        std::int64_t now = sys::monotonic_ns();
         std::optional<std::int64_t> next;
         {
             std::lock_guard lock(gate_.mutex);
@@ -133,7 +133,7 @@ void AcceptorThreads::run(int index) {
         std::atomic<int>& exited;
         ~Exit() { ++exited; }
     } on_exit{exited_};
-    Epoll* epoll = wait_ == AcceptorWait::Epoll ? &epolls_[static_cast<std::size_t>(index)] : nullptr;
+    sys::Epoll* epoll = wait_ == AcceptorWait::Epoll ? &epolls_[static_cast<std::size_t>(index)] : nullptr;
     while (wait_for_turn()) {
         // With the slot taken, wait for a connection (epoll) or block in accept().
         if (epoll) {
@@ -146,14 +146,14 @@ void AcceptorThreads::run(int index) {
         }
         AcceptedConnection accepted;
         accepted.event.op = "accept";
-        accepted.event.start_ns = monotonic_ns();
+        accepted.event.start_ns = sys::monotonic_ns();
         accepted.event.extra["acceptor"] = index;
         sockaddr_storage peer{};
         socklen_t peer_length = sizeof peer;
-        accepted.fd = UniqueFd(::accept4(listener_, reinterpret_cast<sockaddr*>(&peer), &peer_length,
+        accepted.fd = sys::UniqueFd(::accept4(listener_, reinterpret_cast<sockaddr*>(&peer), &peer_length,
                                          SOCK_NONBLOCK | SOCK_CLOEXEC));
         int err = accepted.fd ? 0 : errno;
-        accepted.event.end_ns = monotonic_ns();
+        accepted.event.end_ns = sys::monotonic_ns();
         // An accept that succeeded just as stop() began is still handed over: closing it here would
         // send the peer a FIN that no mode asked for.
         if (err == EINTR || err == EAGAIN || err == EWOULDBLOCK || (err != 0 && stopping_)) continue;
@@ -162,7 +162,7 @@ void AcceptorThreads::run(int index) {
             accepted.event.error = err;
             hand_over(std::move(accepted));
             // The listener stays readable: retrying at once would spin and flood the log.
-            if (!pause(monotonic_ns() + emfile_pause_ns)) return;
+            if (!pause(sys::monotonic_ns() + emfile_pause_ns)) return;
             continue;
         }
         accepted.peer = endpoint_text(reinterpret_cast<const sockaddr*>(&peer), peer_length);

@@ -9,15 +9,15 @@
 #include <vector>
 
 #include "lab/agents/accept_gate.hpp"
-#include "lab/agents/epoll.hpp"
+#include "sys/epoll.hpp"
 #include "lab/agents/event_log.hpp"
 #include "lab/agents/server_options.hpp"
-#include "lab/agents/unique_fd.hpp"
+#include "sys/unique_fd.hpp"
 
 namespace lab::agent {
 
 struct AcceptedConnection {
-    UniqueFd fd;  // invalid when the accept failed
+    sys::UniqueFd fd;  // invalid when the accept failed
     Event event;  // op "accept", with "acceptor": thread index; conn is left for the main loop
     std::string peer;
 };
@@ -54,11 +54,11 @@ private:
     int listener_;
     AcceptorWait wait_;
     SharedGate& gate_;
-    UniqueFd ready_;
-    UniqueFd stop_;  // eventfd, readable once stop() began: wakes sleeping and epoll-waiting threads
+    sys::UniqueFd ready_;
+    sys::UniqueFd stop_;  // eventfd, readable once stop() began: wakes sleeping and epoll-waiting threads
     std::mutex handoff_mutex_;
     std::vector<AcceptedConnection> handoff_;
-    std::vector<Epoll> epolls_;  // AcceptorWait::Epoll: one per thread, made here so a failure throws in main
+    std::vector<sys::Epoll> epolls_;  // AcceptorWait::Epoll: one per thread, made here so a failure throws in main
     std::vector<std::thread> threads_;
     std::atomic<bool> stopping_{false};
     std::atomic<int> exited_{0};

@@ -13,7 +13,7 @@
 int main(int argc, char** argv) {
     using namespace lab::agent;
     auto parsed = parse_client_options(argc, argv);
-    if (auto* exit = std::get_if<CliExit>(&parsed)) return report_cli_exit(*exit);
+    if (auto* exit = std::get_if<lab::sys::CliExit>(&parsed)) return lab::sys::report_cli_exit(*exit);
     const auto& options = std::get<ClientOptions>(parsed);
     // Before any signal handling: a stop during the wait simply ends the process, with nothing to report.
     if (options.start_after > lab::Duration::zero()) std::this_thread::sleep_for(options.start_after);

@@ -46,7 +46,7 @@ bool take_duration(const std::string& option, const std::string& text, Duration&
 
 }  // namespace
 
-std::variant<ClientOptions, CliExit> parse_client_options(int argc, const char* const* argv) {
+std::variant<ClientOptions, sys::CliExit> parse_client_options(int argc, const char* const* argv) {
     CLI::App app{description, "lab-client"};
     ClientOptions options;
     std::string target_text, bind_text, stagger_text = "0s", deadline_text = "60s", hold_text = "0s",
@@ -108,40 +108,40 @@ std::variant<ClientOptions, CliExit> parse_client_options(int argc, const char* 
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return cli_exit_from(app, e);
+        return sys::cli_exit_from(app, e);
     }
 
     auto target = parse_endpoint(target_text);
-    if (failed(target)) return usage_error("--target: " + std::get<ParseError>(target).message);
+    if (failed(target)) return sys::usage_error("--target: " + std::get<ParseError>(target).message);
     options.target = std::get<Endpoint>(target);
-    if (options.target.port() == 0) return usage_error("--target: '" + target_text + "' needs a port other than 0");
+    if (options.target.port() == 0) return sys::usage_error("--target: '" + target_text + "' needs a port other than 0");
 
     if (!options.udp) {
-        if (options.ops_text.empty()) return usage_error("--ops is required (unless --udp)");
+        if (options.ops_text.empty()) return sys::usage_error("--ops is required (unless --udp)");
         auto ops = parse_op_sequence(options.ops_text);
-        if (failed(ops)) return usage_error("--ops: " + std::get<ParseError>(ops).message);
+        if (failed(ops)) return sys::usage_error("--ops: " + std::get<ParseError>(ops).message);
         options.ops = std::get<std::vector<Op>>(std::move(ops));
     } else {
         if (!rate_text.empty()) {
             auto parsed = parse_rate(rate_text);
-            if (failed(parsed)) return usage_error("--rate: " + std::get<ParseError>(parsed).message);
+            if (failed(parsed)) return sys::usage_error("--rate: " + std::get<ParseError>(parsed).message);
             options.rate = std::get<Rate>(parsed);
         }
         auto parsed = parse_size(size_text);
-        if (failed(parsed)) return usage_error("--size: " + std::get<ParseError>(parsed).message);
+        if (failed(parsed)) return sys::usage_error("--size: " + std::get<ParseError>(parsed).message);
         options.size = std::get<std::uint64_t>(parsed);
         if (options.size > max_udp_size)
-            return usage_error("--size: " + size_text + " is more than a UDP datagram holds (" +
+            return sys::usage_error("--size: " + size_text + " is more than a UDP datagram holds (" +
                                std::to_string(max_udp_size) + " bytes)");
     }
     if (nofile > 0) options.nofile = nofile;
 
     if (!bind_text.empty()) {
         auto binds = parse_source_addresses(bind_text);
-        if (failed(binds)) return usage_error("--bind: " + std::get<ParseError>(binds).message);
+        if (failed(binds)) return sys::usage_error("--bind: " + std::get<ParseError>(binds).message);
         options.binds = std::get<std::vector<Endpoint>>(std::move(binds));
         if (options.binds.front().family() != options.target.family())
-            return usage_error("--bind: '" + bind_text + "' is not of the same address family as --target '" +
+            return sys::usage_error("--bind: '" + bind_text + "' is not of the same address family as --target '" +
                                target_text + "'");
     }
 
@@ -151,19 +151,19 @@ std::variant<ClientOptions, CliExit> parse_client_options(int argc, const char* 
         !take_duration("--hold", hold_text, options.hold, error) ||
         !take_duration("--start-after", start_after_text, options.start_after, error) ||
         !take_duration("--wave-gap", wave_gap_text, options.wave_gap, error))
-        return usage_error(error);
+        return sys::usage_error(error);
     if (!options.waves.empty()) {
         long long total = 0;
         for (int size : options.waves) total += size;
         if (total > max_client_connections)
-            return usage_error("--waves: " + std::to_string(total) + " connections in all, more than " +
+            return sys::usage_error("--waves: " + std::to_string(total) + " connections in all, more than " +
                                std::to_string(max_client_connections));
         if (connections->count() > 0 && total != options.connections)
-            return usage_error("--waves: the waves add up to " + std::to_string(total) + " connections, --connections says " +
+            return sys::usage_error("--waves: the waves add up to " + std::to_string(total) + " connections, --connections says " +
                                std::to_string(options.connections));
         options.connections = static_cast<int>(total);
     }
-    if (options.deadline <= Duration::zero()) return usage_error("--deadline: must be longer than 0");
+    if (options.deadline <= Duration::zero()) return sys::usage_error("--deadline: must be longer than 0");
     return options;
 }
 

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "common/units.hpp"
-#include "lab/agents/cli_exit.hpp"
+#include "sys/cli_exit.hpp"
 #include "lab/agents/endpoint.hpp"
 #include "lab/agents/op_sequence.hpp"
 #include "lab/agents/rate.hpp"
@@ -44,6 +44,6 @@ struct ClientOptions {
 };
 
 // argv[0] is the program name, as in main().
-std::variant<ClientOptions, CliExit> parse_client_options(int argc, const char* const* argv);
+std::variant<ClientOptions, sys::CliExit> parse_client_options(int argc, const char* const* argv);
 
 }  // namespace lab::agent

@@ -3,7 +3,7 @@
 #include <cerrno>
 #include <ctime>
 
-#include "lab/agents/monotonic_clock.hpp"
+#include "sys/monotonic_clock.hpp"
 
 namespace lab::agent {
 
@@ -13,9 +13,9 @@ std::string DatagramCost::text() const {
 
 void DatagramCost::spend() const {
     if (length <= Duration::zero()) return;
-    const std::int64_t until = monotonic_ns() + length.count();
+    const std::int64_t until = sys::monotonic_ns() + length.count();
     if (kind == Kind::Busy) {
-        while (monotonic_ns() < until) {
+        while (sys::monotonic_ns() < until) {
         }
         return;
     }

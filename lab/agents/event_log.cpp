@@ -1,6 +1,6 @@
 #include "lab/agents/event_log.hpp"
 
-#include "lab/agents/monotonic_clock.hpp"
+#include "sys/monotonic_clock.hpp"
 
 #include <cerrno>
 #include <cstdio>
@@ -14,7 +14,7 @@ namespace lab::agent {
 void Event::fail_at(const char* step, int err) {
     result = Result::Error;
     error = err;
-    end_ns = monotonic_ns();
+    end_ns = sys::monotonic_ns();
     extra["step"] = step;
 }
 

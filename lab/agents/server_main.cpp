@@ -12,7 +12,7 @@
 int main(int argc, char** argv) {
     using namespace lab::agent;
     auto parsed = parse_server_options(argc, argv);
-    if (auto* exit = std::get_if<CliExit>(&parsed)) return report_cli_exit(*exit);
+    if (auto* exit = std::get_if<lab::sys::CliExit>(&parsed)) return lab::sys::report_cli_exit(*exit);
     const auto& options = std::get<ServerOptions>(parsed);
     try {
         EventLog log("server", options.group, STDOUT_FILENO);

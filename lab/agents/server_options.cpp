@@ -17,7 +17,7 @@ constexpr const char* description =
 
 }  // namespace
 
-std::variant<ServerOptions, CliExit> parse_server_options(int argc, const char* const* argv) {
+std::variant<ServerOptions, sys::CliExit> parse_server_options(int argc, const char* const* argv) {
     CLI::App app{description, "lab-server"};
     ServerOptions options;
     std::string listen_text, bind_text, accept_text = "always", mode_text = "echo", deadline_text = "300s";
@@ -74,31 +74,31 @@ std::variant<ServerOptions, CliExit> parse_server_options(int argc, const char* 
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return cli_exit_from(app, e);
+        return sys::cli_exit_from(app, e);
     }
 
     if (!listen_text.empty()) {
         auto ep = parse_endpoint(listen_text);
-        if (failed(ep)) return usage_error("--listen: " + std::get<ParseError>(ep).message);
+        if (failed(ep)) return sys::usage_error("--listen: " + std::get<ParseError>(ep).message);
         options.listen = std::get<Endpoint>(ep);
     } else if (port >= 0) {
         auto ep = parse_address(bind_text.empty() ? "0.0.0.0" : bind_text);
-        if (failed(ep)) return usage_error("--bind: " + std::get<ParseError>(ep).message);
+        if (failed(ep)) return sys::usage_error("--bind: " + std::get<ParseError>(ep).message);
         options.listen = std::get<Endpoint>(ep).with_port(static_cast<std::uint16_t>(port));
     } else {
-        return usage_error("give --listen ADDR:PORT, or --port PORT (with optional --bind ADDR)");
+        return sys::usage_error("give --listen ADDR:PORT, or --port PORT (with optional --bind ADDR)");
     }
 
     auto accept = parse_accept_policy(accept_text);
-    if (failed(accept)) return usage_error("--accept: " + std::get<ParseError>(accept).message);
+    if (failed(accept)) return sys::usage_error("--accept: " + std::get<ParseError>(accept).message);
     options.accept = std::get<AcceptPolicy>(accept);
 
     auto mode = parse_server_mode(mode_text);
-    if (failed(mode)) return usage_error("--mode: " + std::get<ParseError>(mode).message);
+    if (failed(mode)) return sys::usage_error("--mode: " + std::get<ParseError>(mode).message);
     options.mode = std::get<ServerMode>(mode);
 
     if (options.mode == ServerMode::Reset && linger >= 0)
-        return usage_error("--linger: --mode reset already closes with SO_LINGER {1,0}");
+        return sys::usage_error("--linger: --mode reset already closes with SO_LINGER {1,0}");
     if (linger >= 0) options.linger = linger;
     if (nofile > 0) options.nofile = nofile;
     if (wait_text == "block")
@@ -106,29 +106,29 @@ std::variant<ServerOptions, CliExit> parse_server_options(int argc, const char* 
     else if (wait_text == "epoll")
         options.acceptor_wait = AcceptorWait::Epoll;
     else
-        return usage_error("--acceptor-wait: unknown '" + wait_text + "' (expected block or epoll)");
+        return sys::usage_error("--acceptor-wait: unknown '" + wait_text + "' (expected block or epoll)");
     if (!close_at_text.empty()) {
         auto at = parse_duration(close_at_text);
-        if (failed(at)) return usage_error("--close-listener-at: " + std::get<ParseError>(at).message);
+        if (failed(at)) return sys::usage_error("--close-listener-at: " + std::get<ParseError>(at).message);
         options.close_listener_at = std::get<Duration>(at);
     }
     auto cost = parse_datagram_cost(cost_text);
-    if (failed(cost)) return usage_error("--cost: " + std::get<ParseError>(cost).message);
+    if (failed(cost)) return sys::usage_error("--cost: " + std::get<ParseError>(cost).message);
     options.cost = std::get<DatagramCost>(cost);
     if (!rcvbuf_text.empty()) {
         auto size = parse_size(rcvbuf_text);
-        if (failed(size)) return usage_error("--rcvbuf: " + std::get<ParseError>(size).message);
+        if (failed(size)) return sys::usage_error("--rcvbuf: " + std::get<ParseError>(size).message);
         if (std::get<std::uint64_t>(size) == 0 || std::get<std::uint64_t>(size) > (1u << 30))
-            return usage_error("--rcvbuf: must be from 1 byte to 1GiB");
+            return sys::usage_error("--rcvbuf: must be from 1 byte to 1GiB");
         options.rcvbuf = std::get<std::uint64_t>(size);
     }
     auto report = parse_duration(report_text);
-    if (failed(report)) return usage_error("--report-every: " + std::get<ParseError>(report).message);
+    if (failed(report)) return sys::usage_error("--report-every: " + std::get<ParseError>(report).message);
     options.report_every = std::get<Duration>(report);
-    if (options.report_every < std::chrono::milliseconds(10)) return usage_error("--report-every: must be at least 10ms");
+    if (options.report_every < std::chrono::milliseconds(10)) return sys::usage_error("--report-every: must be at least 10ms");
     if (!spread_text.empty()) {
         auto spread = parse_reuseport_spread(spread_text);
-        if (failed(spread)) return usage_error("--reuseport-cbpf: " + std::get<ParseError>(spread).message);
+        if (failed(spread)) return sys::usage_error("--reuseport-cbpf: " + std::get<ParseError>(spread).message);
         options.spread = std::get<ReuseportSpread>(spread);
         options.reuseport = true;
     }
@@ -140,18 +140,18 @@ std::variant<ServerOptions, CliExit> parse_server_options(int argc, const char* 
         if (options.acceptors > 0 || options.linger || options.close_listener_at ||
             options.accept.kind != AcceptPolicy::Kind::Always || options.mode != ServerMode::Echo ||
             backlog->count() > 0)
-            return usage_error("--udp: --accept, --mode, --backlog, --linger, --acceptors and --close-listener-at are TCP options");
+            return sys::usage_error("--udp: --accept, --mode, --backlog, --linger, --acceptors and --close-listener-at are TCP options");
     } else {
         if (options.sockets > 1 || options.cost.length > Duration::zero() || options.rcvbuf)
-            return usage_error("--sockets, --cost and --rcvbuf need --udp");
+            return sys::usage_error("--sockets, --cost and --rcvbuf need --udp");
         if (options.spread && options.spread->modulus == 0)
-            return usage_error("--reuseport-cbpf: a TCP listener's group spans processes: give its size, e.g. random:4");
+            return sys::usage_error("--reuseport-cbpf: a TCP listener's group spans processes: give its size, e.g. random:4");
     }
 
     auto deadline = parse_duration(deadline_text);
-    if (failed(deadline)) return usage_error("--deadline: " + std::get<ParseError>(deadline).message);
+    if (failed(deadline)) return sys::usage_error("--deadline: " + std::get<ParseError>(deadline).message);
     options.deadline = std::get<Duration>(deadline);
-    if (options.deadline <= Duration::zero()) return usage_error("--deadline: must be longer than 0");
+    if (options.deadline <= Duration::zero()) return sys::usage_error("--deadline: must be longer than 0");
     return options;
 }
 

@@ -7,7 +7,7 @@
 
 #include "common/units.hpp"
 #include "lab/agents/accept_policy.hpp"
-#include "lab/agents/cli_exit.hpp"
+#include "sys/cli_exit.hpp"
 #include "lab/agents/datagram_cost.hpp"
 #include "lab/agents/endpoint.hpp"
 #include "lab/agents/reuseport_cbpf.hpp"
@@ -47,6 +47,6 @@ struct ServerOptions {
 };
 
 // argv[0] is the program name, as in main().
-std::variant<ServerOptions, CliExit> parse_server_options(int argc, const char* const* argv);
+std::variant<ServerOptions, sys::CliExit> parse_server_options(int argc, const char* const* argv);
 
 }  // namespace lab::agent

@@ -13,14 +13,14 @@
 #include <sys/socket.h>
 
 #include "common/errno_name.hpp"
-#include "lab/agents/epoll.hpp"
+#include "sys/epoll.hpp"
 #include "lab/agents/file_limit.hpp"
-#include "lab/agents/monotonic_clock.hpp"
+#include "sys/monotonic_clock.hpp"
 #include "lab/agents/socket_report.hpp"
 #include "lab/agents/tcp_socket_options.hpp"
-#include "lab/agents/termination_signals.hpp"
-#include "lab/agents/timer_heap.hpp"
-#include "lab/agents/unique_fd.hpp"
+#include "sys/termination_signals.hpp"
+#include "sys/timer_heap.hpp"
+#include "sys/unique_fd.hpp"
 
 namespace lab::agent {
 namespace {
@@ -44,7 +44,7 @@ enum class Phase {
 };
 
 struct Connection {
-    UniqueFd fd;
+    sys::UniqueFd fd;
     Phase phase = Phase::NotStarted;
     std::size_t op = 0;  // the op under way, or the next to run
     std::int64_t op_start_ns = 0;
@@ -90,7 +90,7 @@ private:
     void begin_op(std::size_t i);
     void finish_op(std::size_t i, Result result, int error, json extra = json::object());
     void on_ready(std::size_t i);
-    void on_timer(const TimerEntry& timer);
+    void on_timer(const sys::TimerEntry& timer);
 
     void begin_connect(std::size_t i);
     void complete_connect(std::size_t i);
@@ -118,8 +118,8 @@ private:
     std::vector<Connection> conns_;
     std::vector<char> payload_;
     std::array<char, io_chunk> inbox_{};
-    Epoll epoll_;
-    TimerHeap timers_;
+    sys::Epoll epoll_;
+    sys::TimerHeap timers_;
     std::size_t ended_ = 0;
     std::vector<std::size_t> wave_first_;       // index of each wave's first connection, plus the end
     std::vector<std::size_t> wave_connecting_;  // per wave: connections whose connect op has not ended
@@ -128,7 +128,7 @@ private:
 };
 
 int TcpClient::run() {
-    const std::int64_t run_start = monotonic_ns();
+    const std::int64_t run_start = sys::monotonic_ns();
     const std::int64_t deadline = run_start + options_.deadline.count();
 
     FileLimit limit = options_.nofile ? set_file_limit(*options_.nofile)
@@ -140,7 +140,7 @@ int TcpClient::run() {
         std::fprintf(stderr, "lab-client: RLIMIT_NOFILE is %llu (hard %llu): connections beyond it fail with EMFILE\n",
                      static_cast<unsigned long long>(limit.soft), static_cast<unsigned long long>(limit.hard));
 
-    TerminationSignals signals;
+    sys::TerminationSignals signals;
     epoll_.add(signals.fd(), EPOLLIN, signal_key);
 
     std::vector<int> waves = options_.waves;
@@ -161,9 +161,9 @@ int TcpClient::run() {
     StopReason reason = StopReason::Done;
     std::array<epoll_event, 1024> ready{};
     while (true) {
-        std::int64_t now = monotonic_ns();
+        std::int64_t now = sys::monotonic_ns();
         while (auto timer = timers_.pop_due(now)) on_timer(*timer);
-        now = monotonic_ns();
+        now = sys::monotonic_ns();
         if (ended_ == conns_.size() && !hold_until) hold_until = now + options_.hold.count();
         if (hold_until && now >= *hold_until) break;
         if (now >= deadline) {
@@ -200,7 +200,7 @@ int TcpClient::run() {
     summary.result = abandoned > 0 ? Result::Abandoned : Result::Ok;
     summary.bytes = bytes_sent_ + bytes_received_;
     summary.start_ns = run_start;
-    summary.end_ns = monotonic_ns();
+    summary.end_ns = sys::monotonic_ns();
     summary.extra["stop"] = stop_name(reason);
     summary.extra["connections"] = conns_.size();
     summary.extra["finished"] = finished;
@@ -224,7 +224,7 @@ void TcpClient::note_connect_ended(std::size_t i) {
     if (c.connect_ended) return;
     c.connect_ended = true;
     if (--wave_connecting_[c.wave] == 0 && c.wave + 1 < wave_connecting_.size())
-        start_wave(c.wave + 1, monotonic_ns() + options_.wave_gap.count());
+        start_wave(c.wave + 1, sys::monotonic_ns() + options_.wave_gap.count());
 }
 
 void TcpClient::start(std::size_t i) {
@@ -252,7 +252,7 @@ void TcpClient::mark_ended(std::size_t i, Phase phase) {
 void TcpClient::begin_op(std::size_t i) {
     Connection& c = conns_[i];
     const Op& op = options_.ops[c.op];
-    c.op_start_ns = monotonic_ns();
+    c.op_start_ns = sys::monotonic_ns();
     c.op_bytes = 0;
     c.phase = Phase::Waiting;
     if (is_socket_option(op.kind) && !c.fd) {
@@ -327,7 +327,7 @@ void TcpClient::finish_op(std::size_t i, Result result, int error, json extra) {
     event.error = error;
     event.bytes = c.op_bytes;
     event.start_ns = c.op_start_ns;
-    event.end_ns = monotonic_ns();
+    event.end_ns = sys::monotonic_ns();
     event.extra["op_index"] = c.op;
     event.extra.update(extra);
     log_.write(event);
@@ -354,7 +354,7 @@ void TcpClient::on_ready(std::size_t i) {
     drive(i);
 }
 
-void TcpClient::on_timer(const TimerEntry& timer) {
+void TcpClient::on_timer(const sys::TimerEntry& timer) {
     std::size_t i = timer.key;
     Connection& c = conns_[i];
     if (c.phase == Phase::NotStarted) {
@@ -386,7 +386,7 @@ json TcpClient::connect_names(const Connection& c) const {
 void TcpClient::begin_connect(std::size_t i) {
     Connection& c = conns_[i];
     const Op& op = options_.ops[c.op];
-    UniqueFd fd(::socket(options_.target.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    sys::UniqueFd fd(::socket(options_.target.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
     if (!fd) {
         finish_op(i, Result::Error, errno, json{{"step", "socket"}, {"peer", options_.target.text()}});
         return;
@@ -615,7 +615,7 @@ void TcpClient::arm_timer(std::size_t i, Duration after) {
 
 int TcpClient::abandon_unfinished() {
     int abandoned = 0;
-    const std::int64_t now = monotonic_ns();
+    const std::int64_t now = sys::monotonic_ns();
     for (std::size_t i = 0; i < conns_.size(); ++i) {
         Connection& c = conns_[i];
         if (c.phase != Phase::Waiting && c.phase != Phase::NotStarted) continue;

@@ -13,13 +13,13 @@
 
 #include "common/errno_name.hpp"
 #include "lab/agents/acceptor_threads.hpp"
-#include "lab/agents/epoll.hpp"
+#include "sys/epoll.hpp"
 #include "lab/agents/file_limit.hpp"
 #include "lab/agents/http_request_end.hpp"
-#include "lab/agents/monotonic_clock.hpp"
+#include "sys/monotonic_clock.hpp"
 #include "lab/agents/socket_report.hpp"
-#include "lab/agents/termination_signals.hpp"
-#include "lab/agents/unique_fd.hpp"
+#include "sys/termination_signals.hpp"
+#include "sys/unique_fd.hpp"
 
 namespace lab::agent {
 namespace {
@@ -38,7 +38,7 @@ constexpr int max_reads_per_wake = 16;
 constexpr std::int64_t accept_pause_ns = 250'000'000;
 
 struct ServedConnection {
-    UniqueFd fd;
+    sys::UniqueFd fd;
     std::int64_t accepted_ns = 0;
     std::uint64_t received = 0;
     std::uint64_t sent = 0;
@@ -64,7 +64,7 @@ private:
     int fail_listen(const char* step);
     void set_accepting(bool on);
     void accept_ready();
-    void adopt(UniqueFd fd, std::string peer, Event event);
+    void adopt(sys::UniqueFd fd, std::string peer, Event event);
     void take_handoffs();
     void close_listener(std::int64_t at_ns);
     void stop_acceptors();
@@ -77,8 +77,8 @@ private:
 
     const ServerOptions& options_;
     EventLog& log_;
-    Epoll epoll_;
-    UniqueFd listener_;
+    sys::Epoll epoll_;
+    sys::UniqueFd listener_;
     Event listen_event_;
     bool accepting_ = false;
     std::unique_ptr<SharedGate> gate_;  // created at listen(): the policies count from then
@@ -91,7 +91,7 @@ private:
 };
 
 int TcpServer::run() {
-    const std::int64_t run_start = monotonic_ns();
+    const std::int64_t run_start = sys::monotonic_ns();
     const std::int64_t deadline = run_start + options_.deadline.count();
     // The server never knows how many peers will come: take all the fds the hard limit allows,
     // unless the scenario asked for a low limit to see EMFILE. That limit is set first, as
@@ -100,14 +100,14 @@ int TcpServer::run() {
     FileLimit limit = options_.nofile ? set_file_limit(*options_.nofile)
                                       : raise_file_limit(std::numeric_limits<std::uint64_t>::max());
 
-    TerminationSignals signals;
+    sys::TerminationSignals signals;
     epoll_.add(signals.fd(), EPOLLIN, signal_key);
     if (options_.nofile && limit.error != 0) {
         errno = limit.error;
         return fail_listen("setrlimit");
     }
     if (!open_listener()) return exit_listen_failed;
-    const std::int64_t listening_since = monotonic_ns();
+    const std::int64_t listening_since = sys::monotonic_ns();
     gate_.reset(new SharedGate{AcceptGate(options_.accept, listening_since), {}});
     std::optional<std::int64_t> close_at;
     if (options_.close_listener_at) close_at = listening_since + options_.close_listener_at->count();
@@ -129,7 +129,7 @@ int TcpServer::run() {
     std::string stop = "deadline";
     std::array<epoll_event, 1024> ready{};
     while (true) {
-        std::int64_t now = monotonic_ns();
+        std::int64_t now = sys::monotonic_ns();
         if (now >= deadline) break;
         if (close_at && listener_ && now >= *close_at) close_listener(now);
         std::int64_t wake = deadline;
@@ -173,7 +173,7 @@ int TcpServer::run() {
     summary.op = "summary";
     summary.bytes = received_;
     summary.start_ns = run_start;
-    summary.end_ns = monotonic_ns();
+    summary.end_ns = sys::monotonic_ns();
     summary.extra["stop"] = stop;
     summary.extra["accepted"] = conns_.size();
     summary.extra["bytes_received"] = received_;
@@ -189,7 +189,7 @@ int TcpServer::run() {
 int TcpServer::fail_listen(const char* step) {
     listen_event_.op = "listen";
     listen_event_.arg = options_.listen.text();
-    if (listen_event_.start_ns == 0) listen_event_.start_ns = monotonic_ns();
+    if (listen_event_.start_ns == 0) listen_event_.start_ns = sys::monotonic_ns();
     listen_event_.fail_at(step, errno);
     log_.write(listen_event_);
     return exit_listen_failed;
@@ -200,7 +200,7 @@ bool TcpServer::open_listener() {
     Event& event = listen_event_;
     event.op = "listen";
     event.arg = options_.listen.text();
-    event.start_ns = monotonic_ns();
+    event.start_ns = sys::monotonic_ns();
     event.extra["backlog"] = options_.backlog;
     event.extra["accept"] = options_.accept.text();
     event.extra["mode"] = server_mode_name(options_.mode);
@@ -213,7 +213,7 @@ bool TcpServer::open_listener() {
         fail_listen(step);
         return false;
     };
-    listener_ = UniqueFd(::socket(options_.listen.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    listener_ = sys::UniqueFd(::socket(options_.listen.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
     if (!listener_) return fail("socket");
     int one = 1;
     if (options_.reuseaddr && ::setsockopt(listener_.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0)
@@ -231,7 +231,7 @@ bool TcpServer::open_listener() {
         event.extra["reuseport_cbpf"] = options_.spread->text();
     }
 
-    event.end_ns = monotonic_ns();
+    event.end_ns = sys::monotonic_ns();
     // With port 0 the kernel chose the port; the event is where a runner learns it.
     auto local = local_name(listener_.get());
     event.extra["local"] = local ? json(*local) : json(nullptr);
@@ -249,7 +249,7 @@ void TcpServer::set_accepting(bool on) {
 
 void TcpServer::accept_ready() {
     for (int k = 0; k < max_accepts_per_wake; ++k) {
-        std::int64_t now = monotonic_ns();
+        std::int64_t now = sys::monotonic_ns();
         auto next = gate_->gate.next_allowed(now);
         if (!next || *next > now) return;  // the loop re-arms the listener when the gate opens
         Event event;
@@ -257,7 +257,7 @@ void TcpServer::accept_ready() {
         event.start_ns = now;
         sockaddr_storage peer{};
         socklen_t peer_length = sizeof peer;
-        UniqueFd fd(::accept4(listener_.get(), reinterpret_cast<sockaddr*>(&peer), &peer_length,
+        sys::UniqueFd fd(::accept4(listener_.get(), reinterpret_cast<sockaddr*>(&peer), &peer_length,
                               SOCK_NONBLOCK | SOCK_CLOEXEC));
         if (!fd) {
             int err = errno;
@@ -265,7 +265,7 @@ void TcpServer::accept_ready() {
             if (err == EINTR) continue;
             event.result = Result::Error;
             event.error = err;
-            event.end_ns = monotonic_ns();
+            event.end_ns = sys::monotonic_ns();
             log_.write(event);
             // The connection stays in the accept queue; the listener stays readable, and
             // accepting again at once would spin.
@@ -277,7 +277,7 @@ void TcpServer::accept_ready() {
             continue;
         }
         gate_->gate.take(now);
-        event.end_ns = monotonic_ns();
+        event.end_ns = sys::monotonic_ns();
         adopt(std::move(fd), endpoint_text(reinterpret_cast<const sockaddr*>(&peer), peer_length), std::move(event));
     }
 }
@@ -291,7 +291,7 @@ void TcpServer::take_handoffs() {
     }
 }
 
-void TcpServer::adopt(UniqueFd fd, std::string peer, Event event) {
+void TcpServer::adopt(sys::UniqueFd fd, std::string peer, Event event) {
     std::size_t i = conns_.size();
     ServedConnection& c = conns_.emplace_back();
     c.fd = std::move(fd);
@@ -329,7 +329,7 @@ void TcpServer::close_listener(std::int64_t at_ns) {
     int err = listener_.close_now();
     event.result = err == 0 ? Result::Ok : Result::Error;
     event.error = err;
-    event.end_ns = monotonic_ns();
+    event.end_ns = sys::monotonic_ns();
     log_.write(event);
 }
 
@@ -441,7 +441,7 @@ void TcpServer::end_connection(std::size_t i, Result result, int error, json ext
     event.error = error;
     event.bytes = c.received;
     event.start_ns = c.accepted_ns;
-    event.end_ns = monotonic_ns();
+    event.end_ns = sys::monotonic_ns();
     event.extra["peer"] = c.peer;
     event.extra["sent"] = c.sent;
     event.extra.update(extra);
@@ -449,12 +449,12 @@ void TcpServer::end_connection(std::size_t i, Result result, int error, json ext
     if (options_.mode != ServerMode::Hold) {
         // With SO_LINGER {1, N} close() blocks until the data is acknowledged or N runs out;
         // how long it took is the point of a linger scenario.
-        std::int64_t close_start = monotonic_ns();
+        std::int64_t close_start = sys::monotonic_ns();
         int err = c.fd.close_now();
-        event.extra["close_ns"] = monotonic_ns() - close_start;
+        event.extra["close_ns"] = sys::monotonic_ns() - close_start;
         if (err != 0) event.extra["close_errno"] = errno_name(err);
     }
-    event.end_ns = monotonic_ns();
+    event.end_ns = sys::monotonic_ns();
     log_.write(event);
 }
 

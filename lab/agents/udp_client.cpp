@@ -11,10 +11,10 @@
 
 #include "common/errno_name.hpp"
 #include "lab/agents/file_limit.hpp"
-#include "lab/agents/monotonic_clock.hpp"
+#include "sys/monotonic_clock.hpp"
 #include "lab/agents/tcp_client.hpp"
-#include "lab/agents/termination_signals.hpp"
-#include "lab/agents/unique_fd.hpp"
+#include "sys/termination_signals.hpp"
+#include "sys/unique_fd.hpp"
 
 namespace lab::agent {
 namespace {
@@ -44,8 +44,8 @@ struct Tally {
 };
 
 // Waits until due_ns or a stop signal; true when a stop signal came.
-bool sleep_until(std::int64_t due_ns, TerminationSignals& signals) {
-    std::int64_t left = due_ns - monotonic_ns();
+bool sleep_until(std::int64_t due_ns, sys::TerminationSignals& signals) {
+    std::int64_t left = due_ns - sys::monotonic_ns();
     if (left <= 0) return false;
     pollfd signal{signals.fd(), POLLIN, 0};
     timespec ts{static_cast<time_t>(left / 1'000'000'000), static_cast<long>(left % 1'000'000'000)};
@@ -55,25 +55,25 @@ bool sleep_until(std::int64_t due_ns, TerminationSignals& signals) {
 }  // namespace
 
 int run_udp_client(const ClientOptions& options, EventLog& log) {
-    const std::int64_t run_start = monotonic_ns();
+    const std::int64_t run_start = sys::monotonic_ns();
     const std::int64_t deadline = run_start + options.deadline.count();
     if (options.nofile) set_file_limit(*options.nofile);
-    TerminationSignals signals;
+    sys::TerminationSignals signals;
 
     // One connect()ed socket per flow: the 4-tuple is fixed, which is what makes a reuseport
     // group hash every datagram of a flow to the same socket.
-    std::vector<UniqueFd> flows;
+    std::vector<sys::UniqueFd> flows;
     for (int i = 0; i < options.connections; ++i) {
         Event event;
         event.conn = i;
         event.op = "connect";
         event.arg = options.target.text();
-        event.start_ns = monotonic_ns();
+        event.start_ns = sys::monotonic_ns();
         auto fail = [&](const char* step) {
             event.fail_at(step, errno);
             log.write(event);
         };
-        UniqueFd fd(::socket(options.target.family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+        sys::UniqueFd fd(::socket(options.target.family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
         if (!fd) {
             fail("socket");
             continue;
@@ -89,7 +89,7 @@ int run_udp_client(const ClientOptions& options, EventLog& log) {
             fail("connect");
             continue;
         }
-        event.end_ns = monotonic_ns();
+        event.end_ns = sys::monotonic_ns();
         auto local = local_name(fd.get());
         event.extra["local"] = local ? json(*local) : json(nullptr);
         event.extra["peer"] = options.target.text();
@@ -100,7 +100,7 @@ int run_udp_client(const ClientOptions& options, EventLog& log) {
     std::vector<char> payload(options.size);
     for (std::size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<char>('a' + i % 26);
     const std::int64_t interval = options.rate ? options.rate->interval().count() : 0;
-    const std::int64_t send_start = monotonic_ns();
+    const std::int64_t send_start = sys::monotonic_ns();
     Tally total, window;
     std::int64_t window_start = send_start;
     std::uint64_t second = 0;
@@ -130,7 +130,7 @@ int run_udp_client(const ClientOptions& options, EventLog& log) {
             stop = "signal";
             break;
         }
-        std::int64_t now = monotonic_ns();
+        std::int64_t now = sys::monotonic_ns();
         if (now >= deadline) {
             stop = "deadline";
             break;
@@ -139,7 +139,7 @@ int run_udp_client(const ClientOptions& options, EventLog& log) {
         // The datagram's number in its first bytes lets a capture tell loss from reordering.
         std::uint64_t sequence = k;
         std::memcpy(payload.data(), &sequence, std::min(payload.size(), sizeof sequence));
-        const UniqueFd& fd = flows[k % flows.size()];
+        const sys::UniqueFd& fd = flows[k % flows.size()];
         ssize_t n = ::send(fd.get(), payload.data(), payload.size(), 0);
         if (n < 0 && errno == EINTR) n = ::send(fd.get(), payload.data(), payload.size(), 0);
         for (Tally* t : {&total, &window}) {
@@ -151,12 +151,12 @@ int run_udp_client(const ClientOptions& options, EventLog& log) {
             }
         }
     }
-    report(monotonic_ns());
+    report(sys::monotonic_ns());
 
     Event summary;
     summary.op = "summary";
     summary.start_ns = run_start;
-    summary.end_ns = monotonic_ns();
+    summary.end_ns = sys::monotonic_ns();
     total.add_to(summary);
     if (stop == "deadline") summary.result = Result::Abandoned;
     summary.extra["stop"] = stop;

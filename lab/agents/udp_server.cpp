@@ -11,12 +11,12 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include "lab/agents/epoll.hpp"
+#include "sys/epoll.hpp"
 #include "lab/agents/file_limit.hpp"
-#include "lab/agents/monotonic_clock.hpp"
+#include "sys/monotonic_clock.hpp"
 #include "lab/agents/tcp_server.hpp"
-#include "lab/agents/termination_signals.hpp"
-#include "lab/agents/unique_fd.hpp"
+#include "sys/termination_signals.hpp"
+#include "sys/unique_fd.hpp"
 
 namespace lab::agent {
 namespace {
@@ -29,7 +29,7 @@ constexpr std::uint64_t signal_key = std::numeric_limits<std::uint64_t>::max();
 constexpr int max_reads_per_wake = 64;
 
 struct GroupSocket {
-    UniqueFd fd;
+    sys::UniqueFd fd;
     std::string local;
     std::uint64_t datagrams = 0;
     std::uint64_t bytes = 0;
@@ -54,26 +54,26 @@ private:
 
     const ServerOptions& options_;
     EventLog& log_;
-    Epoll epoll_;
+    sys::Epoll epoll_;
     std::vector<GroupSocket> sockets_;
     std::array<char, 65536> inbox_{};
 };
 
 int UdpServer::run() {
-    const std::int64_t run_start = monotonic_ns();
+    const std::int64_t run_start = sys::monotonic_ns();
     const std::int64_t deadline = run_start + options_.deadline.count();
-    TerminationSignals signals;
+    sys::TerminationSignals signals;
     epoll_.add(signals.fd(), EPOLLIN, signal_key);
     if (!open_sockets()) return exit_listen_failed;
 
-    std::int64_t interval_start = monotonic_ns();
+    std::int64_t interval_start = sys::monotonic_ns();
     std::int64_t next_report = interval_start + options_.report_every.count();
     std::string stop = "deadline";
     std::array<epoll_event, 1024> ready{};
     const int reads_per_wake = options_.cost.length > Duration::zero() ? 1 : max_reads_per_wake;
     bool stop_requested = false;
     while (!stop_requested) {
-        std::int64_t now = monotonic_ns();
+        std::int64_t now = sys::monotonic_ns();
         if (now >= next_report) {
             report(interval_start, now);
             interval_start = now;
@@ -90,11 +90,11 @@ int UdpServer::run() {
             for (int r = 0; r < reads_per_wake && receive(key); ++r) {
             }
             // A cost can make one pass longer than the report interval or the deadline.
-            if (monotonic_ns() >= deadline) break;
+            if (sys::monotonic_ns() >= deadline) break;
         }
         if (stop_requested) stop = "signal";
     }
-    report(interval_start, monotonic_ns());
+    report(interval_start, sys::monotonic_ns());
 
     Event summary;
     summary.op = "summary";
@@ -109,7 +109,7 @@ int UdpServer::run() {
         per_socket.push_back(json{{"socket", i}, {"local", s.local}, {"datagrams", s.datagrams}, {"bytes", s.bytes}, {"drops", s.drops}});
     }
     summary.bytes = bytes;
-    summary.end_ns = monotonic_ns();
+    summary.end_ns = sys::monotonic_ns();
     summary.extra["stop"] = stop;
     summary.extra["datagrams"] = datagrams;
     summary.extra["drops"] = drops;
@@ -125,13 +125,13 @@ bool UdpServer::open_sockets() {
         event.conn = i;
         event.op = "bind";
         event.arg = options_.listen.text();
-        event.start_ns = monotonic_ns();
+        event.start_ns = sys::monotonic_ns();
         auto fail = [&](const char* step) {
             event.fail_at(step, errno);
             log_.write(event);
             return false;
         };
-        UniqueFd fd(::socket(options_.listen.family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+        sys::UniqueFd fd(::socket(options_.listen.family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
         if (!fd) return fail("socket");
         int one = 1;
         if (options_.reuseaddr && ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0)
@@ -159,7 +159,7 @@ bool UdpServer::open_sockets() {
         s.fd = std::move(fd);
         auto local = local_name(s.fd.get());
         s.local = local.value_or("?");
-        event.end_ns = monotonic_ns();
+        event.end_ns = sys::monotonic_ns();
         event.extra["local"] = s.local;
         event.extra["rcvbuf"] = rcvbuf;  // what the kernel granted: twice the request, within rmem_max
         event.extra["reuseport"] = options_.reuseport;
@@ -169,13 +169,13 @@ bool UdpServer::open_sockets() {
         Event event;
         event.op = "reuseport_cbpf";
         event.arg = options_.spread->text();
-        event.start_ns = monotonic_ns();
+        event.start_ns = sys::monotonic_ns();
         int modulus = options_.spread->modulus > 0 ? options_.spread->modulus : options_.sockets;
         // Attached to one socket, the program serves the whole group.
         int err = attach_reuseport_spread(sockets_[0].fd.get(), options_.spread->kind, modulus);
         event.result = err == 0 ? Result::Ok : Result::Error;
         event.error = err;
-        event.end_ns = monotonic_ns();
+        event.end_ns = sys::monotonic_ns();
         event.extra["modulus"] = modulus;
         log_.write(event);
         if (err != 0) return false;

@@ -2,7 +2,6 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -20,8 +19,10 @@
 #include "lab/cli/commands.hpp"
 #include "lab/cli/interrupt.hpp"
 #include "lab/cli/privileges.hpp"
+#include "lab/cli/record_output.hpp"
 #include "lab/cli/scenario_files.hpp"
 #include "runner/scenario_run.hpp"
+#include "sys/directory.hpp"
 
 namespace lab::cli {
 namespace {
@@ -41,12 +42,6 @@ bool all_pass(const std::vector<record::Verdict>& verdicts) {
     return true;
 }
 
-void write_record(const record::RunRecord& rec) {
-    std::string path = rec.run.directory + "/record.json";
-    std::ofstream out(path);
-    out << record::to_json(rec).dump(1) << '\n';
-    if (!out) throw std::runtime_error("cannot write " + path);
-}
 
 // Verdict status per expectation for each repeat; an expectation whose status differs between repeats
 // is a flaky expectation, which the lab reports as a failure of the scenario, not as luck.
@@ -79,9 +74,9 @@ ScenarioOutcome run_one(const runner::Scenario& scenario, const runner::RunOptio
     ScenarioOutcome o;
     std::vector<std::vector<record::Verdict>> repeats;
     for (int rep = 0; rep < args.repeat; ++rep) {
-        record::RunRecord rec;
+        std::optional<runner::RunResult> result;
         try {
-            rec = runner::run_scenario(scenario, options);
+            result.emplace(runner::run_scenario(scenario, options));
         } catch (const std::exception& e) {
             o.err += fmt::format("lab: {}: {}\n", scenario.file, e.what());
             analysis::SummaryRow row;
@@ -92,11 +87,18 @@ ScenarioOutcome run_one(const runner::Scenario& scenario, const runner::RunOptio
             o.status = kExitError;
             return o;
         }
-        rec.verdicts = analysis::evaluate(rec);
-        write_record(rec);
+        record::RunRecord& rec = result->record;
+        judge_and_write(rec, result->directory);
+        if (rec.run.outcome == record::RunOutcome::Error) {
+            o.err += fmt::format("lab: {}: {} (record: {}/record.json)\n", scenario.file, rec.run.outcome_detail,
+                                 rec.run.directory);
+            o.rows.push_back(analysis::summary_row(rec, rec.verdicts));
+            o.status = kExitError;
+            return o;
+        }
         if (!args.quiet) o.out += fmt::format("{}\n", analysis::verdict_table(rec, rec.verdicts));
         o.rows.push_back(analysis::summary_row(rec, rec.verdicts));
-        if (rec.run.outcome == "interrupted") {
+        if (rec.run.outcome == record::RunOutcome::Interrupted) {
             o.err += fmt::format("lab: interrupted ({}); the lab was torn down\n", rec.run.outcome_detail);
             o.interrupted = true;
             o.status = kExitError;
@@ -187,8 +189,10 @@ int run(const RunArgs& args) {
     const std::vector<runner::Scenario>& scenarios = *loaded;
     if (!require_root("lab run")) return kExitError;
 
+    // Opened and checked once, before anything is built: a place another user could swap is refused here.
+    const sys::Directory out = sys::Directory::open_or_create(args.out, 0755);
     runner::RunOptions options;
-    options.runs_dir = args.out;
+    options.out = &out;
     options.agent_dir = agent_directory();
     options.lab_version = LAB_VERSION;
     options.interrupt = &install_interrupt_handlers();

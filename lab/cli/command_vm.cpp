@@ -20,7 +20,7 @@
 #include "lab/cli/privileges.hpp"
 #include "lab/cli/record_files.hpp"
 #include "lab/cli/scenario_files.hpp"
-#include "lab/vm/host_program.hpp"
+#include "lab/vm/program_run.hpp"
 #include "lab/vm/vm_session.hpp"
 #include "runner/scenario_parser.hpp"
 
@@ -79,13 +79,12 @@ int run_on_host(const VmArgs& args, const std::vector<std::string>& files, const
     std::vector<std::string> argv = {self_exe(), "run", "-q", "--jobs", "1", "--out", out_dir, "--impairments",
                                      args.impairments, "--repeat", std::to_string(args.repeat)};
     argv.insert(argv.end(), files.begin(), files.end());
-    fs::create_directories(out_dir);
-    vm::HostProgram host = vm::HostProgram::start({argv, "", out_dir + "/lab-run.log"});
+    sys::Process host = vm::start_program({argv, "", out_dir + "/lab-run.log"});
     auto w = host.wait_until(std::chrono::steady_clock::now() + std::chrono::hours(1), interrupt);
-    if (w != vm::WaitOutcome::Ended) {
+    if (w != sys::WaitOutcome::Ended) {
         host.kill_and_reap();
         fmt::print(stderr, "lab vm: the host run (pid {}) was {}; killed\n", host.pid(),
-                   w == vm::WaitOutcome::Interrupted ? "interrupted" : "too slow");
+                   w == sys::WaitOutcome::Interrupted ? "interrupted" : "too slow");
         return kExitError;
     }
     return host.end()->exit_code.value_or(kExitError);

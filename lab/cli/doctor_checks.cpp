@@ -11,7 +11,7 @@
 #include "lab/vm/accelerator.hpp"
 #include "lab/vm/initramfs.hpp"
 #include "lab/vm/kernel_cache.hpp"
-#include "runner/child_process.hpp"
+#include "sys/process.hpp"
 #include "runner/host_view.hpp"
 #include "runner/link.hpp"
 #include "runner/netlink_socket.hpp"
@@ -36,7 +36,7 @@ DoctorCheck attempt(std::string name, bool essential, F&& body) {
 DoctorCheck tool(const std::string& name, const std::string& package, const std::string& used_for) {
     std::string path;
     try {
-        path = runner::resolve_executable(name);
+        path = sys::find_executable(name);
     } catch (const std::exception&) {
         return {name, "missing", fmt::format("apt-get install {} — needed for {}", package, used_for), false};
     }
@@ -49,7 +49,7 @@ DoctorCheck vm_path() {
     DoctorCheck c{"vm path", "ok", "", false};
     std::vector<std::string> missing;
     try {
-        runner::resolve_executable("qemu-system-x86_64");
+        sys::find_executable("qemu-system-x86_64");
     } catch (const std::exception&) {
         missing.push_back("qemu-system-x86");
     }
@@ -59,7 +59,7 @@ DoctorCheck vm_path() {
         missing.push_back("busybox-static");
     }
     try {
-        runner::resolve_executable("depmod");
+        sys::find_executable("depmod");
     } catch (const std::exception&) {
         missing.push_back("kmod");
     }

@@ -16,6 +16,7 @@
 
 #include "common/errno_name.hpp"
 #include "lab/vm/initramfs.hpp"
+#include "sys/unique_fd.hpp"
 
 namespace fs = std::filesystem;
 
@@ -24,20 +25,6 @@ namespace {
 
 constexpr const char* kProbeMarker = "lab-kvm-probe-ok";
 constexpr auto kProbeTimeout = std::chrono::seconds(20);
-
-class Fd {
-public:
-    explicit Fd(int fd) : fd_(fd) {}
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    ~Fd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    int get() const { return fd_; }
-
-private:
-    int fd_;
-};
 
 std::string boot_id() {
     std::ifstream in("/proc/sys/kernel/random/boot_id");
@@ -89,14 +76,14 @@ std::optional<std::string> probe_kvm_boot(const KernelTree& kernel, const std::s
     c.qemu_log = work_dir + "/kvm-probe-qemu.log";
     write_initramfs(c.initramfs, spec);
     QemuMachine vm = QemuMachine::boot(c);
-    WaitOutcome w = vm.wait_until(std::chrono::steady_clock::now() + kProbeTimeout, interrupt);
+    sys::WaitOutcome w = vm.wait_until(std::chrono::steady_clock::now() + kProbeTimeout, interrupt);
     vm.kill_and_reap();
-    if (w == WaitOutcome::Interrupted) throw std::runtime_error("interrupted during the KVM probe");
+    if (w == sys::WaitOutcome::Interrupted) throw std::runtime_error("interrupted during the KVM probe");
     if (slurp(c.console_log).find(kProbeMarker) != std::string::npos) return std::nullopt;
     std::string qemu_said = slurp(c.qemu_log);
     while (!qemu_said.empty() && qemu_said.back() == '\n') qemu_said.pop_back();
     if (auto nl = qemu_said.rfind('\n'); nl != std::string::npos) qemu_said = qemu_said.substr(nl + 1);
-    if (w == WaitOutcome::DeadlinePassed)
+    if (w == sys::WaitOutcome::DeadlinePassed)
         return fmt::format("a guest under KVM printed nothing within {} s (killed)", kProbeTimeout.count());
     return fmt::format("a guest under KVM failed: {}{}", vm.end() ? vm.end()->describe() : "ended",
                        qemu_said.empty() ? "" : " — " + qemu_said);
@@ -105,11 +92,11 @@ std::optional<std::string> probe_kvm_boot(const KernelTree& kernel, const std::s
 }  // namespace
 
 std::optional<std::string> kvm_device_problem() {
-    Fd kvm(::open("/dev/kvm", O_RDWR | O_CLOEXEC));
+    sys::UniqueFd kvm(::open("/dev/kvm", O_RDWR | O_CLOEXEC));
     if (kvm.get() < 0) return fmt::format("/dev/kvm: open failed ({})", errno_name(errno));
     int api = ::ioctl(kvm.get(), KVM_GET_API_VERSION, 0);
     if (api != KVM_API_VERSION) return fmt::format("/dev/kvm: API version {} (expected {})", api, KVM_API_VERSION);
-    Fd vm(::ioctl(kvm.get(), KVM_CREATE_VM, 0));
+    sys::UniqueFd vm(::ioctl(kvm.get(), KVM_CREATE_VM, 0));
     if (vm.get() < 0) return fmt::format("/dev/kvm: KVM_CREATE_VM failed ({})", errno_name(errno));
     return std::nullopt;
 }

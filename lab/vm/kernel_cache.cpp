@@ -10,7 +10,7 @@
 
 #include <fmt/format.h>
 
-#include "lab/vm/host_program.hpp"
+#include "lab/vm/program_run.hpp"
 #include "lab/vm/scratch_directory.hpp"
 
 namespace fs = std::filesystem;

@@ -50,7 +50,7 @@ std::vector<std::string> qemu_argv(const QemuConfig& c) {
 }
 
 QemuMachine QemuMachine::boot(const QemuConfig& config) {
-    return QemuMachine(HostProgram::start({qemu_argv(config), "", config.qemu_log}));
+    return QemuMachine(start_program({qemu_argv(config), "", config.qemu_log}));
 }
 
 }  // namespace lab::vm

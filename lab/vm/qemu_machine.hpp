@@ -1,6 +1,6 @@
 #pragma once
 // One qemu-system-x86_64 guest: direct kernel boot (no disk, no firmware menu), serial console into a
-// file, host directories shared over virtio-9p. RAII through HostProgram: a QemuMachine that goes out
+// file, host directories shared over virtio-9p. RAII through sys::Process: a QemuMachine that goes out
 // of scope with its guest still running SIGKILLs and reaps qemu.
 #include <atomic>
 #include <chrono>
@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "lab/vm/host_program.hpp"
+#include "lab/vm/program_run.hpp"
 
 namespace lab::vm {
 
@@ -43,15 +43,15 @@ public:
     static QemuMachine boot(const QemuConfig& config);
 
     pid_t pid() const { return program_.pid(); }
-    WaitOutcome wait_until(std::chrono::steady_clock::time_point deadline, const std::atomic<int>* interrupt) {
+    sys::WaitOutcome wait_until(std::chrono::steady_clock::time_point deadline, const std::atomic<int>* interrupt) {
         return program_.wait_until(deadline, interrupt);
     }
-    std::optional<ProgramEnd> end() const { return program_.end(); }
+    const std::optional<sys::ProcessEnd>& end() const { return program_.end(); }
     void kill_and_reap() { program_.kill_and_reap(); }
 
 private:
-    explicit QemuMachine(HostProgram p) : program_(std::move(p)) {}
-    HostProgram program_;
+    explicit QemuMachine(sys::Process p) : program_(std::move(p)) {}
+    sys::Process program_;
 };
 
 }  // namespace lab::vm

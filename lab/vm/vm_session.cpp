@@ -122,7 +122,7 @@ VmRunResult run_in_vm(const VmRunRequest& req) {
     auto deadline = started + std::chrono::seconds(req.command_timeout_s + req.boot_allowance_s);
     QemuMachine vm = QemuMachine::boot(qc);
     result.qemu_pid = vm.pid();
-    WaitOutcome w = vm.wait_until(deadline, req.interrupt);
+    sys::WaitOutcome w = vm.wait_until(deadline, req.interrupt);
     vm.kill_and_reap();  // a no-op when the guest powered off by itself
     result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
@@ -130,10 +130,10 @@ VmRunResult run_in_vm(const VmRunRequest& req) {
     result.guest_exit_code = guest.exit_code;
     result.boot_seconds = guest.boot_seconds;
     result.record_paths = guest.record_paths;
-    if (w == WaitOutcome::Interrupted) {
+    if (w == sys::WaitOutcome::Interrupted) {
         result.outcome = "interrupted";
         result.detail = fmt::format("qemu (pid {}) killed", result.qemu_pid);
-    } else if (w == WaitOutcome::DeadlinePassed) {
+    } else if (w == sys::WaitOutcome::DeadlinePassed) {
         result.outcome = "timeout";
         result.detail = fmt::format("the guest did not power off within {} s; qemu (pid {}) killed. {}",
                                     req.command_timeout_s + req.boot_allowance_s, result.qemu_pid,

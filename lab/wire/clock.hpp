@@ -3,7 +3,7 @@
 // step time by hand and check departure times to the nanosecond.
 #include <cstdint>
 
-#include "lab/agents/monotonic_clock.hpp"
+#include "sys/monotonic_clock.hpp"
 
 namespace lab::wire {
 
@@ -15,7 +15,7 @@ public:
 
 class MonotonicClock final : public Clock {
 public:
-    std::int64_t now_ns() const override { return agent::monotonic_ns(); }
+    std::int64_t now_ns() const override { return sys::monotonic_ns(); }
 };
 
 }  // namespace lab::wire

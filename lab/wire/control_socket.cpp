@@ -16,7 +16,7 @@ ControlSocket::ControlSocket(std::string path) : path_(std::move(path)) {
     if (path_.empty() || path_.size() >= sizeof addr.sun_path)
         throw std::system_error(ENAMETOOLONG, std::generic_category(), "control socket path '" + path_ + "'");
     std::memcpy(addr.sun_path, path_.c_str(), path_.size() + 1);
-    fd_ = agent::UniqueFd(socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    fd_ = sys::UniqueFd(socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
     if (!fd_) throw std::system_error(errno, std::generic_category(), "control socket");
     // A socket left by a wire that was killed would make bind fail; anything else at the path is
     // not ours to remove.

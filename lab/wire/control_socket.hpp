@@ -7,7 +7,7 @@
 
 #include <sys/un.h>
 
-#include "lab/agents/unique_fd.hpp"
+#include "sys/unique_fd.hpp"
 
 namespace lab::wire {
 
@@ -33,7 +33,7 @@ public:
 
 private:
     std::string path_;
-    agent::UniqueFd fd_;
+    sys::UniqueFd fd_;
 };
 
 }  // namespace lab::wire

@@ -4,7 +4,7 @@
 // was in before that change. Losses come in bursts of mean length about 1/r while bad.
 #include <random>
 
-#include "lab/wire/impairment.hpp"
+#include "shaping/impairment.hpp"
 
 namespace lab::wire {
 
@@ -13,7 +13,7 @@ public:
     bool bad() const { return bad_; }
 
     template <typename Rng>
-    bool lose(const GilbertElliott& model, Rng& rng) {
+    bool lose(const shaping::GilbertElliott& model, Rng& rng) {
         std::uniform_real_distribution<double> u(0.0, 1.0);
         if (!bad_) {
             if (u(rng) < model.p) bad_ = true;

@@ -28,7 +28,7 @@ PacketSocket::PacketSocket(const std::string& ifname) : ifname_(ifname) {
     if (ifindex_ == 0) fail(ifname, "if_nametoindex");
     // Protocol 0 until bind: a socket opened with ETH_P_ALL would see every interface's frames
     // in the moment before it is bound to one.
-    fd_ = agent::UniqueFd(socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    fd_ = sys::UniqueFd(socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
     if (!fd_) fail(ifname, "socket(AF_PACKET)");
     const int fd = fd_.get();
     set_int(fd, SOL_PACKET, PACKET_VNET_HDR, 1, ifname, "setsockopt(PACKET_VNET_HDR)");

@@ -17,7 +17,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
-#include "lab/agents/unique_fd.hpp"
+#include "sys/unique_fd.hpp"
 
 namespace lab::wire {
 
@@ -52,7 +52,7 @@ public:
     int take_error();
 
 private:
-    agent::UniqueFd fd_;
+    sys::UniqueFd fd_;
     std::string ifname_;
     int ifindex_ = 0;
     std::vector<mmsghdr> headers_;

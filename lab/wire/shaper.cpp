@@ -16,10 +16,10 @@ double standard_pareto(double u) {
 
 }  // namespace
 
-Shaper::Shaper(const Clock& clock, std::uint64_t seed, Impairment impairment)
+Shaper::Shaper(const Clock& clock, std::uint64_t seed, shaping::Impairment impairment)
     : clock_(clock), rng_(seed), impairment_(std::move(impairment)) {}
 
-void Shaper::set_impairment(const Impairment& impairment) {
+void Shaper::set_impairment(const shaping::Impairment& impairment) {
     if (!impairment.gemodel) gilbert_elliott_.reset();
     impairment_ = impairment;
 }
@@ -41,13 +41,13 @@ std::int64_t Shaper::sampled_delay_ns() {
     if (jitter <= 0) return impairment_.delay.count();
     double offset = 0;
     switch (impairment_.distribution) {
-        case JitterDistribution::Uniform:
+        case shaping::JitterDistribution::Uniform:
             offset = std::uniform_real_distribution<double>(-jitter, jitter)(rng_);
             break;
-        case JitterDistribution::Normal:
+        case shaping::JitterDistribution::Normal:
             offset = jitter * std::normal_distribution<double>(0.0, 1.0)(rng_);
             break;
-        case JitterDistribution::Pareto:
+        case shaping::JitterDistribution::Pareto:
             offset = jitter * standard_pareto(std::uniform_real_distribution<double>(0.0, 1.0)(rng_));
             break;
     }

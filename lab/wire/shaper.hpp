@@ -26,7 +26,7 @@
 
 #include "lab/wire/clock.hpp"
 #include "lab/wire/gilbert_elliott_loss.hpp"
-#include "lab/wire/impairment.hpp"
+#include "shaping/impairment.hpp"
 #include "lab/wire/latency_histogram.hpp"
 
 namespace lab::wire {
@@ -53,12 +53,12 @@ struct ShaperCounters {
 
 class Shaper {
 public:
-    Shaper(const Clock& clock, std::uint64_t seed, Impairment impairment = {});
+    Shaper(const Clock& clock, std::uint64_t seed, shaping::Impairment impairment = {});
 
     // Takes effect for frames arriving from now on; frames already held keep their departure time
     // (netem's `tc qdisc change` does the same). Blackhole also applies to held frames as they come due.
-    void set_impairment(const Impairment& impairment);
-    const Impairment& impairment() const { return impairment_; }
+    void set_impairment(const shaping::Impairment& impairment);
+    const shaping::Impairment& impairment() const { return impairment_; }
 
     // A frame arriving now.
     void offer(Frame frame);
@@ -95,7 +95,7 @@ private:
 
     const Clock& clock_;
     std::mt19937_64 rng_;
-    Impairment impairment_;
+    shaping::Impairment impairment_;
     GilbertElliottLoss gilbert_elliott_;
     std::vector<Held> queue_;  // a heap under Later
     std::uint64_t next_seq_ = 0;

@@ -9,8 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "lab/agents/epoll.hpp"
-#include "lab/agents/termination_signals.hpp"
+#include "sys/epoll.hpp"
+#include "sys/termination_signals.hpp"
 #include "lab/wire/control_command.hpp"
 #include "lab/wire/control_socket.hpp"
 #include "lab/wire/packet_socket.hpp"
@@ -54,20 +54,20 @@ public:
         for (auto& s : slots_) s.buffer.resize(slot_bytes);
     }
 
-    const Impairment& impairment(Direction d) const override { return shaper(d).impairment(); }
+    const shaping::Impairment& impairment(shaping::Direction d) const override { return shaper(d).impairment(); }
 
-    void set_impairment(Direction d, const Impairment& impairment) override { shaper(d).set_impairment(impairment); }
+    void set_impairment(shaping::Direction d, const shaping::Impairment& impairment) override { shaper(d).set_impairment(impairment); }
 
     nlohmann::ordered_json stats() const override {
         nlohmann::ordered_json j;
-        for (Direction d : both_directions) j[std::string(direction_name(d))] = direction_report(shaper(d));
+        for (shaping::Direction d : shaping::both_directions) j[std::string(shaping::direction_name(d))] = direction_report(shaper(d));
         j["truncated"] = truncated_;
         return j;
     }
 
     int run() {
-        agent::TerminationSignals signals;
-        agent::Epoll epoll;
+        sys::TerminationSignals signals;
+        sys::Epoll epoll;
         epoll.add(ends_[0].fd(), EPOLLIN, key_a);
         epoll.add(ends_[1].fd(), EPOLLIN, key_b);
         epoll.add(signals.fd(), EPOLLIN, key_signals);
@@ -76,8 +76,8 @@ public:
         std::int64_t next_stats = stats_interval_ns_ ? clock_.now_ns() + stats_interval_ns_ : 0;
         std::array<epoll_event, 8> ready{};
         while (true) {
-            release_due(Direction::AtoB);
-            release_due(Direction::BtoA);
+            release_due(shaping::Direction::AtoB);
+            release_due(shaping::Direction::BtoA);
 
             const std::int64_t now = clock_.now_ns();
             if (next_stats && now >= next_stats) {
@@ -86,7 +86,7 @@ public:
                 if (next_stats <= now) next_stats = now + stats_interval_ns_;
             }
             std::optional<std::int64_t> wake;
-            for (Direction d : both_directions)
+            for (shaping::Direction d : shaping::both_directions)
                 if (auto due = shaper(d).next_due()) wake = wake ? std::min(*wake, *due) : *due;
             if (next_stats) wake = wake ? std::min(*wake, next_stats) : next_stats;
             std::optional<std::int64_t> timeout;
@@ -95,8 +95,8 @@ public:
             const int n = epoll.wait(ready, timeout);
             for (int i = 0; i < n; ++i) {
                 const std::uint64_t key = ready[static_cast<std::size_t>(i)].data.u64;
-                if (key == key_a) pump(Direction::AtoB, ready[static_cast<std::size_t>(i)].events);
-                else if (key == key_b) pump(Direction::BtoA, ready[static_cast<std::size_t>(i)].events);
+                if (key == key_a) pump(shaping::Direction::AtoB, ready[static_cast<std::size_t>(i)].events);
+                else if (key == key_b) pump(shaping::Direction::BtoA, ready[static_cast<std::size_t>(i)].events);
                 else if (key == key_control) serve_control();
                 else if (key == key_signals && signals.take() != 0) {
                     write_reports("summary");
@@ -112,20 +112,20 @@ public:
         j["time_ns"] = clock_.now_ns();
         j["a"] = options.a;
         j["b"] = options.b;
-        j["a2b"] = format_impairment(options.a2b);
-        j["b2a"] = format_impairment(options.b2a);
+        j["a2b"] = shaping::format_impairment(options.a2b);
+        j["b2a"] = shaping::format_impairment(options.b2a);
         j["seed"] = seed;
         j["control"] = options.control.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(options.control);
         write_line(out_fd_, j);
     }
 
 private:
-    Shaper& shaper(Direction d) { return shapers_[static_cast<std::size_t>(d)]; }
-    const Shaper& shaper(Direction d) const { return shapers_[static_cast<std::size_t>(d)]; }
-    PacketSocket& source(Direction d) { return ends_[d == Direction::AtoB ? 0 : 1]; }
-    PacketSocket& sink(Direction d) { return ends_[d == Direction::AtoB ? 1 : 0]; }
+    Shaper& shaper(shaping::Direction d) { return shapers_[static_cast<std::size_t>(d)]; }
+    const Shaper& shaper(shaping::Direction d) const { return shapers_[static_cast<std::size_t>(d)]; }
+    PacketSocket& source(shaping::Direction d) { return ends_[d == shaping::Direction::AtoB ? 0 : 1]; }
+    PacketSocket& sink(shaping::Direction d) { return ends_[d == shaping::Direction::AtoB ? 1 : 0]; }
 
-    void pump(Direction d, std::uint32_t events) {
+    void pump(shaping::Direction d, std::uint32_t events) {
         if (events & EPOLLERR) source(d).take_error();  // ENETDOWN when the link went down: keep going
         Shaper& s = shaper(d);
         for (int round = 0; round < batches_per_wake; ++round) {
@@ -143,7 +143,7 @@ private:
         }
     }
 
-    void release_due(Direction d) {
+    void release_due(shaping::Direction d) {
         Shaper& s = shaper(d);
         PacketSocket& out = sink(d);
         while (true) {
@@ -191,11 +191,11 @@ private:
     }
 
     void write_reports(const char* type) {
-        for (Direction d : both_directions) {
+        for (shaping::Direction d : shaping::both_directions) {
             nlohmann::ordered_json j;
             j["type"] = type;
             j["time_ns"] = clock_.now_ns();
-            j["direction"] = direction_name(d);
+            j["direction"] = shaping::direction_name(d);
             const nlohmann::ordered_json report = direction_report(shaper(d));
             for (auto it = report.begin(); it != report.end(); ++it) j[it.key()] = it.value();
             j["truncated"] = truncated_;

@@ -10,7 +10,7 @@
 int main(int argc, char** argv) {
     using namespace lab::wire;
     auto parsed = parse_wire_options(argc, argv);
-    if (auto* exit = std::get_if<lab::agent::CliExit>(&parsed)) return lab::agent::report_cli_exit(*exit);
+    if (auto* exit = std::get_if<lab::sys::CliExit>(&parsed)) return lab::sys::report_cli_exit(*exit);
     try {
         return run_wire(std::get<WireOptions>(parsed), STDOUT_FILENO);
     } catch (const std::exception& e) {

@@ -14,7 +14,7 @@ constexpr const char* description =
 
 }  // namespace
 
-std::variant<WireOptions, agent::CliExit> parse_wire_options(int argc, const char* const* argv) {
+std::variant<WireOptions, sys::CliExit> parse_wire_options(int argc, const char* const* argv) {
     CLI::App app{description, "lab-wire"};
     WireOptions options;
     std::string a2b_text, b2a_text, stats_text;
@@ -30,23 +30,23 @@ std::variant<WireOptions, agent::CliExit> parse_wire_options(int argc, const cha
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return agent::cli_exit_from(app, e);
+        return sys::cli_exit_from(app, e);
     }
-    if (options.a == options.b) return agent::usage_error("--b: must differ from --a");
-    auto a2b = parse_impairment(a2b_text);
-    if (failed(a2b)) return agent::usage_error("--a2b: " + std::get<ParseError>(a2b).message);
-    options.a2b = std::get<Impairment>(a2b);
-    auto b2a = parse_impairment(b2a_text);
-    if (failed(b2a)) return agent::usage_error("--b2a: " + std::get<ParseError>(b2a).message);
-    options.b2a = std::get<Impairment>(b2a);
+    if (options.a == options.b) return sys::usage_error("--b: must differ from --a");
+    auto a2b = shaping::parse_impairment(a2b_text);
+    if (failed(a2b)) return sys::usage_error("--a2b: " + std::get<ParseError>(a2b).message);
+    options.a2b = std::get<shaping::Impairment>(a2b);
+    auto b2a = shaping::parse_impairment(b2a_text);
+    if (failed(b2a)) return sys::usage_error("--b2a: " + std::get<ParseError>(b2a).message);
+    options.b2a = std::get<shaping::Impairment>(b2a);
     if (seed) {
         options.seed = *seed;
         options.seed_given = true;
     }
     if (!stats_text.empty()) {
         auto d = parse_duration(stats_text);
-        if (failed(d)) return agent::usage_error("--stats-interval: " + std::get<ParseError>(d).message);
-        if (std::get<Duration>(d) < std::chrono::milliseconds(1)) return agent::usage_error("--stats-interval: must be at least 1ms");
+        if (failed(d)) return sys::usage_error("--stats-interval: " + std::get<ParseError>(d).message);
+        if (std::get<Duration>(d) < std::chrono::milliseconds(1)) return sys::usage_error("--stats-interval: must be at least 1ms");
         options.stats_interval = std::get<Duration>(d);
     }
     return options;

@@ -7,20 +7,20 @@
 #include <variant>
 
 #include "common/units.hpp"
-#include "lab/agents/cli_exit.hpp"
-#include "lab/wire/impairment.hpp"
+#include "sys/cli_exit.hpp"
+#include "shaping/impairment.hpp"
 
 namespace lab::wire {
 
 struct WireOptions {
     std::string a, b;  // interface names, both in the wire's own namespace
-    Impairment a2b, b2a;
+    shaping::Impairment a2b, b2a;
     std::string control;  // unix datagram socket path; empty = no control socket
     std::uint64_t seed = 0;
     bool seed_given = false;  // otherwise a random seed, printed in the start line for replay
     std::optional<Duration> stats_interval;
 };
 
-std::variant<WireOptions, agent::CliExit> parse_wire_options(int argc, const char* const* argv);
+std::variant<WireOptions, sys::CliExit> parse_wire_options(int argc, const char* const* argv);
 
 }  // namespace lab::wire

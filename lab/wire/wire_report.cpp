@@ -13,7 +13,7 @@ nlohmann::ordered_json microseconds(std::optional<std::int64_t> ns) {
 nlohmann::ordered_json direction_report(const Shaper& shaper) {
     const ShaperCounters& c = shaper.counters();
     nlohmann::ordered_json j;
-    j["impairment"] = format_impairment(shaper.impairment());
+    j["impairment"] = shaping::format_impairment(shaper.impairment());
     j["rx_frames"] = c.rx_frames;
     j["rx_bytes"] = c.rx_bytes;
     j["tx_frames"] = c.tx_frames;

@@ -142,7 +142,7 @@ TEST_F(LabVm, NetemDelayLossAndRateInsideTheGuestMatchTheirConfiguration) {
     for (const auto& [name, rec] : recs) {
         EXPECT_EQ(rec.run.kernel.rfind("6.1.", 0), 0u) << name << " ran on " << rec.run.kernel;
         EXPECT_EQ(rec.run.impairment_backend, "netem") << name;
-        EXPECT_EQ(rec.run.outcome, "completed") << name;
+        EXPECT_EQ(rec.run.outcome, lab::record::RunOutcome::Completed) << name;
         EXPECT_TRUE(fs::exists(rec.run.directory)) << name << ": the record's paths name the host's copy";
     }
 
@@ -226,10 +226,10 @@ TEST_F(LabVm, CatalogueScenariosOnHostAndGuestKernelsInOneTable) {
         EXPECT_EQ(rec.run.kernel.rfind("6.1.", 0), 0u) << name;
         // Under TCG a process start costs tens of ms, so the scenarios that start 100 netcat copies fall
         // behind their timeline (and may reach their time limit); the record and the tables say so.
-        EXPECT_THAT(rec.run.outcome, ::testing::AnyOf("completed", "time-limit")) << name;
+        EXPECT_THAT(rec.run.outcome, ::testing::AnyOf(lab::record::RunOutcome::Completed, lab::record::RunOutcome::TimeLimit)) << name;
         double late = 0;
         for (const auto& t : rec.timeline) late = std::max(late, t.started_t - t.due_t);
-        std::cout << "[ measured ] in the VM: " << name << " " << rec.run.outcome << " after " << rec.run.wall_seconds
+        std::cout << "[ measured ] in the VM: " << name << " " << lab::record::to_string(rec.run.outcome) << " after " << rec.run.wall_seconds
                   << " s, latest step " << late << " s behind\n";
     }
     EXPECT_EQ(guest.at("backlog-30-netcat-delay").run.impairment_backend, "netem");
@@ -239,10 +239,10 @@ TEST_F(LabVm, CatalogueScenariosOnHostAndGuestKernelsInOneTable) {
     // (counted), and a listener that never accepts ends up holding backlog + 1 connections, which sit in
     // CLOSE-WAIT once the clients left.
     const RunRecord& half_open = guest.at("parallel-connect-half-open");
-    EXPECT_EQ(half_open.run.outcome, "completed");
+    EXPECT_EQ(half_open.run.outcome, lab::record::RunOutcome::Completed);
     EXPECT_GT(counter_delta(half_open, "server", "end", "TcpExt.ListenOverflows"), 0);
     const RunRecord& backlog = guest.at("backlog-30-netcat");
-    if (backlog.run.outcome == "completed") {
+    if (backlog.run.outcome == lab::record::RunOutcome::Completed) {
         auto close_wait = [&](std::uint16_t port) {
             int n = 0;
             for (const auto& s : snapshot(backlog, "clients-gone").hosts.at("server").sockets)

@@ -5,29 +5,29 @@
 #include <gtest/gtest.h>
 
 using namespace std::chrono_literals;
-using lab::agent::CliExit;
+using lab::sys::CliExit;
 using lab::agent::ClientOptions;
 
 namespace {
 
-std::variant<ClientOptions, CliExit> parse(std::vector<const char*> args) {
+std::variant<ClientOptions, lab::sys::CliExit> parse(std::vector<const char*> args) {
     args.insert(args.begin(), "lab-client");
     return lab::agent::parse_client_options(static_cast<int>(args.size()), args.data());
 }
 
 ClientOptions options_ok(std::vector<const char*> args) {
     auto parsed = parse(std::move(args));
-    if (auto* exit = std::get_if<CliExit>(&parsed)) {
+    if (auto* exit = std::get_if<lab::sys::CliExit>(&parsed)) {
         ADD_FAILURE() << "exit " << exit->code << ": " << exit->message;
         return {};
     }
     return std::get<ClientOptions>(parsed);
 }
 
-CliExit exit_of(std::vector<const char*> args) {
+lab::sys::CliExit exit_of(std::vector<const char*> args) {
     auto parsed = parse(std::move(args));
-    EXPECT_TRUE(std::holds_alternative<CliExit>(parsed));
-    return std::holds_alternative<CliExit>(parsed) ? std::get<CliExit>(parsed) : CliExit{};
+    EXPECT_TRUE(std::holds_alternative<lab::sys::CliExit>(parsed));
+    return std::holds_alternative<lab::sys::CliExit>(parsed) ? std::get<lab::sys::CliExit>(parsed) : lab::sys::CliExit{};
 }
 
 TEST(ClientOptions, Defaults) {
@@ -90,7 +90,7 @@ TEST(ClientOptions, BadOpsNameTheOptionOpAndPosition) {
 }
 
 TEST(ClientOptions, BadValuesNameTheirOption) {
-    auto first_line = [](const CliExit& e) { return e.message.substr(0, e.message.find('\n')); };
+    auto first_line = [](const lab::sys::CliExit& e) { return e.message.substr(0, e.message.find('\n')); };
     EXPECT_EQ(first_line(exit_of({"--target", "198.18.0.1", "--ops", "connect"})),
               "--target: '198.18.0.1' has no port (expected ADDR:PORT, e.g. 198.18.0.1:7000)");
     EXPECT_EQ(first_line(exit_of({"--target", "198.18.0.1:0", "--ops", "connect"})),
@@ -112,7 +112,7 @@ TEST(ClientOptions, BindTakesAListOrARangeRoundRobin) {
     ASSERT_EQ(list.binds.size(), 3u);
     EXPECT_EQ(list.binds[0].text(), "198.18.0.9:0");
     EXPECT_EQ(list.binds[2].text(), "198.18.0.3:0");
-    auto first_line = [](const CliExit& e) { return e.message.substr(0, e.message.find('\n')); };
+    auto first_line = [](const lab::sys::CliExit& e) { return e.message.substr(0, e.message.find('\n')); };
     EXPECT_EQ(first_line(exit_of({"--target", "198.18.0.1:7000", "--ops", "connect", "--bind", "198.18.0.5-198.18.0.2"})),
               "--bind: range '198.18.0.5-198.18.0.2' ends before it starts");
 }
@@ -130,7 +130,7 @@ TEST(ClientOptions, PortAtBindNeedsBindAndTcp) {
 TEST(ClientOptions, StartAfterIsADuration) {
     EXPECT_EQ(options_ok({"--target", "198.18.0.1:7000", "--ops", "connect"}).start_after, 0ms);
     EXPECT_EQ(options_ok({"--target", "198.18.0.1:7000", "--udp", "--start-after", "300ms"}).start_after, 300ms);
-    auto first_line = [](const CliExit& e) { return e.message.substr(0, e.message.find('\n')); };
+    auto first_line = [](const lab::sys::CliExit& e) { return e.message.substr(0, e.message.find('\n')); };
     EXPECT_EQ(first_line(exit_of({"--target", "198.18.0.1:7000", "--ops", "connect", "--start-after", "300"})),
               "--start-after: duration '300' has no unit (use ns, us, ms, s, m or h)");
 }
@@ -145,7 +145,7 @@ TEST(ClientOptions, WavesSetTheConnectionCountAndTheirGap) {
     EXPECT_EQ(agreeing.wave_gap, 0ms);
     EXPECT_TRUE(options_ok({"--target", "198.18.0.1:7000", "--ops", "connect"}).waves.empty());
 
-    auto first_line = [](const CliExit& e) { return e.message.substr(0, e.message.find('\n')); };
+    auto first_line = [](const lab::sys::CliExit& e) { return e.message.substr(0, e.message.find('\n')); };
     EXPECT_EQ(first_line(exit_of({"--target", "198.18.0.1:7000", "--ops", "connect", "--waves", "5,15", "--connections", "30"})),
               "--waves: the waves add up to 20 connections, --connections says 30");
     EXPECT_EQ(first_line(exit_of({"--target", "198.18.0.1:7000", "--ops", "connect", "--waves", "5", "--wave-gap", "1"})),
@@ -182,7 +182,7 @@ TEST(ClientOptions, UdpSendsCountDatagramsAtARate) {
 }
 
 TEST(ClientOptions, UdpOptionsAreRefusedWhereTheyDoNotBelong) {
-    auto first_line = [](const CliExit& e) { return e.message.substr(0, e.message.find('\n')); };
+    auto first_line = [](const lab::sys::CliExit& e) { return e.message.substr(0, e.message.find('\n')); };
     EXPECT_EQ(first_line(exit_of({"--target", "198.18.0.1:9000"})), "--ops is required (unless --udp)");
     EXPECT_EQ(exit_of({"--target", "198.18.0.1:9000", "--udp", "--ops", "connect"}).code, 2);
     EXPECT_EQ(exit_of({"--target", "198.18.0.1:9000", "--ops", "connect", "--rate", "10/s"}).code, 2);

@@ -4,33 +4,33 @@
 
 using namespace std::chrono_literals;
 using lab::agent::AcceptPolicy;
-using lab::agent::CliExit;
+using lab::sys::CliExit;
 using lab::agent::ServerMode;
 using lab::agent::ServerOptions;
 
 namespace {
 
-std::variant<ServerOptions, CliExit> parse(std::vector<const char*> args) {
+std::variant<ServerOptions, lab::sys::CliExit> parse(std::vector<const char*> args) {
     args.insert(args.begin(), "lab-server");
     return lab::agent::parse_server_options(static_cast<int>(args.size()), args.data());
 }
 
 ServerOptions options_ok(std::vector<const char*> args) {
     auto parsed = parse(std::move(args));
-    if (auto* exit = std::get_if<CliExit>(&parsed)) {
+    if (auto* exit = std::get_if<lab::sys::CliExit>(&parsed)) {
         ADD_FAILURE() << "exit " << exit->code << ": " << exit->message;
         return {};
     }
     return std::get<ServerOptions>(parsed);
 }
 
-CliExit exit_of(std::vector<const char*> args) {
+lab::sys::CliExit exit_of(std::vector<const char*> args) {
     auto parsed = parse(std::move(args));
-    EXPECT_TRUE(std::holds_alternative<CliExit>(parsed));
-    return std::holds_alternative<CliExit>(parsed) ? std::get<CliExit>(parsed) : CliExit{};
+    EXPECT_TRUE(std::holds_alternative<lab::sys::CliExit>(parsed));
+    return std::holds_alternative<lab::sys::CliExit>(parsed) ? std::get<lab::sys::CliExit>(parsed) : lab::sys::CliExit{};
 }
 
-std::string first_line(const CliExit& e) { return e.message.substr(0, e.message.find('\n')); }
+std::string first_line(const lab::sys::CliExit& e) { return e.message.substr(0, e.message.find('\n')); }
 
 TEST(ServerOptions, Defaults) {
     auto o = options_ok({"--listen", "0.0.0.0:7000"});

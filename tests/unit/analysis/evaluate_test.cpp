@@ -344,7 +344,7 @@ TEST(Evaluate, SameAsAReferentWithoutObservationFails) {
 
 TEST(Evaluate, MissingSnapshotNamesItAndTheOutcome) {
     auto r = sample_record();
-    r.run.outcome = "time-limit";
+    r.run.outcome = record::RunOutcome::TimeLimit;
     r.run.outcome_detail = "60s reached before step 4";
     auto e = sockets_expect("late", "late", "server", {"established"});
     e.equals = 31;

@@ -36,7 +36,7 @@ inline record::RunRecord sample_record() {
     r.run.kernel = "6.18.44-fc-v669";
     r.run.machine = "x86_64";
     r.run.impairment_backend = "netem";
-    r.run.outcome = "completed";
+    r.run.outcome = record::RunOutcome::Completed;
     r.run.wall_seconds = 4.2317;
 
     auto server_view = [](std::int64_t overflows, bool busy) {

@@ -83,7 +83,7 @@ TEST(VerdictTable, HeaderBlockDescribesTheRun) {
 
 TEST(VerdictTable, OutcomeDetailAndMissingSourceShow) {
     auto r = judged_record();
-    r.run.outcome = "time-limit";
+    r.run.outcome = record::RunOutcome::TimeLimit;
     r.run.outcome_detail = "60s reached";
     r.scenario.source_doc.clear();
     r.scenario.source_kernel.clear();

@@ -28,7 +28,7 @@ RunRecord full_record() {
     r.run.hostname = "box";
     r.run.lab_version = "0.1.0";
     r.run.impairment_backend = "netem";
-    r.run.outcome = "time-limit";
+    r.run.outcome = RunOutcome::TimeLimit;
     r.run.outcome_detail = "60s reached";
     r.run.time_limit_s = 60;
     r.hosts = {{"server", "lab-ab12-server", {"198.18.0.1/24"}, {{"net.ipv4.tcp_synack_retries", "2"}}}};
@@ -189,7 +189,7 @@ TEST(RunRecordJson, RoundTripKeepsEveryField) {
     EXPECT_EQ(b.run.hostname, "box");
     EXPECT_EQ(b.run.lab_version, "0.1.0");
     EXPECT_EQ(b.run.impairment_backend, "netem");
-    EXPECT_EQ(b.run.outcome, "time-limit");
+    EXPECT_EQ(b.run.outcome, RunOutcome::TimeLimit);
     EXPECT_EQ(b.run.outcome_detail, "60s reached");
     EXPECT_EQ(b.run.time_limit_s, 60);
 
@@ -358,7 +358,7 @@ TEST(RunRecordJson, AbsentFieldsTakeTheirDefaults) {
                         {"expectations", {{{"id", "e"}}}}};
     RunRecord r = run_record_from_json(j);
     EXPECT_EQ(r.scenario.name, "x");
-    EXPECT_EQ(r.run.outcome, "completed");
+    EXPECT_EQ(r.run.outcome, RunOutcome::Completed);
     EXPECT_EQ(r.run.impairment_backend, "none");
     ASSERT_EQ(r.expectations.size(), 1u);
     EXPECT_EQ(r.expectations[0].kind, ExpectKind::Sockets);

@@ -7,11 +7,12 @@
 #include <unistd.h>
 
 #include "lab/wire/control_socket.hpp"
-#include "lab/wire/wire_client.hpp"
+#include "shaping/wire_client.hpp"
 
 namespace {
 
 using namespace lab::wire;
+using namespace lab::shaping;
 using namespace std::chrono_literals;
 
 class Target final : public ControlTarget {

@@ -9,6 +9,7 @@
 namespace {
 
 using namespace lab::wire;
+using namespace lab::shaping;
 using namespace std::chrono_literals;
 
 class FakeClock final : public Clock {

@@ -5,8 +5,9 @@
 namespace {
 
 using namespace lab::wire;
+using namespace lab::shaping;
 
-std::variant<WireOptions, lab::agent::CliExit> parse(std::vector<const char*> args) {
+std::variant<WireOptions, lab::sys::CliExit> parse(std::vector<const char*> args) {
     args.insert(args.begin(), "lab-wire");
     return parse_wire_options(static_cast<int>(args.size()), args.data());
 }
@@ -37,8 +38,8 @@ TEST(WireOptions, UsageErrorsExitTwoAndNameTheOption) {
     };
     for (const auto& c : cases) {
         auto p = parse(c.args);
-        ASSERT_TRUE(std::holds_alternative<lab::agent::CliExit>(p)) << c.names;
-        const auto& e = std::get<lab::agent::CliExit>(p);
+        ASSERT_TRUE(std::holds_alternative<lab::sys::CliExit>(p)) << c.names;
+        const auto& e = std::get<lab::sys::CliExit>(p);
         EXPECT_EQ(e.code, 2);
         EXPECT_NE(e.message.find(c.names), std::string::npos) << e.message;
     }
