@@ -1,5 +1,6 @@
 #include <map>
 #include <memory>
+#include <set>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -9,6 +10,8 @@
 #include "runner/leftovers.hpp"
 #include "runner/run_owner.hpp"
 #include "runner/run_plan.hpp"
+#include "runner/run_state.hpp"
+#include "sys/cgroup.hpp"
 
 namespace lab::cli {
 namespace {
@@ -18,33 +21,75 @@ struct CleanArgs {
     bool include_live = false;
 };
 
+// What one run left behind: namespaces (with the processes inside), its cgroup (with whatever its
+// programs started, wherever they are now), and its lab-wire control directory.
+struct RunLeftovers {
+    std::vector<runner::Leftover> namespaces;
+    bool cgroup = false;
+    bool wire_control = false;
+};
+
+std::map<std::string, RunLeftovers> leftovers_by_run() {
+    std::map<std::string, RunLeftovers> by_run;
+    for (auto& l : runner::find_leftovers(runner::kNamespacePrefix))
+        by_run[runner::run_id_of_namespace(l.netns_name)].namespaces.push_back(std::move(l));
+    for (const auto& name : sys::list_run_cgroups()) by_run[name].cgroup = true;
+    if (auto wire = sys::Directory::open_existing(fmt::format("{}/wire", runner::kRunStateDir)))
+        for (const auto& name : wire->entries()) by_run[name].wire_control = true;
+    return by_run;
+}
+
 int clean(const CleanArgs& args) {
     if (!require_root("lab clean")) return kExitError;
-    // Leftovers grouped by run, so each run is judged live or dead once and removed by its own prefix.
-    std::map<std::string, std::vector<runner::Leftover>> by_run;
-    for (auto& l : runner::find_leftovers(runner::kNamespacePrefix))
-        by_run[runner::run_id_of_namespace(l.netns_name)].push_back(std::move(l));
-
     int status = kExitPass;
     bool anything = false;
-    for (const auto& [run_id, leftovers] : by_run) {
+    for (const auto& [run_id, left] : leftovers_by_run()) {
         if (auto owner = runner::live_run_owner(run_id); owner && !args.include_live) {
             fmt::print("kept run {} ({} namespaces): its lab process {} is still running (--include-live removes it)\n",
-                       run_id, leftovers.size(), *owner);
+                       run_id, left.namespaces.size(), *owner);
             continue;
         }
         anything = true;
         if (args.dry_run) {
-            for (const auto& l : leftovers)
-                fmt::print("would remove {} (processes: {})\n", l.netns_name, l.pids.empty() ? "none" : fmt::format("{}", fmt::join(l.pids, " ")));
+            for (const auto& l : left.namespaces)
+                fmt::print("would remove {} (processes: {})\n", l.netns_name,
+                           l.pids.empty() ? "none" : fmt::format("{}", fmt::join(l.pids, " ")));
+            if (left.cgroup) fmt::print("would kill and remove the cgroup of run {}\n", run_id);
+            if (left.wire_control) fmt::print("would remove the lab-wire control sockets of run {}\n", run_id);
             continue;
         }
-        std::string prefix = fmt::format("{}{}-", runner::kNamespacePrefix, run_id);
-        runner::CleanReport report = runner::clean_leftovers(prefix);
-        for (pid_t pid : report.processes_killed) fmt::print("killed process {}\n", pid);
-        for (const auto& ns : report.namespaces_removed) fmt::print("removed namespace {}\n", ns);
-        for (const auto& p : report.problems) fmt::print(stderr, "lab clean: {}\n", p);
-        if (!report.problems.empty()) status = kExitError;
+        // The cgroup first: it holds whatever the run's programs started, in its namespaces or not.
+        if (left.cgroup)
+            if (auto group = sys::RunCgroup::adopt(run_id)) {
+                for (pid_t pid : group->pids()) fmt::print("killed process {} (cgroup of run {})\n", pid, run_id);
+                if (auto stuck = group->kill_all(); !stuck.empty()) {
+                    fmt::print(stderr, "lab clean: cgroup {}: {} process(es) did not exit after SIGKILL: {}\n",
+                               group->path(), stuck.size(), fmt::join(stuck, " "));
+                    status = kExitError;
+                }
+                std::string why;
+                if (group->remove(&why)) fmt::print("removed cgroup {}\n", group->path());
+                else {
+                    fmt::print(stderr, "lab clean: {}\n", why);
+                    status = kExitError;
+                }
+            }
+        if (!left.namespaces.empty()) {
+            runner::CleanReport report = runner::clean_leftovers(fmt::format("{}{}-", runner::kNamespacePrefix, run_id));
+            for (pid_t pid : report.processes_killed) fmt::print("killed process {}\n", pid);
+            for (const auto& ns : report.namespaces_removed) fmt::print("removed namespace {}\n", ns);
+            for (const auto& p : report.problems) fmt::print(stderr, "lab clean: {}\n", p);
+            if (!report.problems.empty()) status = kExitError;
+        }
+        if (left.wire_control) {
+            try {
+                runner::wire_control_directory().remove(run_id);
+                fmt::print("removed the lab-wire control sockets of run {}\n", run_id);
+            } catch (const std::exception& e) {
+                fmt::print(stderr, "lab clean: {}\n", e.what());
+                status = kExitError;
+            }
+        }
     }
     if (!args.dry_run) runner::remove_stale_run_markers();
     if (!anything) fmt::print("nothing to clean\n");
@@ -56,7 +101,9 @@ int clean(const CleanArgs& args) {
 Command add_clean(CLI::App& app) {
     auto args = std::make_shared<CleanArgs>();
     CLI::App* sub = app.add_subcommand(
-        "clean", "Remove what crashed or killed runs left: lab-* namespaces and the processes inside them");
+        "clean",
+        "Remove what crashed or killed runs left: lab-* namespaces and the processes inside them, run cgroups and "
+        "what is still in them, lab-wire control sockets");
     sub->add_flag("-n,--dry-run", args->dry_run, "Only list what would be removed");
     sub->add_flag("--include-live", args->include_live, "Also remove runs whose lab process is still running");
     return [args] { return clean(*args); };

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <filesystem>
+
 #include <gtest/gtest.h>
 
 namespace {
@@ -28,6 +30,50 @@ TEST(RunOwner, UnknownOrUnsafeRunIdsHaveNoOwner) {
     EXPECT_FALSE(live_run_owner("").has_value());
     EXPECT_FALSE(live_run_owner("../etc").has_value());
     EXPECT_FALSE(live_run_owner("no-such-run-id").has_value());
+}
+
+}  // namespace
+
+namespace {
+
+using namespace lab::runner;
+
+class RunIdClaim : public ::testing::Test {
+protected:
+    void SetUp() override {
+        dir_ = std::filesystem::temp_directory_path() / ("lab-run-ids-" + std::to_string(::getpid()));
+        std::filesystem::remove_all(dir_);
+        std::filesystem::create_directories(dir_);
+        std::filesystem::permissions(dir_, std::filesystem::perms(0755));
+    }
+    void TearDown() override { std::filesystem::remove_all(dir_); }
+    std::filesystem::path dir_;
+};
+
+// Two runs that draw the same id cannot both hold it: the second draws again, and neither can remove
+// the other's marker when it ends.
+TEST_F(RunIdClaim, ACollidingDrawIsRefusedAtomicallyAndDrawnAgain) {
+    auto markers = lab::sys::Directory::open_or_create(dir_);
+    std::vector<std::string> draws = {"abc123", "abc123", "def456"};
+    std::size_t next = 0;
+    auto draw = [&] { return draws.at(next++); };
+    RunOwnership first = RunOwnership::claim_new_id(markers, draw);
+    RunOwnership second = RunOwnership::claim_new_id(markers, draw);
+    EXPECT_EQ(first.run_id(), "abc123");
+    EXPECT_EQ(second.run_id(), "def456");
+    EXPECT_EQ(next, 3u);
+    EXPECT_EQ(live_run_owner(markers, "abc123"), ::getpid());
+    { RunOwnership moved = std::move(second); }
+    EXPECT_FALSE(std::filesystem::exists(dir_ / "def456"));
+    EXPECT_TRUE(std::filesystem::exists(dir_ / "abc123"));  // the other run's marker is untouched
+}
+
+TEST_F(RunIdClaim, RandomIdsAreSixHexDigits) {
+    for (int i = 0; i < 100; ++i) {
+        const std::string id = RunOwnership::random_run_id();
+        EXPECT_EQ(id.size(), 6u);
+        EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos) << id;
+    }
 }
 
 }  // namespace
