@@ -11,12 +11,13 @@
 #include "lab/vm/accelerator.hpp"
 #include "lab/vm/initramfs.hpp"
 #include "lab/vm/kernel_cache.hpp"
-#include "sys/process.hpp"
 #include "runner/host_view.hpp"
 #include "runner/link.hpp"
 #include "runner/netlink_socket.hpp"
 #include "runner/netns.hpp"
 #include "runner/qdisc_probe.hpp"
+#include "sys/cgroup.hpp"
+#include "sys/process.hpp"
 
 namespace lab::cli {
 namespace {
@@ -104,6 +105,14 @@ std::vector<DoctorCheck> run_doctor_checks() {
         runner::Netns ns = runner::Netns::create(fmt::format("lab-doctor-{}", ::getpid()));
         auto view = runner::observe_host(ns);
         return fmt::format("{} sockets, {} counters in a fresh namespace", view.sockets.size(), view.counters.size());
+    }));
+    out.push_back(attempt("run cgroups", false, [] {
+        std::string why;
+        auto group = sys::RunCgroup::create(fmt::format("doctor-{}", ::getpid()), &why);
+        if (!group)
+            throw std::runtime_error(why + ": a run ends what its programs started only while they stay in its "
+                                           "network namespaces");
+        return fmt::format("cgroup v2 under {}: whatever a run starts ends with it", *sys::run_cgroups_root());
     }));
     for (const char* kind : {"netem", "tbf"}) {
         DoctorCheck c{fmt::format("qdisc {}", kind), "ok", "", false};

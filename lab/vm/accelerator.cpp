@@ -16,6 +16,7 @@
 
 #include "common/errno_name.hpp"
 #include "lab/vm/initramfs.hpp"
+#include "sys/directory.hpp"
 #include "sys/unique_fd.hpp"
 
 namespace fs = std::filesystem;
@@ -53,15 +54,19 @@ std::optional<std::pair<bool, std::string>> read_memo(const std::string& cache_d
 }
 
 void write_memo(const std::string& cache_dir, bool ok, const std::string& reason) {
-    std::error_code ec;
-    fs::create_directories(cache_dir, ec);
-    std::ofstream(probe_memo(cache_dir)) << boot_id() << (ok ? " ok " : " no ") << reason << '\n';
+    try {
+        sys::Directory::open_or_create(cache_dir)
+            .write_file(probe_memo(cache_dir).filename().string(),
+                        fmt::format("{}{}{}\n", boot_id(), ok ? " ok " : " no ", reason), 0644);
+    } catch (const std::exception&) {
+        // Only a memo: the next run probes again.
+    }
 }
 
 // Boots `kernel` under KVM with a marker-only /init; the reason it failed, or nullopt.
 std::optional<std::string> probe_kvm_boot(const KernelTree& kernel, const std::string& work_dir,
                                           const std::atomic<int>* interrupt) {
-    fs::create_directories(work_dir);
+    sys::Directory::open_or_create(work_dir);
     InitramfsSpec spec;
     spec.kernel = kernel;
     spec.init_script = fmt::format("#!/bin/busybox sh\necho {}\n/bin/busybox poweroff -f\n/bin/busybox sleep 30\n", kProbeMarker);

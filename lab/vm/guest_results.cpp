@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lab/vm/guest_script.hpp"
+#include "sys/directory.hpp"
 
 namespace fs = std::filesystem;
 
@@ -47,8 +48,8 @@ void rewrite_record(const std::string& path, const std::map<std::string, std::st
     for (const char* section : {"expectations", "verdicts", "timeline"})
         if (j.contains(section) && j[section].is_array())
             for (auto& item : j[section]) rewrite(item, "origin");
-    std::ofstream out(path, std::ios::trunc);
-    out << j.dump(1) << '\n';
+    const fs::path p(path);
+    if (auto dir = sys::Directory::open_existing(p.parent_path())) dir->write_file(p.filename().string(), j.dump(1) + "\n", 0644);
 }
 
 }  // namespace

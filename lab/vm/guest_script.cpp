@@ -63,6 +63,8 @@ std::string guest_init_script(const GuestPlan& plan) {
                      kGuestResultsDir, nine_p, kResultsTag);
     s += "$B mount -t proc proc /host/proc || fail 'mount /proc in the chroot'\n";
     s += "$B mount -t sysfs sysfs /host/sys || fail 'mount /sys in the chroot'\n";
+    // A cgroup per run ends whatever a scenario's programs start; without it lab falls back to its namespaces.
+    s += "$B mount -t cgroup2 cgroup2 /host/sys/fs/cgroup || say 'no cgroup2 in the guest'\n";
     s += "$B mount -o bind /dev /host/dev || fail 'bind /dev into the chroot'\n";
     s += "$B mkdir -p /dev/shm && $B mount -t tmpfs -o mode=1777 shm /host/dev/shm || fail 'mount /dev/shm'\n";
     s += fmt::format("$B cut -d' ' -f1 /proc/uptime > /host{}/{}\n", kGuestResultsDir, kBootUptimeFile);

@@ -12,6 +12,7 @@
 
 #include "common/errno_name.hpp"
 #include "lab/vm/newc_archive.hpp"
+#include "sys/directory.hpp"
 
 namespace lab::vm {
 namespace {
@@ -75,10 +76,8 @@ std::size_t write_initramfs(const std::string& path, const InitramfsSpec& spec) 
     }
     a.add_file("init", spec.init_script, 0755);
     std::string bytes = a.finish();
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    out.close();
-    if (!out) throw std::runtime_error(fmt::format("cannot write {} ({})", path, errno_name(errno)));
+    const std::filesystem::path p = std::filesystem::absolute(path);
+    sys::Directory::open_or_create(p.parent_path()).write_file(p.filename().string(), bytes, 0644);
     return bytes.size();
 }
 

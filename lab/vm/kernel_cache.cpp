@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "lab/vm/program_run.hpp"
+#include "sys/directory.hpp"
 #include "lab/vm/scratch_directory.hpp"
 
 namespace fs = std::filesystem;
@@ -73,7 +74,7 @@ std::optional<std::string> kernel_package_from_apt_show(std::string_view text) {
 }
 
 std::string KernelCache::default_package(const std::atomic<int>* interrupt) const {
-    fs::create_directories(root_);
+    sys::Directory::open_or_create(root_);  // checked like every place lab writes as root
     std::string out = root_ + "/apt-cache-show.txt";
     run_program({{"apt-cache", "show", "--no-all-versions", kKernelMetapackage}, "", out}, std::chrono::seconds(60),
                 interrupt);
@@ -108,7 +109,7 @@ KernelTree KernelCache::ensure(const std::string& package, const Progress& progr
     // Whatever happens below, the partial directory does not outlive this call.
     ScratchDirectory scratch(fs::path(root_) / fmt::format("{}.partial-{}", package, ::getpid()));
     const fs::path& work = scratch.path();
-    fs::create_directories(work / "download");
+    scratch.directory().create_subdirectory("download", 0755);
 
     const std::string log = (work / "fetch.log").string();
     progress(fmt::format("fetching {} with apt-get download into {}", package, root_));
@@ -138,11 +139,8 @@ KernelTree KernelCache::ensure(const std::string& package, const Progress& progr
     run_program({{"depmod", "-b", (work / "tree").string(), release}, "", log}, std::chrono::seconds(300), interrupt);
 
     fs::remove(deb);  // 70 MB that the unpacked tree makes redundant
-    {
-        std::ofstream ready(work / kReadyFile);
-        ready << version_from_deb_name(fs::path(deb).filename().string(), package) << '\n' << release << '\n';
-        if (!ready) throw std::runtime_error(fmt::format("cannot write {}", (work / kReadyFile).string()));
-    }
+    scratch.directory().write_file(kReadyFile,
+                                   version_from_deb_name(fs::path(deb).filename().string(), package) + "\n" + release + "\n", 0644);
     std::error_code ec;
     fs::rename(work, final_dir, ec);
     // Another lab finishing the same fetch first is fine: its copy is as good as ours.

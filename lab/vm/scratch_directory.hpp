@@ -1,28 +1,29 @@
 #pragma once
-// A working directory that exists for one scope: created (with its parents) on construction, removed
-// with everything in it on destruction, whichever way the scope ends.
+// A working directory that exists for one scope: made (its parent checked like every place lab writes)
+// on construction, removed with everything in it on destruction, whichever way the scope ends.
 #include <filesystem>
-#include <system_error>
+#include <string>
+
+#include "sys/directory.hpp"
 
 namespace lab::vm {
 
 class ScratchDirectory {
 public:
-    explicit ScratchDirectory(std::filesystem::path path) : path_(std::move(path)) {
-        std::filesystem::remove_all(path_);  // a crashed run's leftover under the same name
-        std::filesystem::create_directories(path_);
-    }
-    ~ScratchDirectory() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
+    explicit ScratchDirectory(const std::filesystem::path& path);
+    ~ScratchDirectory();
     ScratchDirectory(const ScratchDirectory&) = delete;
     ScratchDirectory& operator=(const ScratchDirectory&) = delete;
 
-    const std::filesystem::path& path() const { return path_; }
+    const std::filesystem::path& path() const { return directory_.path(); }
+    const sys::Directory& directory() const { return directory_; }
 
 private:
-    std::filesystem::path path_;
+    static sys::Directory make(const sys::Directory& parent, const std::string& name);
+
+    sys::Directory parent_;
+    std::string name_;
+    sys::Directory directory_;
 };
 
 }  // namespace lab::vm

@@ -14,6 +14,7 @@
 #include "lab/vm/module_closure.hpp"
 #include "lab/vm/qemu_machine.hpp"
 #include "lab/vm/scratch_directory.hpp"
+#include "sys/directory.hpp"
 
 namespace fs = std::filesystem;
 
@@ -46,9 +47,12 @@ std::map<std::string, std::string> guest_environment() {
 
 VmRunResult run_in_vm(const VmRunRequest& req) {
     VmRunResult result;
-    if (fs::exists(req.results_dir)) throw std::runtime_error(fmt::format("{}: already exists", req.results_dir));
-    fs::create_directories(req.results_dir);
-    result.results_dir = fs::canonical(req.results_dir).string();
+    // Made by lab (EEXIST is an error) in a parent nobody else could swap; everything the host writes into
+    // it goes through its descriptor.
+    const fs::path results_path = fs::absolute(req.results_dir).lexically_normal();
+    const sys::Directory results_dir = sys::Directory::open_or_create(results_path.parent_path())
+                                           .create_subdirectory(results_path.filename().string(), 0755);
+    result.results_dir = results_path.string();
     const fs::path results = result.results_dir;
 
     KernelCache cache(req.cache_dir);
@@ -65,11 +69,11 @@ VmRunResult run_in_vm(const VmRunRequest& req) {
     // (even under the /tmp it covers with a tmpfs), and the run keeps exactly what was run.
     std::map<std::string, std::string> path_map = {{kGuestResultsDir, result.results_dir}};
     std::vector<std::string> guest_scenarios;
-    fs::create_directories(results / "scenarios");
+    const sys::Directory staged_dir = results_dir.create_subdirectory("scenarios", 0755);
     for (std::size_t i = 0; i < req.scenario_files.size(); ++i) {
         fs::path source = fs::absolute(req.scenario_files[i]);
         std::string staged = fmt::format("{:02}-{}", i + 1, source.filename().string());
-        fs::copy_file(source, results / "scenarios" / staged);
+        staged_dir.write_file(staged, slurp(source), 0644);
         std::string guest_path = fmt::format("{}/scenarios/{}", kGuestResultsDir, staged);
         guest_scenarios.push_back(guest_path);
         path_map[guest_path] = source.string();
@@ -98,9 +102,7 @@ VmRunResult run_in_vm(const VmRunRequest& req) {
     spec.init_script = guest_init_script(plan);
     const std::string initramfs = (work / "initramfs.cpio").string();
     write_initramfs(initramfs, spec);
-    {
-        std::ofstream(results / "init.sh") << spec.init_script;  // what the guest ran, for whoever debugs it
-    }
+    results_dir.write_file("init.sh", spec.init_script, 0644);  // what the guest ran, for whoever debugs it
 
     result.accel = choose_accelerator(req.accel, result.kernel, work.string(), req.cache_dir, req.interrupt);
 
