@@ -192,9 +192,10 @@ private:
 
     bool interrupted() const { return o_.interrupt && o_.interrupt->load() != 0; }
 
+    // Reaps what ended and gives it its end time (also to those a stop already reaped).
     void poll_children() {
         for (auto& inst : instances_)
-            if (inst.process && !inst.process->ended() && inst.process->poll())
+            if (inst.process && !inst.result.ended_t && inst.process->poll())
                 inst.result.ended_t = std::chrono::duration<double>(inst.process->ended_at() - t0_).count();
     }
 

@@ -1,0 +1,431 @@
+#include "runner/sweep_spec.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
+#include <set>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace lab::runner {
+namespace {
+
+bool is_variable_name(std::string_view name) {
+    if (name.empty() || name.size() > 32 || !(name[0] >= 'a' && name[0] <= 'z')) return false;
+    return std::all_of(name.begin(), name.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
+}
+
+const char* kind_plural(SweepValueKind k) {
+    switch (k) {
+        case SweepValueKind::Integer: return "integers";
+        case SweepValueKind::Number: return "numbers";
+        case SweepValueKind::Boolean: return "booleans";
+        case SweepValueKind::Text: return "strings";
+    }
+    return "?";
+}
+
+const char* kind_name(SweepValueKind k) {
+    switch (k) {
+        case SweepValueKind::Integer: return "an integer";
+        case SweepValueKind::Number: return "a number";
+        case SweepValueKind::Boolean: return "a boolean";
+        case SweepValueKind::Text: return "a string";
+    }
+    return "?";
+}
+
+// A scalar TOML value as a sweep value, or nullopt for anything else.
+std::optional<std::pair<SweepValueKind, record::SweepValue>> scalar(const toml::node& n) {
+    record::SweepValue v;
+    if (auto i = n.value_exact<std::int64_t>()) {
+        v.text = std::to_string(*i);
+        v.number = static_cast<double>(*i);
+        return std::pair{SweepValueKind::Integer, v};
+    }
+    if (auto d = n.value_exact<double>()) {
+        v.text = fmt::format("{}", *d);
+        v.number = *d;
+        return std::pair{SweepValueKind::Number, v};
+    }
+    if (auto b = n.value_exact<bool>()) {
+        v.text = *b ? "true" : "false";
+        v.number = *b ? 1 : 0;
+        return std::pair{SweepValueKind::Boolean, v};
+    }
+    if (auto s = n.value_exact<std::string>()) {
+        v.text = *s;
+        return std::pair{SweepValueKind::Text, v};
+    }
+    return std::nullopt;
+}
+
+bool same_value(const record::SweepValue& a, const record::SweepValue& b) { return a.text == b.text; }
+
+class SweepParser {
+public:
+    SweepParser(const toml::table& sweep, TomlReader& r, const std::string& scenario_name) : t_(sweep), r_(r) {
+        spec_.label = scenario_name;
+        spec_.where = r_.where(sweep);
+    }
+
+    SweepSpec parse() {
+        r_.reject_unknown_keys(t_, {"name", "vars", "defaults", "zip", "points", "exclude", "rows", "columns"}, "[sweep]");
+        if (auto name = r_.string(t_, "name", false)) spec_.label = *name;
+        parse_vars();
+        parse_points();
+        if (spec_.variables.empty()) r_.error(t_, "[sweep] declares no variable: give [sweep.vars] or points");
+        parse_zip();
+        parse_exclude();
+        parse_defaults();
+        for (const char* key : {"rows", "columns"})
+            if (auto v = r_.string(t_, key, false)) {
+                if (!spec_.find(*v)) r_.error(*t_.get(key), fmt::format("{} = '{}' is not a variable of [sweep]", key, *v));
+                (std::string_view(key) == "rows" ? spec_.rows : spec_.columns) = *v;
+            }
+        return std::move(spec_);
+    }
+
+private:
+    // A value for `variable` at node n: its kind must match the variable's (integers may stand where
+    // numbers are declared).
+    std::optional<record::SweepValue> value_for(const SweepVariableSpec& variable, const toml::node& n) {
+        auto s = scalar(n);
+        if (!s) {
+            r_.error(n, fmt::format("a value of '{}' must be a number, a boolean or a string", variable.name));
+            return std::nullopt;
+        }
+        s->second.name = variable.name;
+        if (s->first == variable.kind || (variable.kind == SweepValueKind::Number && s->first == SweepValueKind::Integer))
+            return s->second;
+        r_.error(n, fmt::format("'{}' takes {} (as its first value is); this is {}", variable.name,
+                                kind_plural(variable.kind), kind_name(s->first)));
+        return std::nullopt;
+    }
+
+    void parse_vars() {
+        const toml::table* vars = r_.table(t_, "vars", false);
+        if (!vars) return;
+        for (const auto& [key, node] : *vars) {
+            SweepVariableSpec v;
+            v.name = std::string(key.str());
+            v.where = r_.where(key);
+            if (!is_variable_name(v.name))
+                r_.error(v.where, fmt::format("sweep variable '{}' is not a valid name (a-z, 0-9 and '_', starting with "
+                                              "a letter, at most 32 characters)",
+                                              v.name));
+            const toml::array* values = node.as_array();
+            if (!values || values->empty()) {
+                r_.error(node, fmt::format("'{}' must list its values: {} = [1, 2, 3]", v.name, v.name));
+                continue;
+            }
+            if (auto first = scalar((*values)[0])) v.kind = first->first;
+            for (const toml::node& n : *values)
+                if (auto value = value_for(v, n)) {
+                    if (std::any_of(v.values.begin(), v.values.end(), [&](const auto& x) { return same_value(x, *value); }))
+                        r_.error(n, fmt::format("'{}' lists {} twice", v.name, value->text));
+                    else
+                        v.values.push_back(*value);
+                }
+            v.listed = v.values.size();
+            spec_.variables.push_back(std::move(v));
+        }
+        // toml++ iterates keys in order; the file's order is the order the author meant.
+        std::sort(spec_.variables.begin(), spec_.variables.end(), [](const auto& a, const auto& b) {
+            return std::pair(a.where.line, a.where.column) < std::pair(b.where.line, b.where.column);
+        });
+    }
+
+    // A table assigning variables ({ backlog = 1, cookies = 0 }), checked against the declared ones.
+    std::map<std::string, record::SweepValue> assignment(const toml::table& t, bool every_variable, std::string_view what) {
+        std::map<std::string, record::SweepValue> out;
+        for (const auto& [key, node] : t) {
+            const std::string name(key.str());
+            const SweepVariableSpec* v = spec_.find(name);
+            if (!v) {
+                r_.error(r_.where(key), fmt::format("{}: '{}' is not a variable of [sweep]", what, name));
+                continue;
+            }
+            if (auto value = value_for(*v, node)) out[name] = *value;
+        }
+        if (every_variable)
+            for (const auto& v : spec_.variables)
+                if (!out.count(v.name) && t.get(v.name) == nullptr)
+                    r_.error(t, fmt::format("{}: gives no value for '{}'", what, v.name));
+        return out;
+    }
+
+    void parse_points() {
+        const toml::array* points = r_.array(t_, "points", false);
+        if (!points) return;
+        // Without [sweep.vars] the first point declares the variables, in its order.
+        if (spec_.variables.empty() && !points->empty())
+            if (const toml::table* first = (*points)[0].as_table()) {
+                std::vector<std::pair<SourceLocation, std::string>> keys;
+                for (const auto& [key, node] : *first) {
+                    SweepVariableSpec v;
+                    v.name = std::string(key.str());
+                    v.where = r_.where(key);
+                    if (!is_variable_name(v.name)) r_.error(v.where, fmt::format("sweep variable '{}' is not a valid name", v.name));
+                    if (auto s = scalar(node)) v.kind = s->first;
+                    spec_.variables.push_back(std::move(v));
+                }
+                std::sort(spec_.variables.begin(), spec_.variables.end(), [](const auto& a, const auto& b) {
+                    return std::pair(a.where.line, a.where.column) < std::pair(b.where.line, b.where.column);
+                });
+            }
+        for (const toml::node& pn : *points) {
+            const toml::table* pt = pn.as_table();
+            if (!pt) {
+                r_.error(pn, "each point must be a table such as { backlog = 30, cookies = 0 }");
+                continue;
+            }
+            auto values = assignment(*pt, true, "point");
+            if (values.size() != spec_.variables.size()) continue;
+            SweepCell cell;
+            for (auto& v : spec_.variables) {
+                const record::SweepValue& value = values.at(v.name);
+                cell.push_back(value);
+                if (std::none_of(v.values.begin(), v.values.end(), [&](const auto& x) { return same_value(x, value); }))
+                    v.values.push_back(value);
+            }
+            spec_.points.push_back(std::move(cell));
+        }
+    }
+
+    void parse_zip() {
+        const toml::array* zip = r_.array(t_, "zip", false);
+        if (!zip) return;
+        std::set<std::string> zipped;
+        for (const toml::node& gn : *zip) {
+            const toml::array* g = gn.as_array();
+            if (!g || g->size() < 2) {
+                r_.error(gn, "each zip group lists two or more variables: zip = [[\"delay\", \"gap\"]]");
+                continue;
+            }
+            std::vector<std::string> group;
+            std::size_t length = 0;
+            for (const toml::node& n : *g) {
+                auto name = n.value<std::string>();
+                const SweepVariableSpec* v = name ? spec_.find(*name) : nullptr;
+                if (!v) {
+                    r_.error(n, fmt::format("zip: {} is not a variable of [sweep.vars]", name ? "'" + *name + "'" : "a non-string"));
+                    continue;
+                }
+                if (!zipped.insert(*name).second) r_.error(n, fmt::format("zip: '{}' is in more than one group", *name));
+                if (length && v->listed != length)
+                    r_.error(n, fmt::format("zip: '{}' has {} values, '{}' has {}: variables that move together need as "
+                                            "many values",
+                                            *name, v->listed, group.front(), length));
+                length = v->listed;
+                group.push_back(*name);
+            }
+            if (group.size() >= 2) spec_.zip.push_back(std::move(group));
+        }
+    }
+
+    void parse_exclude() {
+        const toml::array* exclude = r_.array(t_, "exclude", false);
+        if (!exclude) return;
+        for (const toml::node& en : *exclude) {
+            const toml::table* et = en.as_table();
+            if (!et || et->empty()) {
+                r_.error(en, "each exclusion must be a table such as { backlog = 1, cookies = 1 }");
+                continue;
+            }
+            auto values = assignment(*et, false, "exclude");
+            for (const auto& [name, value] : values) {
+                const SweepVariableSpec* v = spec_.find(name);
+                if (std::none_of(v->values.begin(), v->values.end(), [&](const auto& x) { return same_value(x, value); }))
+                    r_.error(*et->get(name), fmt::format("exclude: '{}' never takes the value {}, so this excludes nothing",
+                                                         name, value.text));
+            }
+            spec_.exclude.push_back(std::move(values));
+        }
+    }
+
+    void parse_defaults() {
+        std::map<std::string, record::SweepValue> given;
+        if (const toml::table* d = r_.table(t_, "defaults", false)) given = assignment(*d, false, "defaults");
+        for (const auto& v : spec_.variables) {
+            if (auto it = given.find(v.name); it != given.end()) spec_.defaults.push_back(it->second);
+            else if (!v.values.empty()) spec_.defaults.push_back(v.values.front());
+        }
+    }
+
+    const toml::table& t_;
+    TomlReader& r_;
+    SweepSpec spec_;
+};
+
+bool matches(const SweepCell& cell, const std::map<std::string, record::SweepValue>& partial) {
+    for (const auto& [name, value] : partial)
+        for (const auto& v : cell)
+            if (v.name == name && !same_value(v, value)) return false;
+    return true;
+}
+
+std::uint64_t fnv1a(std::uint64_t h, std::string_view bytes) {
+    for (unsigned char c : bytes) {
+        h ^= c;
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+}  // namespace
+
+const SweepVariableSpec* SweepSpec::find(const std::string& name) const {
+    for (const auto& v : variables)
+        if (v.name == name) return &v;
+    return nullptr;
+}
+
+std::vector<record::SweepVariable> SweepSpec::axes() const {
+    std::vector<record::SweepVariable> out;
+    for (const auto& v : variables) {
+        record::SweepVariable a;
+        a.name = v.name;
+        for (const auto& value : v.values) a.values.push_back(value.text);
+        out.push_back(std::move(a));
+    }
+    return out;
+}
+
+std::optional<SweepSpec> parse_sweep_spec(const toml::table& root, TomlReader& reader, const std::string& scenario_name) {
+    const toml::node* node = root.get("sweep");
+    if (!node) return std::nullopt;
+    const toml::table* t = node->as_table();
+    if (!t) {
+        reader.error(*node, "[sweep] must be a table");
+        return std::nullopt;
+    }
+    return SweepParser(*t, reader, scenario_name).parse();
+}
+
+std::vector<SweepCell> expand_cells(const SweepSpec& spec, std::size_t max_cells) {
+    // Axes: a variable alone, or a zip group at the place of its first member.
+    struct Axis {
+        std::vector<std::size_t> variables;  // indexes into spec.variables
+        std::size_t length = 0;
+    };
+    std::vector<Axis> axes;
+    std::set<std::size_t> placed;
+    std::vector<SweepCell> cells;
+    std::size_t total = 1;
+    const bool product = !spec.variables.empty() &&
+                         std::all_of(spec.variables.begin(), spec.variables.end(), [](const auto& v) { return v.listed > 0; });
+    if (product) {
+        for (std::size_t i = 0; i < spec.variables.size(); ++i) {
+            if (placed.count(i)) continue;
+            Axis axis;
+            axis.variables = {i};
+            for (const auto& group : spec.zip)
+                if (std::find(group.begin(), group.end(), spec.variables[i].name) != group.end()) {
+                    axis.variables.clear();
+                    for (const auto& name : group)
+                        for (std::size_t j = 0; j < spec.variables.size(); ++j)
+                            if (spec.variables[j].name == name) axis.variables.push_back(j);
+                }
+            for (std::size_t j : axis.variables) placed.insert(j);
+            axis.length = spec.variables[axis.variables.front()].listed;
+            total *= std::max<std::size_t>(axis.length, 1);
+            if (total > max_cells)
+                throw std::runtime_error(fmt::format("the sweep's grid has more than {} cells: narrow its variables", max_cells));
+            axes.push_back(axis);
+        }
+        std::vector<std::size_t> at(axes.size(), 0);
+        for (std::size_t n = 0; n < total; ++n) {
+            SweepCell cell(spec.variables.size());
+            for (std::size_t a = 0; a < axes.size(); ++a)
+                for (std::size_t j : axes[a].variables) cell[j] = spec.variables[j].values[at[a]];
+            cells.push_back(std::move(cell));
+            for (std::size_t a = axes.size(); a-- > 0;) {  // the last axis fastest
+                if (++at[a] < axes[a].length) break;
+                at[a] = 0;
+            }
+        }
+    }
+    for (const auto& p : spec.points) {
+        if (std::any_of(cells.begin(), cells.end(), [&](const SweepCell& c) { return describe_cell(c) == describe_cell(p); }))
+            continue;
+        cells.push_back(p);
+        if (cells.size() > max_cells)
+            throw std::runtime_error(fmt::format("the sweep has more than {} cells: narrow it", max_cells));
+    }
+    std::erase_if(cells, [&](const SweepCell& c) {
+        return std::any_of(spec.exclude.begin(), spec.exclude.end(), [&](const auto& e) { return matches(c, e); });
+    });
+    return cells;
+}
+
+Parsed<record::SweepValue> sweep_value_from_text(const SweepVariableSpec& variable, std::string_view text) {
+    record::SweepValue v;
+    v.name = variable.name;
+    v.text = std::string(text);
+    auto bad = [&] {
+        return ParseError{fmt::format("--set {}={}: '{}' takes {}", variable.name, text, variable.name,
+                                      kind_plural(variable.kind))};
+    };
+    switch (variable.kind) {
+        case SweepValueKind::Integer: {
+            std::int64_t i = 0;
+            auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), i);
+            if (ec != std::errc{} || end != text.data() + text.size()) return bad();
+            v.number = static_cast<double>(i);
+            return v;
+        }
+        case SweepValueKind::Number: {
+            double d = 0;
+            auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), d);
+            if (ec != std::errc{} || end != text.data() + text.size()) return bad();
+            v.number = d;
+            v.text = fmt::format("{}", d);
+            return v;
+        }
+        case SweepValueKind::Boolean:
+            if (text != "true" && text != "false") return bad();
+            v.number = text == "true" ? 1 : 0;
+            return v;
+        case SweepValueKind::Text: return v;
+    }
+    return bad();
+}
+
+Parsed<SweepCell> cell_with(const SweepSpec& spec, const std::map<std::string, std::string>& overrides) {
+    SweepCell cell = spec.defaults;
+    for (const auto& [name, text] : overrides) {
+        const SweepVariableSpec* v = spec.find(name);
+        if (!v) {
+            std::string declared;
+            for (const auto& d : spec.variables) declared += (declared.empty() ? "" : ", ") + d.name;
+            return ParseError{fmt::format("--set {}: not a variable of [sweep] (declared: {})", name,
+                                          declared.empty() ? "none" : declared)};
+        }
+        auto value = sweep_value_from_text(*v, text);
+        if (failed(value)) return std::get<ParseError>(value);
+        for (auto& c : cell)
+            if (c.name == name) c = std::get<record::SweepValue>(value);
+    }
+    return cell;
+}
+
+std::string sweep_cell_id(std::string_view scenario_text, const SweepCell& cell) {
+    std::uint64_t h = fnv1a(0xcbf29ce484222325ULL, scenario_text);
+    for (const auto& v : cell) {
+        h = fnv1a(h, std::string_view("\0", 1));
+        h = fnv1a(h, v.name);
+        h = fnv1a(h, "=");
+        h = fnv1a(h, v.text);
+    }
+    return fmt::format("{:012x}", h & 0xffffffffffffULL);
+}
+
+std::string describe_cell(const SweepCell& cell) {
+    std::string out;
+    for (const auto& v : cell) out += (out.empty() ? "" : " ") + v.name + "=" + v.text;
+    return out;
+}
+
+}  // namespace lab::runner

@@ -1,0 +1,185 @@
+#include "runner/sweep_substitution.hpp"
+
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <optional>
+
+#include <fmt/format.h>
+
+namespace lab::runner {
+namespace {
+
+// Walks text once: literal runs go to on_literal (with "$${" kept as written), each ${sweep.NAME} to
+// on_sweep; other ${...} references are literals here. False with *problem set on a bad reference.
+template <typename Literal, typename Sweep>
+bool scan_sweep(std::string_view text, Literal&& on_literal, Sweep&& on_sweep, std::string* problem) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        if (text.compare(i, 3, "$${") == 0) {
+            on_literal(text.substr(i, 3));
+            i += 3;
+            continue;
+        }
+        if (text.compare(i, 2, "${") == 0) {
+            const std::size_t close = text.find('}', i + 2);
+            if (close == std::string_view::npos) {
+                if (problem) *problem = fmt::format("unterminated '${{' at character {}", i + 1);
+                return false;
+            }
+            const std::string_view name = text.substr(i + 2, close - i - 2);
+            if (name.starts_with(kSweepReferencePrefix)) {
+                if (!on_sweep(name.substr(kSweepReferencePrefix.size()))) return false;
+            } else {
+                on_literal(text.substr(i, close + 1 - i));
+            }
+            i = close + 1;
+            continue;
+        }
+        std::size_t next = text.find('$', i + 1);
+        if (next == std::string_view::npos) next = text.size();
+        on_literal(text.substr(i, next - i));
+        i = next;
+    }
+    return true;
+}
+
+// Recursive descent over one expression: sum := product (('+'|'-') product)*; product := unary
+// (('*'|'/') unary)*; unary := '-' unary | '(' sum ')' | number.
+class Arithmetic {
+public:
+    explicit Arithmetic(std::string_view text) : text_(text) {}
+
+    Parsed<double> evaluate() {
+        std::optional<double> v = sum();
+        skip_space();
+        if (v && pos_ != text_.size()) fail(fmt::format("unexpected '{}'", text_.substr(pos_, 1)));
+        if (!problem_.empty()) return ParseError{fmt::format("'{}': {} at character {}", text_, problem_, pos_ + 1)};
+        if (!std::isfinite(*v)) return ParseError{fmt::format("'{}' is not a finite number", text_)};
+        return *v;
+    }
+
+private:
+    void skip_space() {
+        while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_]))) ++pos_;
+    }
+    bool take(char c) {
+        skip_space();
+        if (pos_ < text_.size() && text_[pos_] == c) {
+            ++pos_;
+            return true;
+        }
+        return false;
+    }
+    std::optional<double> fail(std::string why) {
+        if (problem_.empty()) problem_ = std::move(why);
+        return std::nullopt;
+    }
+
+    std::optional<double> sum() {
+        std::optional<double> v = product();
+        while (v) {
+            if (take('+')) {
+                auto r = product();
+                if (!r) return r;
+                *v += *r;
+            } else if (take('-')) {
+                auto r = product();
+                if (!r) return r;
+                *v -= *r;
+            } else {
+                break;
+            }
+        }
+        return v;
+    }
+
+    std::optional<double> product() {
+        std::optional<double> v = unary();
+        while (v) {
+            if (take('*')) {
+                auto r = unary();
+                if (!r) return r;
+                *v *= *r;
+            } else if (take('/')) {
+                auto r = unary();
+                if (!r) return r;
+                if (*r == 0) return fail("division by zero");
+                *v /= *r;
+            } else {
+                break;
+            }
+        }
+        return v;
+    }
+
+    std::optional<double> unary() {
+        if (++depth_ > 64) return fail("nested too deeply");
+        std::optional<double> v;
+        if (take('-')) {
+            v = unary();
+            if (v) v = -*v;
+        } else if (take('(')) {
+            v = sum();
+            if (v && !take(')')) v = fail("missing ')'");
+        } else {
+            v = number();
+        }
+        --depth_;
+        return v;
+    }
+
+    std::optional<double> number() {
+        skip_space();
+        const std::size_t start = pos_;
+        while (pos_ < text_.size() && (std::isdigit(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '.')) ++pos_;
+        if (start == pos_) return fail(pos_ < text_.size() ? fmt::format("expected a number, not '{}'", text_.substr(pos_, 1))
+                                                            : std::string("expected a number"));
+        double v = 0;
+        auto [end, ec] = std::from_chars(text_.data() + start, text_.data() + pos_, v);
+        if (ec != std::errc{} || end != text_.data() + pos_) {
+            pos_ = start;
+            return fail(fmt::format("'{}' is not a number", text_.substr(start, pos_ - start)));
+        }
+        return v;
+    }
+
+    std::string_view text_;
+    std::size_t pos_ = 0;
+    int depth_ = 0;
+    std::string problem_;
+};
+
+}  // namespace
+
+bool mentions_sweep(std::string_view text) {
+    bool found = false;
+    scan_sweep(text, [](std::string_view) {}, [&](std::string_view) { return found = true; }, nullptr);
+    return found;
+}
+
+Parsed<std::string> substitute_sweep(std::string_view text, const std::vector<record::SweepValue>& cell) {
+    std::string out;
+    std::string problem;
+    const bool ok = scan_sweep(
+        text, [&](std::string_view literal) { out += literal; },
+        [&](std::string_view name) {
+            for (const auto& v : cell)
+                if (v.name == name) {
+                    out += v.text;
+                    return true;
+                }
+            std::string declared;
+            for (const auto& v : cell) declared += (declared.empty() ? "" : ", ") + v.name;
+            problem = fmt::format("'${{sweep.{}}}' names no variable of [sweep] ({})", name,
+                                  declared.empty() ? "the scenario declares none" : "declared: " + declared);
+            return false;
+        },
+        &problem);
+    if (!ok) return ParseError{problem};
+    return out;
+}
+
+Parsed<double> evaluate_arithmetic(std::string_view text) { return Arithmetic(text).evaluate(); }
+
+}  // namespace lab::runner
