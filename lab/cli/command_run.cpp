@@ -18,6 +18,7 @@
 #include "analysis/verdict_table.hpp"
 #include "lab/cli/commands.hpp"
 #include "lab/cli/interrupt.hpp"
+#include "lab/cli/job_pool.hpp"
 #include "lab/cli/privileges.hpp"
 #include "lab/cli/record_output.hpp"
 #include "lab/cli/scenario_files.hpp"
@@ -120,18 +121,18 @@ ScenarioOutcome run_one(const runner::Scenario& scenario, const runner::RunOptio
     return o;
 }
 
-// Scenarios are isolated from each other (own namespaces, own counters) and spend most of their time
-// waiting on their timelines, so several run at once; each scenario's repeats stay one after another.
+// Scenarios run side by side (job_pool.hpp); each scenario's repeats stay one after another, and the
+// tables appear in the order the scenarios were given.
 class ScenarioQueue {
 public:
     ScenarioQueue(const std::vector<runner::Scenario>& scenarios, const runner::RunOptions& options, const RunArgs& args)
         : scenarios_(scenarios), options_(options), args_(args), outcomes_(scenarios.size()) {}
 
     std::vector<analysis::SummaryRow> run(int jobs, int& status) {
-        std::vector<std::thread> workers;
-        int n = std::max(1, std::min<int>(jobs, static_cast<int>(scenarios_.size())));
-        for (int w = 0; w < n; ++w) workers.emplace_back([this] { work(); });
-        for (auto& t : workers) t.join();
+        run_jobs(scenarios_.size(), jobs, [this](std::size_t i) { run_and_print(i); }, [this] {
+            std::lock_guard lock(mutex_);
+            return interrupted_;
+        });
         std::vector<analysis::SummaryRow> summary;
         status = kExitPass;
         for (const auto& o : outcomes_) {
@@ -146,20 +147,12 @@ public:
     bool interrupted() const { return interrupted_; }
 
 private:
-    void work() {
-        for (;;) {
-            std::size_t i;
-            {
-                std::lock_guard lock(mutex_);
-                if (next_ >= scenarios_.size() || interrupted_) return;
-                i = next_++;
-            }
-            ScenarioOutcome o = run_one(scenarios_[i], options_, args_);
-            std::lock_guard lock(mutex_);
-            if (o.interrupted) interrupted_ = true;
-            outcomes_[i] = std::move(o);
-            print_ready();
-        }
+    void run_and_print(std::size_t i) {
+        ScenarioOutcome o = run_one(scenarios_[i], options_, args_);
+        std::lock_guard lock(mutex_);
+        if (o.interrupted) interrupted_ = true;
+        outcomes_[i] = std::move(o);
+        print_ready();
     }
 
     // Prints every finished outcome whose predecessors have all been printed.
@@ -178,7 +171,6 @@ private:
     const RunArgs& args_;
     std::vector<std::optional<ScenarioOutcome>> outcomes_;
     std::mutex mutex_;
-    std::size_t next_ = 0;
     std::size_t printed_ = 0;
     bool interrupted_ = false;
 };
