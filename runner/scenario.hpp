@@ -103,7 +103,6 @@ struct Scenario {
     std::vector<record::Expectation> expectations;
 
     const HostSpec* find_host(const std::string& name) const;
-    const ProcessSpec* find_process(const std::string& name) const;
 };
 
 }  // namespace lab::runner

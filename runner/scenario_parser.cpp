@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "common/text_fields.hpp"
 #include "runner/expectation_parser.hpp"
 #include "runner/lab_addresses.hpp"
 #include "runner/substitution.hpp"
@@ -26,12 +27,6 @@ constexpr int kMaxCopies = 10000;
 constexpr auto written_first = [](const auto& a, const auto& b) {
     return std::pair(a.where.line, a.where.column) < std::pair(b.where.line, b.where.column);
 };
-
-std::string join(const std::vector<std::string>& lines) {
-    std::string out;
-    for (const auto& l : lines) out += (out.empty() ? "" : "\n") + l;
-    return out;
-}
 
 class ScenarioParser {
 public:
@@ -52,6 +47,10 @@ public:
 
 private:
     void name_check(const toml::node& at, const std::string& name, std::string_view what,
+                    std::size_t max_length = 24) {
+        name_check(r_.where(at), name, what, max_length);
+    }
+    void name_check(const SourceLocation& at, const std::string& name, std::string_view what,
                     std::size_t max_length = 24) {
         if (!is_valid_name(name, max_length))
             r_.error(at, fmt::format("{} name '{}' is not valid (lower-case letters, digits and '-', starting "
@@ -91,10 +90,7 @@ private:
             HostSpec h;
             h.name = std::string(key.str());
             h.where = r_.where(key);
-            if (!is_valid_name(h.name))
-                r_.error(h.where, fmt::format("host name '{}' is not valid (lower-case letters, digits and '-', "
-                                              "starting with a letter, at most 24 characters)",
-                                              h.name));
+            name_check(h.where, h.name, "host");
             const toml::table* t = node.as_table();
             if (!t) {
                 r_.error(node, fmt::format("hosts.{} must be a table", h.name));
@@ -482,7 +478,7 @@ private:
 }  // namespace
 
 ScenarioError::ScenarioError(std::vector<std::string> diagnostics)
-    : std::runtime_error(join(diagnostics)), diagnostics_(std::move(diagnostics)) {}
+    : std::runtime_error(join(diagnostics, "\n")), diagnostics_(std::move(diagnostics)) {}
 
 bool is_valid_name(std::string_view name, std::size_t max_length) {
     if (name.empty() || name.size() > max_length) return false;
@@ -508,18 +504,6 @@ Scenario parse_scenario_file(const std::string& path) {
     std::ostringstream text;
     text << in.rdbuf();
     return parse_scenario_text(text.str(), path);
-}
-
-const HostSpec* Scenario::find_host(const std::string& n) const {
-    for (const auto& h : hosts)
-        if (h.name == n) return &h;
-    return nullptr;
-}
-
-const ProcessSpec* Scenario::find_process(const std::string& n) const {
-    for (const auto& s : steps)
-        if (s.kind == StepKind::Run && s.run.name == n) return &s.run;
-    return nullptr;
 }
 
 }  // namespace lab::runner

@@ -24,8 +24,6 @@ const char* type_name(toml::node_type t) {
 
 }  // namespace
 
-std::string SourceLocation::str() const { return fmt::format("{}:{}:{}", file, line, column); }
-
 SourceLocation TomlReader::where(const toml::source_region& r) const {
     return SourceLocation{file_, static_cast<int>(r.begin.line), static_cast<int>(r.begin.column)};
 }
