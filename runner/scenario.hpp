@@ -8,6 +8,7 @@
 
 #include "common/units.hpp"
 #include "lab/wire/impairment.hpp"
+#include "runner/lab_addresses.hpp"
 #include "record/run_record.hpp"
 
 namespace lab::runner {
@@ -48,7 +49,7 @@ struct DirectedImpairment {
 struct LinkSpec {
     std::string name;                // "link0" unless named
     std::vector<std::string> ends;   // host names; more than two makes a switched segment
-    std::string subnet;              // CIDR inside 198.18.0.0/15; empty = assigned
+    Ipv4Cidr subnet;  // inside 198.18.0.0/15: as the scenario fixed it, or as validation assigned it
     std::vector<DirectedImpairment> impairments;  // static, per direction (two-ended links only)
     bool shaped = false;  // impaired, or the timeline changes it: it gets a middle (switch) namespace
     SourceLocation where;

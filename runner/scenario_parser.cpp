@@ -5,8 +5,10 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
+#include <variant>
 
 #include <fmt/format.h>
 
@@ -22,6 +24,9 @@ namespace {
 
 constexpr Duration kMaxTimeLimit = std::chrono::minutes(10);
 constexpr int kMaxCopies = 10000;
+// A Linux bridge numbers its ports in 10 bits and reserves port 0 (br_if.c, find_portno): the 1024th
+// port fails with EXFULL, so a switched link joins at most this many hosts.
+constexpr std::size_t kMaxBridgePorts = 1023;
 
 // toml++ tables iterate in key order; the scenario's own order is the order it was written in.
 constexpr auto written_first = [](const auto& a, const auto& b) {
@@ -132,7 +137,10 @@ private:
             s_.hosts.push_back(std::move(h));
         }
         std::sort(s_.hosts.begin(), s_.hosts.end(), written_first);
+        for (const auto& h : s_.hosts) host_names_.insert(h.name);
     }
+
+    bool is_host(const std::string& name) const { return host_names_.contains(name); }
 
 
 
@@ -154,15 +162,23 @@ private:
             l.ends = r_.strings(*t, "ends");
             if (!t->get("ends")) r_.error(*t, "missing required key 'ends' (the hosts this link joins)");
             else if (l.ends.size() < 2) r_.error(*t->get("ends"), "a link joins at least two hosts");
+            if (l.ends.size() > kMaxBridgePorts)
+                r_.error(*t->get("ends"), fmt::format("a link joins at most {} hosts (a Linux bridge has {} ports); "
+                                                      "this one joins {}",
+                                                      kMaxBridgePorts, kMaxBridgePorts, l.ends.size()));
             std::set<std::string> seen;
             for (const auto& e : l.ends) {
-                if (!s_.find_host(e)) r_.error(*t->get("ends"), fmt::format("link end '{}' is not a host in [hosts]", e));
+                if (!is_host(e)) r_.error(*t->get("ends"), fmt::format("link end '{}' is not a host in [hosts]", e));
                 if (!seen.insert(e).second) r_.error(*t->get("ends"), fmt::format("host '{}' is on this link twice", e));
             }
+            std::optional<Ipv4Cidr> fixed;
+            SourceLocation subnet_where = l.where;
             if (auto subnet = r_.string(*t, "subnet", false)) {
-                l.subnet = *subnet;
-                if (auto why = lab_cidr_problem(*subnet)) r_.error(*t->get("subnet"), *why);
+                subnet_where = r_.where(*t->get("subnet"));
+                if (auto why = lab_cidr_problem(*subnet)) r_.error(subnet_where, *why);
+                else fixed = parse_cidr(*subnet);
             }
+            subnets_.push_back({fixed, subnet_where});
             if (const toml::table* imp = r_.table(*t, "impair", false)) {
                 l.shaped = true;
                 if (l.ends.size() != 2) r_.error(*imp, "impairments apply to two-ended links only (for now)");
@@ -174,6 +190,48 @@ private:
         std::set<std::string> names;
         for (const auto& l : s_.links)
             if (!names.insert(l.name).second) r_.error(l.where, fmt::format("link name '{}' is used twice", l.name));
+        for (const auto& l : s_.links) hosts_on_links_.insert(l.ends.begin(), l.ends.end());
+        plan_subnets();
+    }
+
+    // Every link's subnet, fixed or assigned, is decided here: an overlap, a full lab range or a subnet
+    // too small for its link is an error at the link, not a failure of the run.
+    void plan_subnets() {
+        std::vector<SubnetRequest> requests;
+        for (std::size_t i = 0; i < s_.links.size(); ++i) requests.push_back({subnets_[i].fixed, s_.links[i].ends.size()});
+        const auto choices = assign_subnets(requests);
+        std::map<int, std::vector<std::size_t>> unplaced;  // by the prefix they needed
+        for (std::size_t i = 0; i < s_.links.size(); ++i) {
+            LinkSpec& link = s_.links[i];
+            if (const auto* net = std::get_if<Ipv4Cidr>(&choices[i])) {
+                link.subnet = *net;
+                if (link.ends.size() > net->host_count())
+                    r_.error(subnets_[i].where, fmt::format("subnet {} has room for {} hosts; link '{}' joins {}",
+                                                            net->str(), net->host_count(), link.name, link.ends.size()));
+                continue;
+            }
+            const auto& problem = std::get<SubnetProblem>(choices[i]);
+            if (problem.kind == SubnetProblem::Kind::Overlap) {
+                const auto& other = s_.links[problem.other];
+                r_.error(subnets_[i].where,
+                         fmt::format("subnet {} of link '{}' overlaps subnet {} of link '{}' ({})",
+                                     subnets_[i].fixed->str(), link.name, subnets_[problem.other].fixed->str(),
+                                     other.name, subnets_[problem.other].where.str()));
+            } else if (link.ends.size() <= kMaxBridgePorts) {  // a bigger link has its error already
+                unplaced[problem.prefix].push_back(i);
+            }
+        }
+        for (const auto& [prefix, links] : unplaced) {
+            const std::size_t whole_range = std::size_t{1} << (prefix - 15);
+            r_.error(s_.links[links.front()].where,
+                     fmt::format("no free /{} is left in the lab range 198.18.0.0/15 for link '{}'{}: the range "
+                                 "holds {} /{}s, and a link without a 'subnet' of its own is given a /24 (a larger "
+                                 "block for more than 254 hosts); give links subnets of their own (a two-ended "
+                                 "link needs only a /30)",
+                                 prefix, s_.links[links.front()].name,
+                                 links.size() > 1 ? fmt::format(", nor for the {} links after it", links.size() - 1) : "",
+                                 whole_range, prefix));
+        }
     }
 
 
@@ -284,7 +342,7 @@ private:
         p.name = r_.string(t, "name", true).value_or("");
         if (!p.name.empty()) name_check(*t.get("name"), p.name, "process");
         p.host = r_.string(t, "host", true).value_or("");
-        if (!p.host.empty() && !s_.find_host(p.host))
+        if (!p.host.empty() && !is_host(p.host))
             r_.error(*t.get("host"), fmt::format("host '{}' is not defined in [hosts]", p.host));
         bool has_agent = t.contains("agent"), has_command = t.contains("command");
         if (has_agent == has_command) r_.error(t, "run needs exactly one of 'agent' (server or client) and 'command'");
@@ -321,7 +379,7 @@ private:
                     r_.error(at, fmt::format("'${{{}}}': hosts have 'addr' and 'netns'", name));
                     return;
                 }
-                if (!s_.find_host(host)) r_.error(at, fmt::format("'${{{}}}': no host named '{}'", name, host));
+                if (!is_host(host)) r_.error(at, fmt::format("'${{{}}}': no host named '{}'", name, host));
                 else if (field == "addr" && !host_has_link(host))
                     r_.error(at, fmt::format("'${{{}}}': host '{}' is on no link, so it has no address", name, host));
                 return;
@@ -332,11 +390,7 @@ private:
                                  name));
     }
 
-    bool host_has_link(const std::string& host) const {
-        for (const auto& l : s_.links)
-            if (std::find(l.ends.begin(), l.ends.end(), host) != l.ends.end()) return true;
-        return false;
-    }
+    bool host_has_link(const std::string& host) const { return hosts_on_links_.contains(host); }
 
     void parse_steps() {
         const toml::array* steps = r_.array(root_, "steps", false);
@@ -411,7 +465,7 @@ private:
         SocketsWait w;
         if (auto host = r_.string(wt, "host", true)) {
             w.host = *host;
-            if (!s_.find_host(w.host)) r_.error(*wt.get("host"), fmt::format("host '{}' is not defined in [hosts]", w.host));
+            if (!is_host(w.host)) r_.error(*wt.get("host"), fmt::format("host '{}' is not defined in [hosts]", w.host));
         }
         if (const toml::table* sel = r_.table(wt, "sockets", true)) {
             r_.reject_unknown_keys(*sel, {"protocol", "state", "local_port", "remote_port"}, "sockets");
@@ -447,9 +501,21 @@ private:
             }
         }
         for (const auto& h : s_.hosts)
-            for (const auto& route : h.routes)
-                if (!route.via.empty() && is_valid_name(route.via) && !s_.find_host(route.via))
+            for (const auto& route : h.routes) {
+                if (route.via.empty() || !is_valid_name(route.via)) continue;
+                if (!is_host(route.via))
                     r_.error(route.where, fmt::format("route via '{}': no host of that name", route.via));
+                else if (!share_a_link(h.name, route.via))
+                    r_.error(route.where, fmt::format("route via '{}': host '{}' shares no link with '{}'", route.via,
+                                                      route.via, h.name));
+            }
+    }
+
+    bool share_a_link(const std::string& a, const std::string& b) const {
+        return std::any_of(s_.links.begin(), s_.links.end(), [&](const LinkSpec& l) {
+            return std::find(l.ends.begin(), l.ends.end(), a) != l.ends.end() &&
+                   std::find(l.ends.begin(), l.ends.end(), b) != l.ends.end();
+        });
     }
 
     Duration started_at(const std::string& process) const {
@@ -473,6 +539,13 @@ private:
     TomlReader r_;
     Scenario s_;
     std::vector<std::pair<std::size_t, const toml::table*>> pending_impairs_;  // step file index → table
+    std::set<std::string> host_names_;
+    std::set<std::string> hosts_on_links_;
+    struct WrittenSubnet {
+        std::optional<Ipv4Cidr> fixed;  // nullopt: none written, or not a lab CIDR (reported already)
+        SourceLocation where;           // of the subnet, or of the link when it has none
+    };
+    std::vector<WrittenSubnet> subnets_;  // parallel to s_.links
 };
 
 }  // namespace
