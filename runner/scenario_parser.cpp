@@ -15,6 +15,7 @@
 #include "common/text_fields.hpp"
 #include "runner/expectation_parser.hpp"
 #include "runner/lab_addresses.hpp"
+#include "runner/scenario_budget.hpp"
 #include "runner/substitution.hpp"
 #include "runner/sysctl.hpp"
 #include "runner/toml_reader.hpp"
@@ -35,7 +36,8 @@ constexpr auto written_first = [](const auto& a, const auto& b) {
 
 class ScenarioParser {
 public:
-    ScenarioParser(const toml::table& root, std::string file) : root_(root), r_(std::move(file)) {}
+    ScenarioParser(const toml::table& root, std::string file, const ResourceLimits& limits)
+        : root_(root), r_(std::move(file)), limits_(limits) {}
 
     Scenario parse() {
         s_.file = r_.file();
@@ -46,6 +48,7 @@ public:
         parse_steps();
         check_references();
         s_.expectations = parse_expectations(root_, r_, known_names());
+        check_budget();
         if (!r_.diagnostics().empty()) throw ScenarioError(r_.diagnostics());
         return std::move(s_);
     }
@@ -89,6 +92,7 @@ private:
 
     void parse_hosts() {
         const toml::table* hosts = r_.table(root_, "hosts", true);
+        hosts_table_ = hosts;
         if (!hosts) return;
         if (hosts->empty()) r_.error(*hosts, "[hosts] must name at least one host");
         for (const auto& [key, node] : *hosts) {
@@ -511,6 +515,29 @@ private:
             }
     }
 
+    // A run holds every namespace at once, and a descriptor or two for each in the lab process: a scenario
+    // that needs more than the process or the kernel allows is refused here, at [hosts], with the numbers.
+    void check_budget() {
+        if (!hosts_table_) return;
+        const ResourceNeeds needs = resource_needs(s_);
+        const std::string namespaces = fmt::format("{} network namespace{}{}", needs.namespaces,
+                                                   needs.namespaces == 1 ? "" : "s",
+                                                   needs.namespaces > s_.hosts.size() ? " (the switch's included)" : "");
+        if (needs.descriptors > limits_.descriptors)
+            r_.error(*hosts_table_,
+                     fmt::format("{} hosts need {}, and lab holds {} descriptors while it builds them ({} per "
+                                 "namespace, {} of its own), but it may open {} (RLIMIT_NOFILE; lab raises its soft "
+                                 "limit to the hard one, so raise the hard limit: ulimit -Hn, prlimit, or "
+                                 "LimitNOFILE= in a systemd unit)",
+                                 s_.hosts.size(), namespaces, needs.descriptors, kDescriptorsPerNamespace,
+                                 kDescriptorsOfLab, limits_.descriptors));
+        if (limits_.namespaces && needs.namespaces > *limits_.namespaces)
+            r_.error(*hosts_table_,
+                     fmt::format("{} hosts need {}, but the kernel allows {} per user "
+                                 "(/proc/sys/user/max_net_namespaces; namespaces that exist already count too)",
+                                 s_.hosts.size(), namespaces, *limits_.namespaces));
+    }
+
     bool share_a_link(const std::string& a, const std::string& b) const {
         return std::any_of(s_.links.begin(), s_.links.end(), [&](const LinkSpec& l) {
             return std::find(l.ends.begin(), l.ends.end(), a) != l.ends.end() &&
@@ -537,6 +564,8 @@ private:
 
     const toml::table& root_;
     TomlReader r_;
+    ResourceLimits limits_;
+    const toml::table* hosts_table_ = nullptr;
     Scenario s_;
     std::vector<std::pair<std::size_t, const toml::table*>> pending_impairs_;  // step file index → table
     std::set<std::string> host_names_;
@@ -560,7 +589,7 @@ bool is_valid_name(std::string_view name, std::size_t max_length) {
                        [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
 }
 
-Scenario parse_scenario_text(std::string_view text, const std::string& file_label) {
+Scenario parse_scenario_text(std::string_view text, const std::string& file_label, const ResourceLimits& limits) {
     toml::table root;
     try {
         root = toml::parse(text, file_label);
@@ -568,15 +597,15 @@ Scenario parse_scenario_text(std::string_view text, const std::string& file_labe
         const auto& b = e.source().begin;
         throw ScenarioError({fmt::format("{}:{}:{}: {}", file_label, b.line, b.column, e.description())});
     }
-    return ScenarioParser(root, file_label).parse();
+    return ScenarioParser(root, file_label, limits).parse();
 }
 
-Scenario parse_scenario_file(const std::string& path) {
+Scenario parse_scenario_file(const std::string& path, const ResourceLimits& limits) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw ScenarioError({fmt::format("{}: cannot open: {}", path, std::strerror(errno))});
     std::ostringstream text;
     text << in.rdbuf();
-    return parse_scenario_text(text.str(), path);
+    return parse_scenario_text(text.str(), path, limits);
 }
 
 }  // namespace lab::runner

@@ -5,8 +5,12 @@
 #include <map>
 
 #include "lab/cli/commands.hpp"
+#include "runner/scenario_budget.hpp"
 
 int main(int argc, char** argv) {
+    // Validation judges a scenario against what this process may hold, so the limit is raised before
+    // any scenario is read.
+    lab::runner::raise_descriptor_limit();
     CLI::App app{"lab — replay documented TCP/UDP kernel behaviours in network namespaces, with a verdict"};
     app.require_subcommand(1);
     app.set_version_flag("--version", LAB_VERSION);
