@@ -6,6 +6,7 @@
 #include <netlink/handlers.h>
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -20,14 +21,25 @@
 namespace lab::runner {
 namespace {
 
+// Out of descriptors, the message says whose limit it was: a namespace costs lab one descriptor for the
+// run and one more while the lab is built, so a big scenario meets RLIMIT_NOFILE first.
+std::string descriptor_limit_note(int err) {
+    if (err == ENFILE) return "the system's open-file table is full (fs.file-max)";
+    if (err != EMFILE) return {};
+    rlimit nofile{};
+    if (getrlimit(RLIMIT_NOFILE, &nofile) != 0) return {};
+    return fmt::format("lab may open {} descriptors (RLIMIT_NOFILE)", nofile.rlim_cur);
+}
+
 std::string compose(const std::string& what, int err, std::string_view detail) {
     std::string message = what + ": " + describe_errno(err);
     if (!detail.empty()) message += fmt::format("; {}", detail);
+    if (std::string note = descriptor_limit_note(err); !note.empty()) message += "; " + note;
     return message;
 }
 
-// Only used when the kernel sent no errno (libnl failed on its own side, before or after the
-// request): the inverse of nl_syserr2nlerr for the codes that have one.
+// Only used when neither the kernel nor a system call left an errno (libnl failed on its own side,
+// before or after the request): the inverse of nl_syserr2nlerr for the codes that have one.
 int errno_from_libnl(int nle) {
     switch (nle) {
         case NLE_INTR: return EINTR;
@@ -95,6 +107,10 @@ std::string describe_errno(int err) {
 
 void throw_kernel_error(const std::string& what, int err) { throw KernelError(what, err); }
 
+int errno_of_libnl_failure(int libnl_result, int errno_after) {
+    return errno_after != 0 ? errno_after : errno_from_libnl(-libnl_result);
+}
+
 struct NetlinkSocket::State {
     nl_sock* sock = nullptr;
     std::string netns_name;
@@ -117,8 +133,9 @@ NetlinkSocket NetlinkSocket::open_in(const Netns& ns) {
     run_in_netns(ns, [&] {
         state->sock = nl_socket_alloc();
         if (!state->sock) throw_kernel_error(what, ENOMEM);
+        errno = 0;
         if (int rc = nl_connect(state->sock, NETLINK_ROUTE); rc < 0) {
-            int err = errno_from_libnl(-rc);
+            int err = errno_of_libnl_failure(rc, errno);
             if (err == 0) throw std::runtime_error(fmt::format("{}: libnl: {}", what, nl_geterror(rc)));
             throw_kernel_error(what, err);
         }

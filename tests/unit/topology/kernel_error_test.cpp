@@ -1,6 +1,8 @@
 // Kernel failures read on their own: operation, object, errno text and name.
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+
 #include <cerrno>
 #include <string>
 
@@ -10,6 +12,7 @@
 namespace {
 
 using lab::runner::describe_errno;
+using lab::runner::errno_of_libnl_failure;
 using lab::runner::KernelError;
 
 TEST(KernelError, NamesTheErrnoInWordsAndBySymbol) {
@@ -26,6 +29,28 @@ TEST(KernelError, MessageStartsWithTheOperationAndKeepsTheCode) {
 TEST(KernelError, DetailFollowsTheErrno) {
     KernelError e("write sysctl net.x.y=1 in netns n", ENOENT, "not per-namespace");
     EXPECT_STREQ(e.what(), "write sysctl net.x.y=1 in netns n: No such file or directory (ENOENT); not per-namespace");
+}
+
+// Out of descriptors, nl_connect returns NLE_FAILURE ("Unspecific failure") and leaves EMFILE in errno:
+// the message used to be "libnl: Unspecific failure".
+TEST(KernelError, TheErrnoBehindALibnlFailureIsKept) {
+    // libnl's codes as netlink/errno.h has them (its headers are the runner's private business).
+    constexpr int kNleFailure = 1, kNleNomem = 5;
+    EXPECT_EQ(errno_of_libnl_failure(-kNleFailure, EMFILE), EMFILE);
+    EXPECT_EQ(errno_of_libnl_failure(-kNleFailure, ENFILE), ENFILE);
+    EXPECT_EQ(errno_of_libnl_failure(-kNleNomem, 0), ENOMEM);  // libnl's own code, no system call
+    EXPECT_EQ(errno_of_libnl_failure(-kNleFailure, 0), 0);     // nothing to go on: the caller says "libnl: ..."
+}
+
+TEST(KernelError, OutOfDescriptorsSaysSoAndWhoseLimit) {
+    rlimit nofile{};
+    ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &nofile), 0);
+    KernelError e("open rtnetlink socket in netns lab-3f2a-h14", EMFILE);
+    EXPECT_EQ(std::string(e.what()), "open rtnetlink socket in netns lab-3f2a-h14: Too many open files (EMFILE); lab may "
+                                     "open " + std::to_string(nofile.rlim_cur) + " descriptors (RLIMIT_NOFILE)");
+    EXPECT_STREQ(KernelError("create netns lab-3f2a-h1", ENFILE).what(),
+                 "create netns lab-3f2a-h1: Too many open files in system (ENFILE); the system's open-file table is "
+                 "full (fs.file-max)");
 }
 
 TEST(LabAddress, OnlyTheBenchmarkingRange) {
