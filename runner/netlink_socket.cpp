@@ -6,7 +6,6 @@
 #include <netlink/handlers.h>
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -21,20 +20,9 @@
 namespace lab::runner {
 namespace {
 
-// Out of descriptors, the message says whose limit it was: a namespace costs lab one descriptor for the
-// run and one more while the lab is built, so a big scenario meets RLIMIT_NOFILE first.
-std::string descriptor_limit_note(int err) {
-    if (err == ENFILE) return "the system's open-file table is full (fs.file-max)";
-    if (err != EMFILE) return {};
-    rlimit nofile{};
-    if (getrlimit(RLIMIT_NOFILE, &nofile) != 0) return {};
-    return fmt::format("lab may open {} descriptors (RLIMIT_NOFILE)", nofile.rlim_cur);
-}
-
 std::string compose(const std::string& what, int err, std::string_view detail) {
     std::string message = what + ": " + describe_errno(err);
     if (!detail.empty()) message += fmt::format("; {}", detail);
-    if (std::string note = descriptor_limit_note(err); !note.empty()) message += "; " + note;
     return message;
 }
 

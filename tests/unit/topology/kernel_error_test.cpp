@@ -1,8 +1,6 @@
 // Kernel failures read on their own: operation, object, errno text and name.
 #include <gtest/gtest.h>
 
-#include <sys/resource.h>
-
 #include <cerrno>
 #include <string>
 
@@ -42,15 +40,11 @@ TEST(KernelError, TheErrnoBehindALibnlFailureIsKept) {
     EXPECT_EQ(errno_of_libnl_failure(-kNleFailure, 0), 0);     // nothing to go on: the caller says "libnl: ..."
 }
 
-TEST(KernelError, OutOfDescriptorsSaysSoAndWhoseLimit) {
-    rlimit nofile{};
-    ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &nofile), 0);
-    KernelError e("open rtnetlink socket in netns lab-3f2a-h14", EMFILE);
-    EXPECT_EQ(std::string(e.what()), "open rtnetlink socket in netns lab-3f2a-h14: Too many open files (EMFILE); lab may "
-                                     "open " + std::to_string(nofile.rlim_cur) + " descriptors (RLIMIT_NOFILE)");
+TEST(KernelError, OutOfDescriptorsSaysSo) {
+    EXPECT_STREQ(KernelError("open rtnetlink socket in netns lab-3f2a-h14", EMFILE).what(),
+                 "open rtnetlink socket in netns lab-3f2a-h14: Too many open files (EMFILE)");
     EXPECT_STREQ(KernelError("create netns lab-3f2a-h1", ENFILE).what(),
-                 "create netns lab-3f2a-h1: Too many open files in system (ENFILE); the system's open-file table is "
-                 "full (fs.file-max)");
+                 "create netns lab-3f2a-h1: Too many open files in system (ENFILE)");
 }
 
 TEST(LabAddress, OnlyTheBenchmarkingRange) {
