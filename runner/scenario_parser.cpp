@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "common/printable.hpp"
 #include "common/text_fields.hpp"
 #include "runner/expectation_parser.hpp"
 #include "runner/lab_addresses.hpp"
@@ -595,14 +596,14 @@ Scenario parse_scenario_text(std::string_view text, const std::string& file_labe
         root = toml::parse(text, file_label);
     } catch (const toml::parse_error& e) {
         const auto& b = e.source().begin;
-        throw ScenarioError({fmt::format("{}:{}:{}: {}", file_label, b.line, b.column, e.description())});
+        throw ScenarioError({printable(fmt::format("{}:{}:{}: {}", file_label, b.line, b.column, e.description()))});
     }
     return ScenarioParser(root, file_label, limits).parse();
 }
 
 Scenario parse_scenario_file(const std::string& path, const ResourceLimits& limits) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw ScenarioError({fmt::format("{}: cannot open: {}", path, std::strerror(errno))});
+    if (!in) throw ScenarioError({printable(fmt::format("{}: cannot open: {}", path, std::strerror(errno)))});
     std::ostringstream text;
     text << in.rdbuf();
     return parse_scenario_text(text.str(), path, limits);

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "common/printable.hpp"
+
 namespace lab::runner {
 namespace {
 
@@ -30,8 +32,9 @@ SourceLocation TomlReader::where(const toml::source_region& r) const {
 SourceLocation TomlReader::where(const toml::node& node) const { return where(node.source()); }
 SourceLocation TomlReader::where(const toml::key& key) const { return where(key.source()); }
 
+// Messages quote the file's names and values: whatever they hold, a diagnostic stays one printable line.
 void TomlReader::error(const SourceLocation& at, std::string message) {
-    diagnostics_.push_back(fmt::format("{}: {}", at.str(), message));
+    diagnostics_.push_back(printable(fmt::format("{}: {}", at.str(), message)));
 }
 
 void TomlReader::reject_unknown_keys(const toml::table& table, std::initializer_list<std::string_view> allowed,
