@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "analysis/number_text.hpp"
+#include "common/printable.hpp"
 
 namespace lab::analysis {
 namespace {
@@ -42,7 +43,7 @@ Comparison compare_runs(const std::vector<JudgedRun>& runs, std::size_t width) {
             if (!expected.count(v.id)) {
                 ids.push_back(v.id);
                 expected[v.id] = v.expected;
-                names[v.id] = v.description.empty() ? v.id : v.description;
+                names[v.id] = v.description.empty() ? printable(v.id) : printable(v.description, LineBreaks::Keep);
             }
     }
     c.expectations = ids.size();
@@ -78,22 +79,24 @@ Comparison compare_runs(const std::vector<JudgedRun>& runs, std::size_t width) {
         if (status_differs) {
             ++c.verdicts_differ;
             row.cells.push_back("VERDICT");
-            c.differences.push_back(fmt::format("{}: verdict differs — {}", id, per_kernel));
+            c.differences.push_back(printable(fmt::format("{}: verdict differs — {}", id, per_kernel)));
         } else if (observed_differs) {
             ++c.observations_differ;
             row.cells.push_back("value");
-            c.differences.push_back(fmt::format("{}: same verdict, observed value differs — {}", id, per_kernel));
+            c.differences.push_back(
+                printable(fmt::format("{}: same verdict, observed value differs — {}", id, per_kernel)));
         } else {
             row.cells.push_back("");
         }
         rows.push_back(std::move(row));
     }
 
-    std::string out = fmt::format("scenario     {}\n", or_none(c.scenario));
+    std::string out = fmt::format("scenario     {}\n", printable(or_none(c.scenario)));
     for (const auto& run : runs)
-        out += fmt::format("kernel       {} — {} ({}), outcome {}, wall {}\n", run.label,
-                           or_none(run.record.run.kernel), or_none(run.record.run.machine), record::to_string(run.record.run.outcome),
-                           seconds_text(run.record.run.wall_seconds));
+        out += printable(fmt::format("kernel       {} — {} ({}), outcome {}, wall {}", run.label,
+                                     or_none(run.record.run.kernel), or_none(run.record.run.machine),
+                                     record::to_string(run.record.run.outcome), seconds_text(run.record.run.wall_seconds))) +
+               '\n';
     out += '\n';
     out += render_text_table(columns, rows, width);
     out += fmt::format("\n{} expectation{} on {} kernels: ", c.expectations, c.expectations == 1 ? "" : "s", runs.size());

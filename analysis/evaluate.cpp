@@ -3,7 +3,6 @@
 #include <cstddef>
 #include <map>
 #include <optional>
-#include <set>
 #include <string>
 #include <variant>
 
@@ -12,6 +11,7 @@
 #include "analysis/kernel_version.hpp"
 #include "analysis/number_text.hpp"
 #include "analysis/observe.hpp"
+#include "common/successor_cycles.hpp"
 
 namespace lab::analysis {
 namespace {
@@ -25,13 +25,26 @@ struct Reference {
 
 class Judge {
 public:
-    explicit Judge(const record::RunRecord& r) : r_(r), kernel_(parse_kernel_version(r.run.kernel)) {
+    explicit Judge(const record::RunRecord& r)
+        : r_(r), kernel_(parse_kernel_version(r.run.kernel)), on_cycle_(r.expectations.size(), false) {
         for (std::size_t i = 0; i < r.expectations.size(); ++i) {
             by_id_.emplace(r.expectations[i].id, i);  // the first of duplicate ids wins, as the parser reports
             // same_as compares against another expectation's observation, never its verdict, so all
             // observations can be made up front and no evaluation order is needed.
             observations_.push_back(observe(r, r.expectations[i]));
         }
+        // Only a chain that returns to an expectation is its own problem; one that merely leads into a
+        // cycle elsewhere still has a referent with an observation, and that cycle fails on its own rows.
+        // Found once for all, in one pass: following each chain from each expectation is quadratic.
+        auto target = [this](std::size_t i) -> std::optional<std::size_t> {
+            const std::string& name = r_.expectations[i].same_as;
+            if (name.empty()) return std::nullopt;
+            auto it = by_id_.find(name);
+            if (it == by_id_.end()) return std::nullopt;
+            return it->second;
+        };
+        for (const auto& cycle : successor_cycles(r.expectations.size(), target))
+            for (std::size_t i : cycle) on_cycle_[i] = true;
     }
 
     std::vector<record::Verdict> run() {
@@ -98,18 +111,9 @@ private:
             ref.problem = fmt::format("same_as '{}' names no expectation", e.same_as);
             return ref;
         }
-        // Only a chain that returns to this expectation is its own problem; one that merely leads into
-        // a cycle elsewhere still has a referent with an observation, and that cycle fails on its own rows.
-        std::set<std::size_t> seen{i};
-        for (std::size_t at = it->second;;) {
-            if (at == i) {
-                ref.problem = fmt::format("same_as '{}' leads back to '{}': a cycle", e.same_as, e.id);
-                return ref;
-            }
-            if (!seen.insert(at).second) break;
-            auto next = by_id_.find(r_.expectations[at].same_as);
-            if (next == by_id_.end()) break;
-            at = next->second;
+        if (on_cycle_[i]) {
+            ref.problem = fmt::format("same_as '{}' leads back to '{}': a cycle", e.same_as, e.id);
+            return ref;
         }
         const Observation& target = observations_[it->second];
         ref.value = target.value;
@@ -135,6 +139,7 @@ private:
     Parsed<KernelVersion> kernel_;
     std::map<std::string, std::size_t> by_id_;
     std::vector<Observation> observations_;
+    std::vector<bool> on_cycle_;
 };
 
 }  // namespace

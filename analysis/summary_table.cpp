@@ -6,6 +6,7 @@
 
 #include "analysis/number_text.hpp"
 #include "analysis/timeline_lateness.hpp"
+#include "common/printable.hpp"
 
 namespace lab::analysis {
 
@@ -25,7 +26,7 @@ std::string summary_table(const std::vector<SummaryRow>& rows, std::size_t width
     std::size_t late = 0;
     for (const SummaryRow& row : rows) {
         // A blank rather than 0 makes the failing lines stand out in a long catalogue.
-        cells.push_back(TableRow{{row.scenario, fmt::format("{}/{}", row.counts.passed, row.counts.total),
+        cells.push_back(TableRow{{printable(row.scenario), fmt::format("{}/{}", row.counts.passed, row.counts.total),
                                   row.counts.failed ? std::to_string(row.counts.failed) : "",
                                   row.late_s > 0 ? fmt::format("{}, {} late", row.outcome, seconds_text(row.late_s))
                                                  : row.outcome,

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "analysis/text_width.hpp"
+#include "common/printable.hpp"
 
 namespace lab::analysis {
 namespace {
@@ -53,8 +54,17 @@ void emit_line(std::string& out, const std::vector<std::string>& parts, const st
 
 }  // namespace
 
-std::string render_text_table(const std::vector<TableColumn>& columns, const std::vector<TableRow>& rows,
+std::string render_text_table(const std::vector<TableColumn>& given_columns, const std::vector<TableRow>& given_rows,
                               std::size_t total_width) {
+    // Cells hold names and prose from scenario files and records: no control character reaches the
+    // terminal (newlines stay: they are line breaks within a cell). Widths are those of the escaped text.
+    std::vector<TableColumn> columns = given_columns;
+    for (auto& column : columns) column.header = printable(column.header);
+    std::vector<TableRow> rows = given_rows;
+    for (auto& row : rows) {
+        for (auto& cell : row.cells) cell = printable(cell, LineBreaks::Keep);
+        for (auto& note : row.notes) note = printable(note, LineBreaks::Keep);
+    }
     std::vector<std::size_t> width = layout(columns, rows, total_width);
     std::string out;
 

@@ -8,6 +8,7 @@
 #include "analysis/text_width.hpp"
 #include "analysis/timeline_lateness.hpp"
 #include "analysis/verdict_counts.hpp"
+#include "common/printable.hpp"
 
 namespace lab::analysis {
 namespace {
@@ -18,8 +19,8 @@ std::string or_none(const std::string& s) { return s.empty() ? kNone : s; }
 
 using Facts = std::vector<std::pair<std::string, std::string>>;
 
-// The header block, shared by both renderings so that they never disagree on what a run was.
-Facts run_facts(const record::RunRecord& r) {
+// The header block as the record has it.
+Facts raw_run_facts(const record::RunRecord& r) {
     Facts f;
     f.emplace_back("scenario", r.scenario.file.empty() ? or_none(r.scenario.name)
                                                        : fmt::format("{} ({})", or_none(r.scenario.name), r.scenario.file));
@@ -41,22 +42,35 @@ Facts run_facts(const record::RunRecord& r) {
     return f;
 }
 
-std::string row_name(const record::Verdict& v) { return v.description.empty() ? v.id : v.description; }
+// The header block, shared by both renderings so that they never disagree on what a run was. Every value
+// came from a file (the scenario, the record) and is shown printable: a summary keeps its line breaks,
+// everything else is one line.
+Facts run_facts(const record::RunRecord& r) {
+    Facts f = raw_run_facts(r);
+    for (auto& [label, value] : f)
+        value = printable(value, label == "summary" || label == "compression" ? LineBreaks::Keep : LineBreaks::Escape);
+    return f;
+}
+
+// A description is prose; an id is a name.
+std::string row_name(const record::Verdict& v) {
+    return v.description.empty() ? printable(v.id) : printable(v.description, LineBreaks::Keep);
+}
 
 // The line beneath a row that is not a pass: where the expectation was written, and why it did not hold.
 std::string note_text(const record::Verdict& v) {
     if (v.status == record::VerdictStatus::Fail && !v.origin.empty())
-        return fmt::format("{}: {}", v.origin, or_none(v.detail));
-    return or_none(v.detail);
+        return printable(fmt::format("{}: {}", v.origin, or_none(v.detail)));
+    return printable(or_none(v.detail));
 }
 
+// One line of Markdown: line breaks become spaces, other control characters their escapes.
 std::string markdown_cell(const std::string& s) {
+    std::string flat = s;
+    for (char& c : flat)
+        if (c == '\n' || c == '\r') c = ' ';
     std::string out;
-    for (char c : s) {
-        if (c == '\n' || c == '\r') {
-            out += ' ';
-            continue;
-        }
+    for (char c : printable(flat)) {
         if (std::string_view("\\|*_`<>[]").find(c) != std::string_view::npos) out += '\\';
         out += c;
     }
@@ -115,8 +129,8 @@ std::string verdict_table_markdown(const record::RunRecord& r, const std::vector
         std::string where = v.origin.empty() || v.status != record::VerdictStatus::Fail
                                 ? std::string()
                                 : fmt::format(" at `{}`", v.origin);
-        out += fmt::format("- {} `{}`{}: {}\n", v.status == record::VerdictStatus::Fail ? "**FAIL**" : "skip", v.id,
-                           where, markdown_cell(or_none(v.detail)));
+        out += fmt::format("- {} `{}`{}: {}\n", v.status == record::VerdictStatus::Fail ? "**FAIL**" : "skip",
+                           printable(v.id), printable(where), markdown_cell(or_none(v.detail)));
     }
     out += fmt::format("\n**{}**\n", counts_text(count_verdicts(verdicts)));
     return out;

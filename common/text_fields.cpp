@@ -19,4 +19,13 @@ std::vector<std::string_view> split_trimmed(std::string_view text, char separato
     }
 }
 
+std::string join(const std::vector<std::string>& parts, std::string_view separator) {
+    std::string out;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        if (i > 0) out += separator;
+        out += parts[i];
+    }
+    return out;
+}
+
 }  // namespace lab

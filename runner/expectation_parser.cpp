@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
 
 #include "common/errno_name.hpp"
+#include "common/successor_cycles.hpp"
 
 namespace lab::runner {
 namespace {
@@ -194,24 +196,30 @@ private:
                 r_.error(where_[i], fmt::format("expectation id '{}' is already used at {}", out_[i].id,
                                                 out_[it->second].origin));
         }
+        // A name that is missing is reported once, where it is written; a cycle once, at its first
+        // expectation in the file. Each same_as is looked at once, so a long chain costs no more than its length.
+        std::vector<std::optional<std::size_t>> target(out_.size());
         for (std::size_t i = 0; i < out_.size(); ++i) {
-            // Follow the same_as chain; a name that is missing or leads back here is an error.
-            std::set<std::string> chain{out_[i].id};
-            std::string next = out_[i].same_as;
-            while (!next.empty()) {
-                auto it = by_id.find(next);
-                if (it == by_id.end()) {
-                    r_.error(where_[i], fmt::format("same_as '{}' names no expectation", next));
-                    break;
-                }
-                if (!chain.insert(next).second) {
-                    r_.error(where_[i], fmt::format("same_as '{}' leads back to '{}': a cycle", out_[i].same_as,
-                                                    out_[i].id));
-                    break;
-                }
-                next = out_[it->second].same_as;
-            }
+            if (out_[i].same_as.empty()) continue;
+            if (auto it = by_id.find(out_[i].same_as); it != by_id.end())
+                target[i] = it->second;
+            else
+                r_.error(where_[i], fmt::format("same_as '{}' names no expectation", out_[i].same_as));
         }
+        for (const auto& cycle : successor_cycles(out_.size(), [&](std::size_t i) { return target[i]; })) {
+            const record::Expectation& first = out_[cycle.front()];
+            r_.error(where_[cycle.front()], fmt::format("same_as '{}' leads back to '{}': a cycle ({})",
+                                                        first.same_as, first.id, cycle_text(cycle)));
+        }
+    }
+
+    // "a → b → c → a"; a long cycle shows its first few ids and how many it leaves out.
+    std::string cycle_text(const std::vector<std::size_t>& cycle) const {
+        constexpr std::size_t kShown = 5;
+        std::string text;
+        for (std::size_t k = 0; k < cycle.size() && k < kShown; ++k) text += out_[cycle[k]].id + " → ";
+        if (cycle.size() > kShown) text += fmt::format("… ({} more) → ", cycle.size() - kShown);
+        return text + out_[cycle.front()].id;
     }
 
     TomlReader& r_;

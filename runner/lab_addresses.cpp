@@ -2,7 +2,8 @@
 
 #include <arpa/inet.h>
 
-#include <stdexcept>
+#include <map>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -10,12 +11,9 @@ namespace lab::runner {
 namespace {
 
 const Ipv4Cidr kLabRange{0xC6120000u, 15};  // 198.18.0.0/15
-
-bool overlaps(const Ipv4Cidr& a, const Ipv4Cidr& b) {
-    int p = std::min(a.prefix, b.prefix);
-    std::uint32_t mask = p == 0 ? 0 : ~0u << (32 - p);
-    return (a.address & mask) == (b.address & mask);
-}
+// A link's subnet: at most half the range, at least room for two hosts.
+constexpr int kWidestPrefix = 16;
+constexpr int kNarrowestPrefix = 30;
 
 }  // namespace
 
@@ -64,36 +62,61 @@ std::optional<std::string> lab_cidr_problem(std::string_view text) {
         return fmt::format("'{}' is outside the lab range 198.18.0.0/15 (lab traffic must never reach a real "
                            "network)",
                            text);
-    if (c->prefix < 16 || c->prefix > 30) return fmt::format("'{}': use a prefix from /16 to /30", text);
+    if (c->prefix < kWidestPrefix || c->prefix > kNarrowestPrefix)
+        return fmt::format("'{}': use a prefix from /{} to /{}", text, kWidestPrefix, kNarrowestPrefix);
     return std::nullopt;
 }
 
-std::vector<Ipv4Cidr> assign_subnets(const std::vector<std::string>& fixed_or_empty) {
-    std::vector<Ipv4Cidr> out(fixed_or_empty.size());
-    std::vector<Ipv4Cidr> taken;
-    for (std::size_t i = 0; i < fixed_or_empty.size(); ++i) {
-        if (fixed_or_empty[i].empty()) continue;
-        auto c = parse_cidr(fixed_or_empty[i]);
-        if (!c) throw std::runtime_error(fmt::format("subnet '{}' is not a CIDR", fixed_or_empty[i]));
-        Ipv4Cidr net{c->network(), c->prefix};
-        for (const auto& t : taken)
-            if (overlaps(t, net)) throw std::runtime_error(fmt::format("subnets {} and {} overlap", t.str(), net.str()));
-        taken.push_back(net);
+int automatic_prefix(std::size_t hosts) {
+    for (int prefix = 24; prefix >= kWidestPrefix; --prefix)
+        if (hosts <= Ipv4Cidr{0, prefix}.host_count()) return prefix;
+    return 0;
+}
+
+std::vector<std::variant<Ipv4Cidr, SubnetProblem>> assign_subnets(const std::vector<SubnetRequest>& links) {
+    std::vector<std::variant<Ipv4Cidr, SubnetProblem>> out(links.size());
+    // Taken blocks by first address → (last address, link): disjoint, so an overlap is found next to
+    // where a block would go, and a run of taken blocks is skipped in one step.
+    std::map<std::uint32_t, std::pair<std::uint32_t, std::size_t>> taken;
+    auto last_address = [](const Ipv4Cidr& net) { return net.network() | ~(~0u << (32 - net.prefix)); };
+    auto overlapping = [&](std::uint32_t first, std::uint32_t last) -> const std::pair<std::uint32_t, std::size_t>* {
+        auto it = taken.upper_bound(last);  // the first block that starts after this one
+        if (it == taken.begin()) return nullptr;
+        --it;
+        return it->second.first >= first ? &it->second : nullptr;
+    };
+    for (std::size_t i = 0; i < links.size(); ++i) {
+        if (!links[i].fixed) continue;
+        const Ipv4Cidr net{links[i].fixed->network(), links[i].fixed->prefix};
+        if (const auto* clash = overlapping(net.network(), last_address(net))) {
+            out[i] = SubnetProblem{SubnetProblem::Kind::Overlap, clash->second, net.prefix};
+            continue;
+        }
+        taken.emplace(net.network(), std::pair(last_address(net), i));
         out[i] = net;
     }
-    std::uint32_t next = kLabRange.address;
-    const std::uint32_t end = kLabRange.address + (1u << (32 - kLabRange.prefix));
-    for (std::size_t i = 0; i < fixed_or_empty.size(); ++i) {
-        if (!fixed_or_empty[i].empty()) continue;
-        for (;;) {
-            if (next >= end) throw std::runtime_error("the lab range 198.18.0.0/15 has no free /24 left");
-            Ipv4Cidr candidate{next, 24};
-            next += 256;
-            bool clash = false;
-            for (const auto& t : taken) clash = clash || overlaps(t, candidate);
-            if (clash) continue;
-            taken.push_back(candidate);
-            out[i] = candidate;
+    // One cursor per block size: whatever lies before it was taken when it passed, and still is.
+    std::map<int, std::uint64_t> cursor;
+    const std::uint64_t range_end = std::uint64_t{kLabRange.address} + (std::uint64_t{1} << (32 - kLabRange.prefix));
+    for (std::size_t i = 0; i < links.size(); ++i) {
+        if (links[i].fixed) continue;
+        const int prefix = automatic_prefix(links[i].hosts);
+        if (prefix == 0) {
+            out[i] = SubnetProblem{SubnetProblem::Kind::RangeFull, 0, kWidestPrefix};
+            continue;
+        }
+        const std::uint64_t size = std::uint64_t{1} << (32 - prefix);
+        std::uint64_t& at = cursor.try_emplace(prefix, kLabRange.address).first->second;
+        out[i] = SubnetProblem{SubnetProblem::Kind::RangeFull, 0, prefix};
+        while (at + size <= range_end) {
+            const auto first = static_cast<std::uint32_t>(at), last = static_cast<std::uint32_t>(at + size - 1);
+            if (const auto* clash = overlapping(first, last)) {
+                at = (std::uint64_t{clash->first} + size) / size * size;  // the next block after the clash
+                continue;
+            }
+            taken.emplace(first, std::pair(last, i));
+            out[i] = Ipv4Cidr{first, prefix};
+            at += size;
             break;
         }
     }

@@ -20,8 +20,8 @@
 namespace lab::runner {
 namespace {
 
-// Only used when the kernel sent no errno (libnl failed on its own side, before or after the
-// request): the inverse of nl_syserr2nlerr for the codes that have one.
+// Only used when neither the kernel nor a system call left an errno (libnl failed on its own side,
+// before or after the request): the inverse of nl_syserr2nlerr for the codes that have one.
 int errno_from_libnl(int nle) {
     switch (nle) {
         case NLE_INTR: return EINTR;
@@ -79,6 +79,10 @@ int remember_kernel_error(sockaddr_nl*, nlmsgerr* e, void* arg) {
 
 }  // namespace
 
+int errno_of_libnl_failure(int libnl_result, int errno_after) {
+    return errno_after != 0 ? errno_after : errno_from_libnl(-libnl_result);
+}
+
 struct NetlinkSocket::State {
     nl_sock* sock = nullptr;
     std::string netns_name;
@@ -101,8 +105,9 @@ NetlinkSocket NetlinkSocket::open_in(const Netns& ns) {
     run_in_netns(ns, [&] {
         state->sock = nl_socket_alloc();
         if (!state->sock) sys::throw_kernel_error(what, ENOMEM);
+        errno = 0;
         if (int rc = nl_connect(state->sock, NETLINK_ROUTE); rc < 0) {
-            int err = errno_from_libnl(-rc);
+            int err = errno_of_libnl_failure(rc, errno);
             if (err == 0) throw std::runtime_error(fmt::format("{}: libnl: {}", what, nl_geterror(rc)));
             sys::throw_kernel_error(what, err);
         }

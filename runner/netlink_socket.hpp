@@ -11,6 +11,11 @@ namespace lab::runner {
 
 class Netns;
 
+// The errno behind a failed libnl call (`libnl_result`, negative), given the errno the call left: that
+// one when there is one, since libnl folds many errnos, EMFILE and ENFILE among them, into NLE_FAILURE
+// ("Unspecific failure"); else the errno libnl's own code stands for; 0 when it stands for none.
+int errno_of_libnl_failure(int libnl_result, int errno_after);
+
 // One request at a time: a request and the check() of its result must not interleave with
 // another thread's, since the kernel's verdict is kept on the socket in between.
 class NetlinkSocket {

@@ -14,12 +14,6 @@
 namespace lab::runner {
 namespace {
 
-std::vector<std::string> subnets_as_written(const Scenario& s) {
-    std::vector<std::string> out;
-    for (const auto& l : s.links) out.push_back(l.subnet);
-    return out;
-}
-
 // Interface names must fit IFNAMSIZ (15 characters) and carry the run's id, so that every object of a
 // run can be traced back to it: "lab3f2a-e0" is this run's first interface in its namespace.
 std::string interface_name(const std::string& run_id, int index) { return fmt::format("lab{}-e{}", run_id, index); }
@@ -61,14 +55,10 @@ RunPlan make_plan(const Scenario& s, const std::string& run_id, const std::strin
         plan.topology.hosts.push_back(std::move(th));
     }
 
-    std::vector<Ipv4Cidr> subnets = assign_subnets(subnets_as_written(s));
+    // Validation gave every link its subnet and checked that it holds the link's hosts.
     std::map<std::string, int> next_if;
-    for (std::size_t li = 0; li < s.links.size(); ++li) {
-        const LinkSpec& link = s.links[li];
-        const Ipv4Cidr& net = subnets[li];
-        if (link.ends.size() > net.host_count())
-            throw std::runtime_error(fmt::format("{}: subnet {} has room for {} hosts, the link joins {}",
-                                                 link.where.str(), net.str(), net.host_count(), link.ends.size()));
+    for (const LinkSpec& link : s.links) {
+        const Ipv4Cidr& net = link.subnet;
         TopologySpec::Segment seg;
         seg.name = link.name;
         if (link.shaped) seg.middle = shaped_middle;

@@ -7,8 +7,9 @@
 #include <vector>
 
 #include "common/units.hpp"
-#include "shaping/impairment.hpp"
 #include "record/run_record.hpp"
+#include "runner/lab_addresses.hpp"
+#include "shaping/impairment.hpp"
 
 namespace lab::runner {
 
@@ -48,7 +49,7 @@ struct DirectedImpairment {
 struct LinkSpec {
     std::string name;                // "link0" unless named
     std::vector<std::string> ends;   // host names; more than two makes a switched segment
-    std::string subnet;              // CIDR inside 198.18.0.0/15; empty = assigned
+    Ipv4Cidr subnet;  // inside 198.18.0.0/15: as the scenario fixed it, or as validation assigned it
     std::vector<DirectedImpairment> impairments;  // static, per direction (two-ended links only)
     bool shaped = false;  // impaired, or the timeline changes it: it gets a middle (switch) namespace
     SourceLocation where;
@@ -104,7 +105,6 @@ struct Scenario {
     std::vector<record::Metric> metrics;  // [[metric]]: the numbers a sweep reports per run
 
     const HostSpec* find_host(const std::string& name) const;
-    const ProcessSpec* find_process(const std::string& name) const;
 };
 
 }  // namespace lab::runner

@@ -5,13 +5,18 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
+#include <variant>
 
 #include <fmt/format.h>
 
+#include "common/printable.hpp"
+#include "common/text_fields.hpp"
 #include "runner/expectation_parser.hpp"
 #include "runner/lab_addresses.hpp"
+#include "runner/scenario_budget.hpp"
 #include "runner/substitution.hpp"
 #include "runner/sysctl.hpp"
 #include "runner/toml_reader.hpp"
@@ -21,21 +26,19 @@ namespace {
 
 constexpr Duration kMaxTimeLimit = std::chrono::minutes(10);
 constexpr int kMaxCopies = 10000;
+// A Linux bridge numbers its ports in 10 bits and reserves port 0 (br_if.c, find_portno): the 1024th
+// port fails with EXFULL, so a switched link joins at most this many hosts.
+constexpr std::size_t kMaxBridgePorts = 1023;
 
 // toml++ tables iterate in key order; the scenario's own order is the order it was written in.
 constexpr auto written_first = [](const auto& a, const auto& b) {
     return std::pair(a.where.line, a.where.column) < std::pair(b.where.line, b.where.column);
 };
 
-std::string join(const std::vector<std::string>& lines) {
-    std::string out;
-    for (const auto& l : lines) out += (out.empty() ? "" : "\n") + l;
-    return out;
-}
-
 class ScenarioParser {
 public:
-    ScenarioParser(const toml::table& root, std::string file) : root_(root), r_(std::move(file)) {}
+    ScenarioParser(const toml::table& root, std::string file, const ResourceLimits& limits)
+        : root_(root), r_(std::move(file)), limits_(limits) {}
 
     Scenario parse() {
         s_.file = r_.file();
@@ -46,12 +49,17 @@ public:
         parse_steps();
         check_references();
         s_.expectations = parse_expectations(root_, r_, known_names());
+        check_budget();
         if (!r_.diagnostics().empty()) throw ScenarioError(r_.diagnostics());
         return std::move(s_);
     }
 
 private:
     void name_check(const toml::node& at, const std::string& name, std::string_view what,
+                    std::size_t max_length = 24) {
+        name_check(r_.where(at), name, what, max_length);
+    }
+    void name_check(const SourceLocation& at, const std::string& name, std::string_view what,
                     std::size_t max_length = 24) {
         if (!is_valid_name(name, max_length))
             r_.error(at, fmt::format("{} name '{}' is not valid (lower-case letters, digits and '-', starting "
@@ -85,16 +93,14 @@ private:
 
     void parse_hosts() {
         const toml::table* hosts = r_.table(root_, "hosts", true);
+        hosts_table_ = hosts;
         if (!hosts) return;
         if (hosts->empty()) r_.error(*hosts, "[hosts] must name at least one host");
         for (const auto& [key, node] : *hosts) {
             HostSpec h;
             h.name = std::string(key.str());
             h.where = r_.where(key);
-            if (!is_valid_name(h.name))
-                r_.error(h.where, fmt::format("host name '{}' is not valid (lower-case letters, digits and '-', "
-                                              "starting with a letter, at most 24 characters)",
-                                              h.name));
+            name_check(h.where, h.name, "host");
             const toml::table* t = node.as_table();
             if (!t) {
                 r_.error(node, fmt::format("hosts.{} must be a table", h.name));
@@ -136,7 +142,10 @@ private:
             s_.hosts.push_back(std::move(h));
         }
         std::sort(s_.hosts.begin(), s_.hosts.end(), written_first);
+        for (const auto& h : s_.hosts) host_names_.insert(h.name);
     }
+
+    bool is_host(const std::string& name) const { return host_names_.contains(name); }
 
 
 
@@ -158,15 +167,23 @@ private:
             l.ends = r_.strings(*t, "ends");
             if (!t->get("ends")) r_.error(*t, "missing required key 'ends' (the hosts this link joins)");
             else if (l.ends.size() < 2) r_.error(*t->get("ends"), "a link joins at least two hosts");
+            if (l.ends.size() > kMaxBridgePorts)
+                r_.error(*t->get("ends"), fmt::format("a link joins at most {} hosts (a Linux bridge has {} ports); "
+                                                      "this one joins {}",
+                                                      kMaxBridgePorts, kMaxBridgePorts, l.ends.size()));
             std::set<std::string> seen;
             for (const auto& e : l.ends) {
-                if (!s_.find_host(e)) r_.error(*t->get("ends"), fmt::format("link end '{}' is not a host in [hosts]", e));
+                if (!is_host(e)) r_.error(*t->get("ends"), fmt::format("link end '{}' is not a host in [hosts]", e));
                 if (!seen.insert(e).second) r_.error(*t->get("ends"), fmt::format("host '{}' is on this link twice", e));
             }
+            std::optional<Ipv4Cidr> fixed;
+            SourceLocation subnet_where = l.where;
             if (auto subnet = r_.string(*t, "subnet", false)) {
-                l.subnet = *subnet;
-                if (auto why = lab_cidr_problem(*subnet)) r_.error(*t->get("subnet"), *why);
+                subnet_where = r_.where(*t->get("subnet"));
+                if (auto why = lab_cidr_problem(*subnet)) r_.error(subnet_where, *why);
+                else fixed = parse_cidr(*subnet);
             }
+            subnets_.push_back({fixed, subnet_where});
             if (const toml::table* imp = r_.table(*t, "impair", false)) {
                 l.shaped = true;
                 if (l.ends.size() != 2) r_.error(*imp, "impairments apply to two-ended links only (for now)");
@@ -178,6 +195,48 @@ private:
         std::set<std::string> names;
         for (const auto& l : s_.links)
             if (!names.insert(l.name).second) r_.error(l.where, fmt::format("link name '{}' is used twice", l.name));
+        for (const auto& l : s_.links) hosts_on_links_.insert(l.ends.begin(), l.ends.end());
+        plan_subnets();
+    }
+
+    // Every link's subnet, fixed or assigned, is decided here: an overlap, a full lab range or a subnet
+    // too small for its link is an error at the link, not a failure of the run.
+    void plan_subnets() {
+        std::vector<SubnetRequest> requests;
+        for (std::size_t i = 0; i < s_.links.size(); ++i) requests.push_back({subnets_[i].fixed, s_.links[i].ends.size()});
+        const auto choices = assign_subnets(requests);
+        std::map<int, std::vector<std::size_t>> unplaced;  // by the prefix they needed
+        for (std::size_t i = 0; i < s_.links.size(); ++i) {
+            LinkSpec& link = s_.links[i];
+            if (const auto* net = std::get_if<Ipv4Cidr>(&choices[i])) {
+                link.subnet = *net;
+                if (link.ends.size() > net->host_count())
+                    r_.error(subnets_[i].where, fmt::format("subnet {} has room for {} hosts; link '{}' joins {}",
+                                                            net->str(), net->host_count(), link.name, link.ends.size()));
+                continue;
+            }
+            const auto& problem = std::get<SubnetProblem>(choices[i]);
+            if (problem.kind == SubnetProblem::Kind::Overlap) {
+                const auto& other = s_.links[problem.other];
+                r_.error(subnets_[i].where,
+                         fmt::format("subnet {} of link '{}' overlaps subnet {} of link '{}' ({})",
+                                     subnets_[i].fixed->str(), link.name, subnets_[problem.other].fixed->str(),
+                                     other.name, subnets_[problem.other].where.str()));
+            } else if (link.ends.size() <= kMaxBridgePorts) {  // a bigger link has its error already
+                unplaced[problem.prefix].push_back(i);
+            }
+        }
+        for (const auto& [prefix, links] : unplaced) {
+            const std::size_t whole_range = std::size_t{1} << (prefix - 15);
+            r_.error(s_.links[links.front()].where,
+                     fmt::format("no free /{} is left in the lab range 198.18.0.0/15 for link '{}'{}: the range "
+                                 "holds {} /{}s, and a link without a 'subnet' of its own is given a /24 (a larger "
+                                 "block for more than 254 hosts); give links subnets of their own (a two-ended "
+                                 "link needs only a /30)",
+                                 prefix, s_.links[links.front()].name,
+                                 links.size() > 1 ? fmt::format(", nor for the {} links after it", links.size() - 1) : "",
+                                 whole_range, prefix));
+        }
     }
 
 
@@ -288,7 +347,7 @@ private:
         p.name = r_.string(t, "name", true).value_or("");
         if (!p.name.empty()) name_check(*t.get("name"), p.name, "process");
         p.host = r_.string(t, "host", true).value_or("");
-        if (!p.host.empty() && !s_.find_host(p.host))
+        if (!p.host.empty() && !is_host(p.host))
             r_.error(*t.get("host"), fmt::format("host '{}' is not defined in [hosts]", p.host));
         bool has_agent = t.contains("agent"), has_command = t.contains("command");
         if (has_agent == has_command) r_.error(t, "run needs exactly one of 'agent' (server or client) and 'command'");
@@ -325,7 +384,7 @@ private:
                     r_.error(at, fmt::format("'${{{}}}': hosts have 'addr' and 'netns'", name));
                     return;
                 }
-                if (!s_.find_host(host)) r_.error(at, fmt::format("'${{{}}}': no host named '{}'", name, host));
+                if (!is_host(host)) r_.error(at, fmt::format("'${{{}}}': no host named '{}'", name, host));
                 else if (field == "addr" && !host_has_link(host))
                     r_.error(at, fmt::format("'${{{}}}': host '{}' is on no link, so it has no address", name, host));
                 return;
@@ -336,11 +395,7 @@ private:
                                  name));
     }
 
-    bool host_has_link(const std::string& host) const {
-        for (const auto& l : s_.links)
-            if (std::find(l.ends.begin(), l.ends.end(), host) != l.ends.end()) return true;
-        return false;
-    }
+    bool host_has_link(const std::string& host) const { return hosts_on_links_.contains(host); }
 
     void parse_steps() {
         const toml::array* steps = r_.array(root_, "steps", false);
@@ -415,7 +470,7 @@ private:
         SocketsWait w;
         if (auto host = r_.string(wt, "host", true)) {
             w.host = *host;
-            if (!s_.find_host(w.host)) r_.error(*wt.get("host"), fmt::format("host '{}' is not defined in [hosts]", w.host));
+            if (!is_host(w.host)) r_.error(*wt.get("host"), fmt::format("host '{}' is not defined in [hosts]", w.host));
         }
         if (const toml::table* sel = r_.table(wt, "sockets", true)) {
             r_.reject_unknown_keys(*sel, {"protocol", "state", "local_port", "remote_port"}, "sockets");
@@ -451,9 +506,44 @@ private:
             }
         }
         for (const auto& h : s_.hosts)
-            for (const auto& route : h.routes)
-                if (!route.via.empty() && is_valid_name(route.via) && !s_.find_host(route.via))
+            for (const auto& route : h.routes) {
+                if (route.via.empty() || !is_valid_name(route.via)) continue;
+                if (!is_host(route.via))
                     r_.error(route.where, fmt::format("route via '{}': no host of that name", route.via));
+                else if (!share_a_link(h.name, route.via))
+                    r_.error(route.where, fmt::format("route via '{}': host '{}' shares no link with '{}'", route.via,
+                                                      route.via, h.name));
+            }
+    }
+
+    // A run holds every namespace at once, and a descriptor or two for each in the lab process: a scenario
+    // that needs more than the process or the kernel allows is refused here, at [hosts], with the numbers.
+    void check_budget() {
+        if (!hosts_table_) return;
+        const ResourceNeeds needs = resource_needs(s_);
+        const std::string namespaces = fmt::format("{} network namespace{}{}", needs.namespaces,
+                                                   needs.namespaces == 1 ? "" : "s",
+                                                   needs.namespaces > s_.hosts.size() ? " (the switch's included)" : "");
+        if (needs.descriptors > limits_.descriptors)
+            r_.error(*hosts_table_,
+                     fmt::format("{} hosts need {}, and lab holds {} descriptors while it builds them ({} per "
+                                 "namespace, {} of its own), but it may open {} (RLIMIT_NOFILE; lab raises its soft "
+                                 "limit to the hard one, so raise the hard limit: ulimit -Hn, prlimit, or "
+                                 "LimitNOFILE= in a systemd unit)",
+                                 s_.hosts.size(), namespaces, needs.descriptors, kDescriptorsPerNamespace,
+                                 kDescriptorsOfLab, limits_.descriptors));
+        if (limits_.namespaces && needs.namespaces > *limits_.namespaces)
+            r_.error(*hosts_table_,
+                     fmt::format("{} hosts need {}, but the kernel allows {} per user "
+                                 "(/proc/sys/user/max_net_namespaces; namespaces that exist already count too)",
+                                 s_.hosts.size(), namespaces, *limits_.namespaces));
+    }
+
+    bool share_a_link(const std::string& a, const std::string& b) const {
+        return std::any_of(s_.links.begin(), s_.links.end(), [&](const LinkSpec& l) {
+            return std::find(l.ends.begin(), l.ends.end(), a) != l.ends.end() &&
+                   std::find(l.ends.begin(), l.ends.end(), b) != l.ends.end();
+        });
     }
 
     Duration started_at(const std::string& process) const {
@@ -475,14 +565,23 @@ private:
 
     const toml::table& root_;
     TomlReader r_;
+    ResourceLimits limits_;
+    const toml::table* hosts_table_ = nullptr;
     Scenario s_;
     std::vector<std::pair<std::size_t, const toml::table*>> pending_impairs_;  // step file index → table
+    std::set<std::string> host_names_;
+    std::set<std::string> hosts_on_links_;
+    struct WrittenSubnet {
+        std::optional<Ipv4Cidr> fixed;  // nullopt: none written, or not a lab CIDR (reported already)
+        SourceLocation where;           // of the subnet, or of the link when it has none
+    };
+    std::vector<WrittenSubnet> subnets_;  // parallel to s_.links
 };
 
 }  // namespace
 
 ScenarioError::ScenarioError(std::vector<std::string> diagnostics)
-    : std::runtime_error(join(diagnostics)), diagnostics_(std::move(diagnostics)) {}
+    : std::runtime_error(join(diagnostics, "\n")), diagnostics_(std::move(diagnostics)) {}
 
 bool is_valid_name(std::string_view name, std::size_t max_length) {
     if (name.empty() || name.size() > max_length) return false;
@@ -491,35 +590,23 @@ bool is_valid_name(std::string_view name, std::size_t max_length) {
                        [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
 }
 
-Scenario parse_scenario_text(std::string_view text, const std::string& file_label) {
+Scenario parse_scenario_text(std::string_view text, const std::string& file_label, const ResourceLimits& limits) {
     toml::table root;
     try {
         root = toml::parse(text, file_label);
     } catch (const toml::parse_error& e) {
         const auto& b = e.source().begin;
-        throw ScenarioError({fmt::format("{}:{}:{}: {}", file_label, b.line, b.column, e.description())});
+        throw ScenarioError({printable(fmt::format("{}:{}:{}: {}", file_label, b.line, b.column, e.description()))});
     }
-    return ScenarioParser(root, file_label).parse();
+    return ScenarioParser(root, file_label, limits).parse();
 }
 
-Scenario parse_scenario_file(const std::string& path) {
+Scenario parse_scenario_file(const std::string& path, const ResourceLimits& limits) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw ScenarioError({fmt::format("{}: cannot open: {}", path, std::strerror(errno))});
+    if (!in) throw ScenarioError({printable(fmt::format("{}: cannot open: {}", path, std::strerror(errno)))});
     std::ostringstream text;
     text << in.rdbuf();
-    return parse_scenario_text(text.str(), path);
-}
-
-const HostSpec* Scenario::find_host(const std::string& n) const {
-    for (const auto& h : hosts)
-        if (h.name == n) return &h;
-    return nullptr;
-}
-
-const ProcessSpec* Scenario::find_process(const std::string& n) const {
-    for (const auto& s : steps)
-        if (s.kind == StepKind::Run && s.run.name == n) return &s.run;
-    return nullptr;
+    return parse_scenario_text(text.str(), path, limits);
 }
 
 }  // namespace lab::runner

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "runner/scenario.hpp"
+#include "runner/scenario_budget.hpp"
 
 namespace lab::runner {
 
@@ -20,8 +21,10 @@ private:
     std::vector<std::string> diagnostics_;
 };
 
-Scenario parse_scenario_file(const std::string& path);
-Scenario parse_scenario_text(std::string_view text, const std::string& file_label);
+// `limits`: what a run may hold (namespaces, the lab's descriptors); a scenario that needs more is an error.
+Scenario parse_scenario_file(const std::string& path, const ResourceLimits& limits = current_resource_limits());
+Scenario parse_scenario_text(std::string_view text, const std::string& file_label,
+                             const ResourceLimits& limits = current_resource_limits());
 
 // Valid names for hosts, processes, snapshots, links and expectation ids: lower-case letters, digits and
 // '-', starting with a letter, at most max_length characters (they become parts of namespace and file

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "common/printable.hpp"
+
 namespace lab::runner {
 namespace {
 
@@ -24,16 +26,15 @@ const char* type_name(toml::node_type t) {
 
 }  // namespace
 
-std::string SourceLocation::str() const { return fmt::format("{}:{}:{}", file, line, column); }
-
 SourceLocation TomlReader::where(const toml::source_region& r) const {
     return SourceLocation{file_, static_cast<int>(r.begin.line), static_cast<int>(r.begin.column)};
 }
 SourceLocation TomlReader::where(const toml::node& node) const { return where(node.source()); }
 SourceLocation TomlReader::where(const toml::key& key) const { return where(key.source()); }
 
+// Messages quote the file's names and values: whatever they hold, a diagnostic stays one printable line.
 void TomlReader::error(const SourceLocation& at, std::string message) {
-    diagnostics_.push_back(fmt::format("{}: {}", at.str(), message));
+    diagnostics_.push_back(printable(fmt::format("{}: {}", at.str(), message)));
 }
 
 void TomlReader::reject_unknown_keys(const toml::table& table, std::initializer_list<std::string_view> allowed,

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "common/text_fields.hpp"
 #include "runner/address.hpp"
 #include "runner/link.hpp"
 #include "runner/leftovers.hpp"
@@ -24,12 +25,6 @@ namespace {
 bool is_default(const std::string& to) { return to == "default" || to == "0.0.0.0/0"; }
 
 Ipv4Cidr destination(const std::string& to) { return is_default(to) ? Ipv4Cidr{0, 0} : *parse_cidr(to); }
-
-std::string join(const std::vector<std::string>& lines) {
-    std::string text;
-    for (const auto& line : lines) text += "\n  " + line;
-    return text;
-}
 
 std::string bridge_name(std::size_t segment) { return fmt::format("br{}", segment); }
 std::string bridge_port_name(std::size_t segment, std::size_t end) {
@@ -191,7 +186,7 @@ std::string switch_netns_name(const std::string& prefix) { return prefix + "--sw
 std::vector<std::string> validate_topology(const TopologySpec& spec) { return SpecChecker(spec).run(); }
 
 TopologySpecError::TopologySpecError(const std::vector<std::string>& problems)
-    : std::invalid_argument("topology cannot be built:" + join(problems)), problems_(problems) {}
+    : std::invalid_argument("topology cannot be built:\n  " + join(problems, "\n  ")), problems_(problems) {}
 
 Topology Topology::build(const TopologySpec& spec) {
     if (auto problems = validate_topology(spec); !problems.empty()) throw TopologySpecError(problems);

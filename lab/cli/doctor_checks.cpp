@@ -1,13 +1,18 @@
 #include "lab/cli/doctor_checks.hpp"
 
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <filesystem>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
+#include "common/errno_name.hpp"
+#include "lab/cli/privileges.hpp"
 #include "lab/vm/accelerator.hpp"
 #include "lab/vm/initramfs.hpp"
 #include "lab/vm/kernel_cache.hpp"
@@ -17,6 +22,7 @@
 #include "runner/netns.hpp"
 #include "runner/qdisc_probe.hpp"
 #include "sys/cgroup.hpp"
+#include "sys/kernel_error.hpp"
 #include "sys/process.hpp"
 
 namespace lab::cli {
@@ -132,10 +138,20 @@ std::vector<DoctorCheck> run_doctor_checks() {
         }
         out.push_back(c);
     }
-    bool nfqueue = std::filesystem::exists("/proc/net/netfilter/nfnetlink_queue") ||
-                   std::filesystem::exists("/sys/module/nfnetlink_queue");
-    out.push_back({"nfqueue", nfqueue ? "ok" : "no",
-                   nfqueue ? "NFQUEUE available (user-space impairment backend)" : "nfnetlink_queue not loaded", false});
+    // The user-space backend (--impairments userspace, and auto where netem is missing) is lab-wire: it
+    // forwards frames between two bridge-less ports with packet sockets.
+    out.push_back(attempt("lab-wire", false, [] {
+        const std::string wire = agent_directory() + "/lab-wire";
+        if (::access(wire.c_str(), X_OK) != 0)
+            throw std::runtime_error(fmt::format("{} is not built ({})", wire, errno_name(errno)));
+        runner::Netns ns = runner::Netns::create(fmt::format("lab-doctor-{}", ::getpid()));
+        runner::run_in_netns(ns, [] {
+            int fd = ::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+            if (fd < 0) sys::throw_kernel_error("open a packet socket", errno);
+            ::close(fd);
+        });
+        return fmt::format("user-space impairment backend: {} (packet sockets work)", wire);
+    }));
     bool kvm = false;
     if (int fd = ::open("/dev/kvm", O_RDWR | O_CLOEXEC); fd >= 0) {
         kvm = true;
@@ -147,7 +163,6 @@ std::vector<DoctorCheck> run_doctor_checks() {
                    false});
     out.push_back(tool("nc", "netcat-openbsd", "netcat scenarios"));
     out.push_back(tool("tcpdump", "tcpdump", "packet captures"));
-    out.push_back(tool("iptables", "iptables", "the NFQUEUE impairment backend"));
     out.push_back(tool("ab", "apache2-utils", "the load-econnreset scenario"));
     out.push_back(tool("qemu-system-x86_64", "qemu-system-x86", "the VM path"));
     out.push_back(vm_path());

@@ -1,6 +1,7 @@
 #include "lab/cli/interrupt.hpp"
 
 #include <signal.h>
+#include <string.h>
 
 namespace lab::cli {
 namespace {
@@ -11,14 +12,22 @@ extern "C" void remember_signal(int sig) { g_signal.store(sig); }
 
 }  // namespace
 
-const std::atomic<int>& install_interrupt_handlers() {
+const std::atomic<int>& remember_interrupts() {
     struct sigaction sa {};
     sa.sa_handler = remember_signal;
     sigemptyset(&sa.sa_mask);
     for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
-    // A reader that went away (lab run | head) must not kill the lab before it has cleaned up.
-    signal(SIGPIPE, SIG_IGN);
     return g_signal;
+}
+
+const std::atomic<int>& install_interrupt_handlers() {
+    signal(SIGPIPE, SIG_IGN);
+    return remember_interrupts();
+}
+
+std::string signal_name(int sig) {
+    const char* abbrev = sigabbrev_np(sig);
+    return abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(sig);
 }
 
 }  // namespace lab::cli

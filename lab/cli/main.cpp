@@ -5,8 +5,17 @@
 #include <map>
 
 #include "lab/cli/commands.hpp"
+#include "lab/cli/interrupt.hpp"
+#include "runner/scenario_budget.hpp"
 
 int main(int argc, char** argv) {
+    // Before anything else: a SIGTERM that comes while the arguments or scenarios are read is remembered,
+    // not fatal (it used to end a `lab run` in its first milliseconds with 143 and no record).
+    const std::atomic<int>& interrupt = lab::cli::remember_interrupts();
+    // Validation judges a scenario against what this process may hold, so the limit is raised before
+    // any scenario is read.
+    lab::runner::raise_descriptor_limit();
+
     CLI::App app{"lab — replay documented TCP/UDP kernel behaviours in network namespaces, with a verdict"};
     app.require_subcommand(1);
     app.set_version_flag("--version", LAB_VERSION);
@@ -31,12 +40,25 @@ int main(int argc, char** argv) {
     }
     for (auto& [sub, command] : commands)
         if (sub->parsed()) {
+            if (int sig = interrupt.load()) {
+                fmt::print(stderr, "lab: interrupted by {} before `lab {}` began; nothing was done\n",
+                           lab::cli::signal_name(sig), sub->get_name());
+                return lab::cli::kExitError;
+            }
+            int status = lab::cli::kExitError;
             try {
-                return command();
+                status = command();
             } catch (const std::exception& e) {
                 fmt::print(stderr, "lab: {}\n", e.what());
                 return lab::cli::kExitError;
             }
+            // A command that does not poll the flag (or a run that ended just as the signal came) still
+            // ends as an interrupted one: exit 2, as every interrupted run does.
+            if (int sig = interrupt.load(); sig != 0 && status != lab::cli::kExitError) {
+                fmt::print(stderr, "lab: interrupted by {}\n", lab::cli::signal_name(sig));
+                return lab::cli::kExitError;
+            }
+            return status;
         }
     return lab::cli::kExitError;
 }

@@ -3,14 +3,25 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <string_view>
 
 #include <fmt/format.h>
 
 namespace lab::cli {
 
+std::string why_root(std::string_view command) {
+    if (command == "lab run") return "it creates network namespaces and links";
+    if (command == "lab clean")
+        return "it removes network namespaces under /run/netns and kills the processes inside them";
+    if (command == "lab vm run")
+        return "it fetches Debian kernels into /var/cache/lab/vm (apt-get download, dpkg -x, depmod) and boots them";
+    if (command == "lab vm fetch") return "it unpacks kernels into /var/cache/lab/vm and runs depmod there";
+    return "it changes the system's network configuration";
+}
+
 bool require_root(const std::string& what) {
     if (::geteuid() == 0) return true;
-    fmt::print(stderr, "lab: {} needs root (it creates network namespaces and links); run it with sudo\n", what);
+    fmt::print(stderr, "lab: {} needs root ({}); run it with sudo\n", what, why_root(what));
     return false;
 }
 

@@ -1,5 +1,6 @@
 #include "analysis/evaluate.hpp"
 
+#include <algorithm>
 #include <tuple>
 
 #include <gmock/gmock.h>
@@ -325,6 +326,32 @@ TEST(Evaluate, SameAsCyclesFailWithoutHanging) {
     EXPECT_EQ(v[1].detail, "same_as 'a' leads back to 'b': a cycle");
     EXPECT_EQ(v[2].detail, "same_as 'self' leads back to 'self': a cycle");
     EXPECT_EQ(v[3].status, VerdictStatus::Pass) << v[3].detail;
+}
+
+// 50 000 expectations, each same_as the next: judging follows no chain, so this is one pass (following
+// every chain from every link asked 1.25 billion same_as lookups and did not finish within the test's
+// timeout). A long ring fails on every row, each row once.
+TEST(Evaluate, LongSameAsChainsAndRingsAreJudgedInOnePass) {
+    constexpr std::size_t n = 50'000;
+    auto r = sample_record();
+    for (std::size_t i = 0; i < n; ++i) {
+        auto e = sockets_expect("e" + std::to_string(i), "steady", "server", {"established"});
+        if (i + 1 < n) e.same_as = "e" + std::to_string(i + 1);
+        else e.equals = 31;
+        r.expectations.push_back(std::move(e));
+    }
+    auto v = evaluate(r);
+    ASSERT_EQ(v.size(), n);
+    EXPECT_EQ(v[0].expected, "= observed of 'e1' (31)");
+    EXPECT_EQ(std::count_if(v.begin(), v.end(), [](const auto& x) { return x.status == VerdictStatus::Pass; }),
+              static_cast<std::ptrdiff_t>(n));
+
+    r.expectations.back().same_as = "e0";  // close the chain into one ring
+    v = evaluate(r);
+    ASSERT_EQ(v.size(), n);
+    EXPECT_EQ(v[0].detail, "same_as 'e1' leads back to 'e0': a cycle");
+    EXPECT_EQ(std::count_if(v.begin(), v.end(), [](const auto& x) { return x.status == VerdictStatus::Fail; }),
+              static_cast<std::ptrdiff_t>(n));
 }
 
 TEST(Evaluate, SameAsAReferentWithoutObservationFails) {

@@ -160,6 +160,31 @@ TEST(VerdictTable, NarrowTerminal) {
     for (const auto& line : lines_of(verdict_table(r, r.verdicts, 80))) EXPECT_LE(display_width(line), 80u) << line;
 }
 
+// Names and descriptions come from a scenario file (or a record someone sent): an ANSI escape in one must
+// not reach the terminal, and a newline in a name must not forge a line of the table.
+TEST(VerdictTable, ControlCharactersFromTheFileAreShownEscaped) {
+    auto r = judged_record();
+    r.scenario.name = "evil\x1b[2J";
+    r.scenario.summary = "first line\nsecond line\x07";
+    r.expectations[0].description = "red\x1b[31m text";
+    r.expectations[2].id = "two\nlines";
+    r.expectations[2].description = "";
+    r.verdicts = evaluate(r);
+    const std::string text = verdict_table(r, r.verdicts);
+    EXPECT_EQ(text.find('\x1b'), std::string::npos);
+    EXPECT_EQ(text.find('\x07'), std::string::npos);
+    EXPECT_NE(text.find("evil\\x1b[2J"), std::string::npos) << text;
+    EXPECT_NE(text.find("red\\x1b[31m text"), std::string::npos) << text;
+    EXPECT_NE(text.find("two\\nlines"), std::string::npos) << text;
+    auto lines = lines_of(text);
+    EXPECT_EQ(lines[index_of(lines, "summary")], "summary      first line");  // prose keeps its line breaks
+    EXPECT_EQ(lines[index_of(lines, "summary") + 1], "             second line\\a");
+
+    const std::string markdown = verdict_table_markdown(r, r.verdicts);
+    EXPECT_EQ(markdown.find('\x1b'), std::string::npos);
+    EXPECT_NE(markdown.find("evil\\\\x1b\\[2J"), std::string::npos) << markdown;
+}
+
 TEST(VerdictTableMarkdown, TableRowsAndFailureList) {
     auto r = judged_record();
     r.verdicts[0].description = "a | b";  // must not split the cell

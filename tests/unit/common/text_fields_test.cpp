@@ -19,4 +19,11 @@ TEST(TextFields, SplitKeepsEmptyFieldsAndTrimsEach) {
     EXPECT_THAT(lab::split_trimmed("gemodel:1%:30%", ':'), ElementsAre("gemodel", "1%", "30%"));
 }
 
+TEST(TextFields, JoinPutsTheSeparatorBetweenPartsOnly) {
+    EXPECT_EQ(lab::join({"a", "b", "c"}, "\n"), "a\nb\nc");
+    EXPECT_EQ(lab::join({"only"}, ", "), "only");
+    EXPECT_EQ(lab::join({}, ", "), "");
+    EXPECT_EQ(lab::join({"", ""}, "|"), "|");
+}
+
 }  // namespace

@@ -256,6 +256,26 @@ TEST(ScenarioParser, NamesAreCheckedForFileAndNamespaceSafety) {
     EXPECT_THAT(errors_of(with("name = \"srv\"", "name = \"../srv\"")), HasSubstr("process name '../srv' is not valid"));
 }
 
+// A name is echoed in the diagnostic that rejects it: escaped, so that it can neither drive the terminal
+// nor split the one-line "file:line:column: message" in two.
+TEST(ScenarioParser, ControlCharactersInNamesAreEchoedEscaped) {
+    try {
+        parse_scenario_text(with("[hosts.client]", "[hosts.\"x\\u001b[2J\\ny\"]"), "t.toml");
+        ADD_FAILURE() << "expected a ScenarioError";
+    } catch (const ScenarioError& e) {
+        ASSERT_FALSE(e.diagnostics().empty());
+        EXPECT_EQ(e.diagnostics().front(),
+                  "t.toml:10:8: host name 'x\\x1b[2J\\ny' is not valid (lower-case letters, digits and '-', "
+                  "starting with a letter, at most 24 characters)");
+        for (const auto& d : e.diagnostics()) {
+            EXPECT_EQ(d.find('\x1b'), std::string::npos) << d;
+            EXPECT_EQ(d.find('\n'), std::string::npos) << d;
+        }
+    }
+    EXPECT_THAT(errors_of(with("name = \"srv\"", "name = \"s\\tv\\u0007\"")),
+                HasSubstr("process name 's\\tv\\a' is not valid"));
+}
+
 TEST(ScenarioParser, MissingFileIsAnError) {
     try {
         lab::runner::parse_scenario_file("/nonexistent/x.toml");

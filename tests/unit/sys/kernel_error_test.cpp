@@ -27,4 +27,11 @@ TEST(KernelError, DetailFollowsTheErrno) {
     EXPECT_STREQ(e.what(), "write sysctl net.x.y=1 in netns n: No such file or directory (ENOENT); not per-namespace");
 }
 
+TEST(KernelError, OutOfDescriptorsSaysSo) {
+    EXPECT_STREQ(KernelError("open rtnetlink socket in netns lab-3f2a-h14", EMFILE).what(),
+                 "open rtnetlink socket in netns lab-3f2a-h14: Too many open files (EMFILE)");
+    EXPECT_STREQ(KernelError("create netns lab-3f2a-h1", ENFILE).what(),
+                 "create netns lab-3f2a-h1: Too many open files in system (ENFILE)");
+}
+
 }  // namespace
