@@ -75,6 +75,11 @@ private:
             return v;
         };
 
+        if (!e.when_holds) {
+            v.status = record::VerdictStatus::Skip;
+            v.detail = fmt::format("not judged in this sweep cell: when {}", e.when);
+            return v;
+        }
         if (!e.kernel.empty()) {
             auto cond = parse_kernel_condition(e.kernel);
             if (failed(cond))

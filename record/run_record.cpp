@@ -156,6 +156,8 @@ void to_json(nlohmann::json& j, const Expectation& e) {
     j["same_as"] = e.same_as;
     j["documented"] = e.documented;
     j["kernel"] = e.kernel;
+    j["when"] = e.when;
+    j["when_holds"] = e.when_holds;
 }
 
 void from_json(const nlohmann::json& j, Expectation& e) {
@@ -170,6 +172,8 @@ void from_json(const nlohmann::json& j, Expectation& e) {
     e.same_as = j.value("same_as", d.same_as);
     e.documented = j.value("documented", d.documented);
     e.kernel = j.value("kernel", d.kernel);
+    e.when = j.value("when", d.when);
+    e.when_holds = j.value("when_holds", d.when_holds);
 }
 
 void to_json(nlohmann::json& j, const Metric& m) {

@@ -145,6 +145,10 @@ struct Expectation : Selection {
     // What the source document reported, shown beside the observation; never judged.
     std::string documented;
     std::string kernel;  // optional condition such as ">=4.4" or "<5.0"; outside it the verdict is "skip"
+    // A condition on the sweep cell, as written with the cell's values in ("1 == 0"): where it does not
+    // hold the verdict is "skip" — an invariant that only some cells of a grid have.
+    std::string when;
+    bool when_holds = true;
 };
 
 // A number a scenario reports per run ([[metric]]): what a sweep tabulates and plots across its cells.

@@ -18,6 +18,9 @@ constexpr std::string_view kStates[] = {"established", "syn-sent", "syn-recv",  
                                         "closing"};
 constexpr std::string_view kResults[] = {"ok", "error", "timeout", "eof", "abandoned"};
 constexpr std::string_view kPerConn[] = {"min", "max", "nonzero"};
+constexpr std::string_view kTimings[] = {"min", "p50", "p90", "p99", "max", "mean"};
+// The keys of a selection, shared by [[expect]] and [[metric]].
+constexpr std::string_view kSelectionKeys[] = {"at", "host", "sockets", "counter", "events", "exit"};
 
 bool in(std::string_view v, const auto& list) { return std::find(std::begin(list), std::end(list), v) != std::end(list); }
 
@@ -27,56 +30,29 @@ std::string list_text(const auto& list) {
     return out;
 }
 
-class ExpectationParser {
+// The selector of an [[expect]] or a [[metric]]: exactly one of sockets, counter, events and exit, with
+// at and host where they apply, checked against the names the scenario defines.
+class SelectionParser {
 public:
-    ExpectationParser(TomlReader& r, const KnownNames& names) : r_(r), names_(names) {}
+    SelectionParser(TomlReader& r, const KnownNames& names) : r_(r), names_(names) {}
 
-    std::vector<record::Expectation> parse(const toml::array& list) {
-        int index = 0;
-        for (const toml::node& node : list) {
-            ++index;
-            const toml::table* t = node.as_table();
-            if (!t) {
-                r_.error(node, "each [[expect]] entry must be a table");
-                continue;
-            }
-            parse_one(*t, index);
-        }
-        check_ids_and_refs();
-        return std::move(out_);
-    }
-
-private:
-    void parse_one(const toml::table& t, int index) {
-        r_.reject_unknown_keys(t,
-                               {"id", "description", "at", "host", "sockets", "counter", "events", "exit",
-                                "equals", "min", "max", "in", "same_as", "documented", "kernel"},
-                               "[[expect]]");
-        record::Expectation e;
-        e.origin = r_.where(t).str();
-        e.id = r_.string(t, "id", false).value_or(fmt::format("expect-{}", index));
-        e.description = r_.string(t, "description", false).value_or("");
-        e.kernel = r_.string(t, "kernel", false).value_or("");
-        if (const toml::node* doc = t.get("documented"))
-            e.documented = r_.scalar_text(*doc, "documented").value_or("");
-
+    // False (reported) when the table has not exactly one selector.
+    bool parse(const toml::table& t, record::Selection& e, std::string_view context) {
         int kinds = int(t.contains("sockets")) + int(t.contains("counter")) + int(t.contains("events")) +
                     int(t.contains("exit"));
         if (kinds != 1) {
-            r_.error(t, "an expectation needs exactly one of 'sockets', 'counter', 'events' and 'exit'");
-            return;
+            r_.error(t, fmt::format("{} needs exactly one of 'sockets', 'counter', 'events' and 'exit'", context));
+            return false;
         }
         if (t.contains("sockets")) parse_sockets(t, e);
         else if (t.contains("counter")) parse_counter(t, e);
         else if (t.contains("events")) parse_events(t, e);
         else parse_exit(t, e);
-        parse_comparison(t, e);
-        if (e.description.empty()) e.description = e.id;
-        out_.push_back(std::move(e));
-        where_.push_back(r_.where(t));
+        return true;
     }
 
-    void parse_at_and_host(const toml::table& t, record::Expectation& e) {
+private:
+    void parse_at_and_host(const toml::table& t, record::Selection& e) {
         e.at = r_.string(t, "at", false).value_or("end");
         if (!names_.snapshots.count(e.at)) {
             std::string known;
@@ -91,7 +67,7 @@ private:
         }
     }
 
-    void parse_sockets(const toml::table& t, record::Expectation& e) {
+    void parse_sockets(const toml::table& t, record::Selection& e) {
         e.kind = record::ExpectKind::Sockets;
         parse_at_and_host(t, e);
         const toml::table* s = r_.table(t, "sockets", true);
@@ -103,7 +79,7 @@ private:
             r_.error(*s->get("metric"), fmt::format("metric '{}' is unknown (count, recv_q or send_q)", e.metric));
     }
 
-    void parse_counter(const toml::table& t, record::Expectation& e) {
+    void parse_counter(const toml::table& t, record::Selection& e) {
         e.kind = record::ExpectKind::Counter;
         parse_at_and_host(t, e);
         e.counter = r_.string(t, "counter", true).value_or("");
@@ -115,7 +91,7 @@ private:
                                  e.counter));
     }
 
-    void parse_process_ref(const toml::table& sel, record::Expectation& e) {
+    void parse_process_ref(const toml::table& sel, record::Selection& e) {
         if (auto p = r_.string(sel, "process", false)) {
             e.process = *p;
             if (!names_.processes.count(e.process))
@@ -126,15 +102,15 @@ private:
     void reject_snapshot_keys(const toml::table& t, std::string_view kind) {
         for (auto key : {"at", "host"})
             if (const toml::node* n = t.get(key))
-                r_.error(*n, fmt::format("'{}' does not apply to {} expectations: they count over the whole run", key, kind));
+                r_.error(*n, fmt::format("'{}' does not apply to {} selections: they count over the whole run", key, kind));
     }
 
-    void parse_events(const toml::table& t, record::Expectation& e) {
+    void parse_events(const toml::table& t, record::Selection& e) {
         e.kind = record::ExpectKind::Events;
         reject_snapshot_keys(t, "events");
         const toml::table* s = r_.table(t, "events", true);
         if (!s) return;
-        r_.reject_unknown_keys(*s, {"process", "group", "op", "result", "errno", "sum", "per_conn"}, "events");
+        r_.reject_unknown_keys(*s, {"process", "group", "op", "result", "errno", "sum", "per_conn", "timing"}, "events");
         parse_process_ref(*s, e);
         e.group = r_.string(*s, "group", false).value_or("");
         e.op = r_.string(*s, "op", false).value_or("");
@@ -154,9 +130,14 @@ private:
         if (!e.per_conn.empty() && !in(e.per_conn, kPerConn))
             r_.error(*s->get("per_conn"),
                      fmt::format("per_conn '{}' is unknown (known: {})", e.per_conn, list_text(kPerConn)));
+        e.timing = r_.string(*s, "timing", false).value_or("");
+        if (!e.timing.empty() && !in(e.timing, kTimings))
+            r_.error(*s->get("timing"), fmt::format("timing '{}' is unknown (known: {})", e.timing, list_text(kTimings)));
+        if (!e.timing.empty() && (!e.sum.empty() || !e.per_conn.empty()))
+            r_.error(*s->get("timing"), "timing takes the selected ops' durations: it does not combine with sum or per_conn");
     }
 
-    void parse_exit(const toml::table& t, record::Expectation& e) {
+    void parse_exit(const toml::table& t, record::Selection& e) {
         e.kind = record::ExpectKind::Exit;
         reject_snapshot_keys(t, "exit");
         const toml::table* s = r_.table(t, "exit", true);
@@ -167,22 +148,80 @@ private:
         if (auto code = r_.integer(*s, "code", false, 0, 255)) e.exit_code = static_cast<int>(*code);
     }
 
+    TomlReader& r_;
+    const KnownNames& names_;
+};
+
+// The keys a table may have: its own, then those of a selection.
+std::vector<std::string_view> keys_with_selection(std::initializer_list<std::string_view> own) {
+    std::vector<std::string_view> keys(own);
+    keys.insert(keys.end(), std::begin(kSelectionKeys), std::end(kSelectionKeys));
+    return keys;
+}
+
+class ExpectationParser {
+public:
+    ExpectationParser(TomlReader& r, const KnownNames& names) : r_(r), selection_(r, names) {}
+
+    std::vector<record::Expectation> parse(const toml::array& list) {
+        int index = 0;
+        for (const toml::node& node : list) {
+            ++index;
+            const toml::table* t = node.as_table();
+            if (!t) {
+                r_.error(node, "each [[expect]] entry must be a table");
+                continue;
+            }
+            parse_one(*t, index);
+        }
+        check_ids_and_refs();
+        return std::move(out_);
+    }
+
+private:
+    void parse_one(const toml::table& t, int index) {
+        static const auto keys = keys_with_selection(
+            {"id", "description", "equals", "min", "max", "in", "same_as", "documented", "kernel", "when"});
+        r_.reject_unknown_keys(t, keys, "[[expect]]");
+        record::Expectation e;
+        e.origin = r_.where(t).str();
+        e.id = r_.string(t, "id", false).value_or(fmt::format("expect-{}", index));
+        e.description = r_.string(t, "description", false).value_or("");
+        e.kernel = r_.string(t, "kernel", false).value_or("");
+        if (const toml::node* doc = t.get("documented"))
+            e.documented = r_.scalar_text(*doc, "documented").value_or("");
+        if (!selection_.parse(t, e, "an expectation")) return;
+        parse_when(t, e);
+        parse_comparison(t, e);
+        if (e.description.empty()) e.description = e.id;
+        out_.push_back(std::move(e));
+        where_.push_back(r_.where(t));
+    }
+
+    // `when = "${sweep.syncookies} == 0"`: worked out for the cell being parsed.
+    void parse_when(const toml::table& t, record::Expectation& e) {
+        const toml::node* n = t.get("when");
+        if (!n) return;
+        if (auto text = r_.string(t, "when", false)) e.when = *text;
+        if (auto holds = r_.number_at(*n, "when")) e.when_holds = *holds != 0;
+    }
+
     void parse_comparison(const toml::table& t, record::Expectation& e) {
         e.equals = r_.number(t, "equals");
         e.min = r_.number(t, "min");
         e.max = r_.number(t, "max");
         if (const toml::node* range = t.get("in")) {
             const toml::array* a = range->as_array();
-            if (!a || a->size() != 2 || !(*a)[0].is_number() || !(*a)[1].is_number()) {
+            if (!a || a->size() != 2) {
                 r_.error(*range, "'in' must be [low, high], two numbers");
             } else {
-                e.min = (*a)[0].value<double>();
-                e.max = (*a)[1].value<double>();
+                e.min = r_.number_at((*a)[0], "in");
+                e.max = r_.number_at((*a)[1], "in");
                 if (t.contains("min") || t.contains("max")) r_.error(*range, "use either 'in' or 'min'/'max', not both");
             }
         }
         e.same_as = r_.string(t, "same_as", false).value_or("");
-        if (!e.equals && !e.min && !e.max && e.same_as.empty())
+        if (!e.equals && !e.min && !e.max && e.same_as.empty() && !t.contains("in"))
             r_.error(t, "an expectation needs a comparison: 'equals', 'min', 'max', 'in' or 'same_as'");
         if (e.min && e.max && *e.min > *e.max)
             r_.error(t, fmt::format("empty range: min {} is above max {}", *e.min, *e.max));
@@ -223,10 +262,41 @@ private:
     }
 
     TomlReader& r_;
-    const KnownNames& names_;
+    SelectionParser selection_;
     std::vector<record::Expectation> out_;
     std::vector<SourceLocation> where_;  // parallel to out_
 };
+
+std::vector<record::Metric> parse_metric_list(const toml::array& list, TomlReader& r, const KnownNames& names) {
+    static const auto keys = keys_with_selection({"id", "description", "unit", "documented"});
+    SelectionParser selection(r, names);
+    std::vector<record::Metric> out;
+    std::map<std::string, std::string> seen;  // id → origin
+    for (const toml::node& node : list) {
+        const toml::table* t = node.as_table();
+        if (!t) {
+            r.error(node, "each [[metric]] entry must be a table");
+            continue;
+        }
+        r.reject_unknown_keys(*t, keys, "[[metric]]");
+        record::Metric m;
+        m.origin = r.where(*t).str();
+        m.id = r.string(*t, "id", true).value_or("");
+        if (!m.id.empty() && !is_valid_metric_id(m.id))
+            r.error(*t->get("id"), fmt::format("metric id '{}' is not valid (lower-case letters, digits, '-' and '_', "
+                                               "starting with a letter, at most 48 characters)",
+                                               m.id));
+        if (auto [it, fresh] = seen.emplace(m.id, m.origin); !fresh && !m.id.empty())
+            r.error(*t, fmt::format("metric id '{}' is already used at {}", m.id, it->second));
+        m.description = r.string(*t, "description", false).value_or(m.id);
+        m.unit = r.string(*t, "unit", false).value_or("");
+        if (const toml::node* doc = t->get("documented")) m.documented = r.scalar_text(*doc, "documented").value_or("");
+        if (!selection.parse(*t, m, "a metric")) continue;
+        if (m.unit.empty() && !m.timing.empty()) m.unit = "ms";
+        out.push_back(std::move(m));
+    }
+    return out;
+}
 
 }  // namespace
 
@@ -251,6 +321,18 @@ std::vector<record::Expectation> parse_expectations(const toml::table& root, Tom
     const toml::array* list = reader.array(root, "expect", false);
     if (!list) return {};
     return ExpectationParser(reader, names).parse(*list);
+}
+
+std::vector<record::Metric> parse_metrics(const toml::table& root, TomlReader& reader, const KnownNames& names) {
+    const toml::array* list = reader.array(root, "metric", false);
+    if (!list) return {};
+    return parse_metric_list(*list, reader, names);
+}
+
+bool is_valid_metric_id(std::string_view id) {
+    if (id.empty() || id.size() > 48 || id.front() < 'a' || id.front() > 'z') return false;
+    return std::all_of(id.begin(), id.end(),
+                       [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'; });
 }
 
 }  // namespace lab::runner

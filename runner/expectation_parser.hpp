@@ -1,8 +1,10 @@
 #pragma once
-// The [[expect]] tables of a scenario → record::Expectation, checked against the names the rest of the
-// scenario defines (hosts, snapshots, processes) so that a typo fails validation, not the verdict.
+// The [[expect]] and [[metric]] tables of a scenario → record::Expectation and record::Metric, checked
+// against the names the rest of the scenario defines (hosts, snapshots, processes) so that a typo fails
+// validation, not the verdict.
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <toml++/toml.h>
@@ -20,6 +22,13 @@ struct KnownNames {
 
 std::vector<record::Expectation> parse_expectations(const toml::table& root, TomlReader& reader,
                                                     const KnownNames& names);
+
+// The [[metric]] tables: an id, a description, a unit, what the source documented, and a selection as
+// an expectation has (plus `timing` on events). A metric has no comparison: it is reported, not judged.
+std::vector<record::Metric> parse_metrics(const toml::table& root, TomlReader& reader, const KnownNames& names);
+
+// Metric ids name CSV rows and plot files: lower-case letters, digits, '-' and '_', at most 48.
+bool is_valid_metric_id(std::string_view id);
 
 // A `sockets = { protocol, state, local_port, remote_port }` table (the caller rejects unknown keys:
 // an expectation also allows `metric`).

@@ -103,6 +103,8 @@ struct Scenario {
     std::vector<Step> steps;      // sorted by `at`, file order kept among equal times
     std::vector<record::Expectation> expectations;
     std::vector<record::Metric> metrics;  // [[metric]]: the numbers a sweep reports per run
+    // With a [sweep] table: the cell this scenario was parsed for (repeat and repeats are the caller's).
+    std::optional<record::SweepRun> sweep;
 
     const HostSpec* find_host(const std::string& name) const;
 };

@@ -18,6 +18,7 @@
 #include "runner/lab_addresses.hpp"
 #include "runner/scenario_budget.hpp"
 #include "runner/substitution.hpp"
+#include "runner/sweep_spec.hpp"
 #include "runner/sysctl.hpp"
 #include "runner/toml_reader.hpp"
 
@@ -37,18 +38,21 @@ constexpr auto written_first = [](const auto& a, const auto& b) {
 
 class ScenarioParser {
 public:
-    ScenarioParser(const toml::table& root, std::string file, const ResourceLimits& limits)
-        : root_(root), r_(std::move(file)), limits_(limits) {}
+    ScenarioParser(const toml::table& root, std::string file, const ResourceLimits& limits, const SweepCell* cell)
+        : root_(root), r_(std::move(file)), limits_(limits) {
+        r_.set_sweep_cell(cell);
+    }
 
     Scenario parse() {
         s_.file = r_.file();
-        r_.reject_unknown_keys(root_, {"scenario", "hosts", "links", "steps", "expect"}, "the file");
+        r_.reject_unknown_keys(root_, {"scenario", "hosts", "links", "steps", "expect", "metric", "sweep"}, "the file");
         parse_header();
         parse_hosts();
         parse_links();
         parse_steps();
         check_references();
         s_.expectations = parse_expectations(root_, r_, known_names());
+        s_.metrics = parse_metrics(root_, r_, known_names());
         check_budget();
         if (!r_.diagnostics().empty()) throw ScenarioError(r_.diagnostics());
         return std::move(s_);
@@ -590,23 +594,69 @@ bool is_valid_name(std::string_view name, std::size_t max_length) {
                        [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
 }
 
-Scenario parse_scenario_text(std::string_view text, const std::string& file_label, const ResourceLimits& limits) {
-    toml::table root;
+toml::table parse_scenario_toml(std::string_view text, const std::string& file_label) {
     try {
-        root = toml::parse(text, file_label);
+        return toml::parse(text, file_label);
     } catch (const toml::parse_error& e) {
         const auto& b = e.source().begin;
         throw ScenarioError({printable(fmt::format("{}:{}:{}: {}", file_label, b.line, b.column, e.description()))});
     }
-    return ScenarioParser(root, file_label, limits).parse();
 }
 
-Scenario parse_scenario_file(const std::string& path, const ResourceLimits& limits) {
+Scenario parse_scenario_tree(const toml::table& root, const std::string& file_label, const ResourceLimits& limits,
+                             const SweepCell* cell) {
+    return ScenarioParser(root, file_label, limits, cell).parse();
+}
+
+std::string read_scenario_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw ScenarioError({printable(fmt::format("{}: cannot open: {}", path, std::strerror(errno)))});
     std::ostringstream text;
     text << in.rdbuf();
-    return parse_scenario_text(text.str(), path, limits);
+    return text.str();
+}
+
+Scenario parse_scenario_text(std::string_view text, const std::string& file_label, const ResourceLimits& limits,
+                             const std::map<std::string, std::string>& sweep_set) {
+    const toml::table root = parse_scenario_toml(text, file_label);
+    TomlReader sweep_reader(file_label);
+    const std::optional<SweepSpec> spec = parse_sweep_spec(root, sweep_reader, scenario_name_in(root));
+    std::vector<std::string> problems = sweep_reader.diagnostics();
+    std::optional<SweepCell> cell;
+    if (spec && problems.empty()) {
+        auto chosen = cell_with(*spec, sweep_set);
+        if (auto* e = std::get_if<ParseError>(&chosen)) problems.push_back(printable(fmt::format("{}: {}", file_label, e->message)));
+        else cell = std::get<SweepCell>(chosen);
+    } else if (!spec && !sweep_set.empty()) {
+        problems.push_back(printable(fmt::format("{}: --set {}: the scenario has no [sweep] table to set it in", file_label,
+                                                 sweep_set.begin()->first)));
+    }
+    if (!problems.empty()) throw ScenarioError(problems);
+    Scenario s = parse_scenario_tree(root, file_label, limits, cell ? &*cell : nullptr);
+    if (spec) s.sweep = sweep_run_of(*spec, *cell, text);
+    return s;
+}
+
+Scenario parse_scenario_file(const std::string& path, const ResourceLimits& limits,
+                             const std::map<std::string, std::string>& sweep_set) {
+    return parse_scenario_text(read_scenario_file(path), path, limits, sweep_set);
+}
+
+std::string scenario_name_in(const toml::table& root) {
+    if (const toml::table* sc = root["scenario"].as_table())
+        if (auto name = (*sc)["name"].value<std::string>()) return *name;
+    return "";
+}
+
+record::SweepRun sweep_run_of(const SweepSpec& spec, const SweepCell& cell, std::string_view scenario_text) {
+    record::SweepRun r;
+    r.sweep = spec.label;
+    r.cell_id = sweep_cell_id(scenario_text, cell);
+    r.values = cell;
+    r.variables = spec.axes();
+    r.rows = spec.rows;
+    r.columns = spec.columns;
+    return r;
 }
 
 }  // namespace lab::runner

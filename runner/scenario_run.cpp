@@ -155,7 +155,11 @@ private:
         rec_.scenario = {s_.name, s_.summary, s_.file, s_.source_doc, s_.source_kernel, s_.compression};
         rec_.expectations = s_.expectations;
         rec_.metrics = s_.metrics;
-        rec_.sweep = o_.sweep;
+        if (s_.sweep) {
+            rec_.sweep = *s_.sweep;
+            rec_.sweep->repeat = o_.repeat;
+            rec_.sweep->repeats = o_.repeats;
+        }
         utsname u{};
         ::uname(&u);
         char host[256] = {};

@@ -24,8 +24,9 @@ struct RunOptions {
     // Set (to the signal number) by the caller's SIGINT/SIGTERM handler; the run stops at the next
     // step boundary or poll, tears down, and returns a record whose outcome is Interrupted.
     const std::atomic<int>* interrupt = nullptr;
-    // Copied into the record: which cell of which sweep this run is.
-    std::optional<record::SweepRun> sweep;
+    // For a scenario of a sweep (Scenario::sweep): which repeat of its cell this run is, of how many.
+    int repeat = 0;
+    int repeats = 1;
 };
 
 struct RunResult {

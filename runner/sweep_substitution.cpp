@@ -44,14 +44,15 @@ bool scan_sweep(std::string_view text, Literal&& on_literal, Sweep&& on_sweep, s
     return true;
 }
 
-// Recursive descent over one expression: sum := product (('+'|'-') product)*; product := unary
-// (('*'|'/') unary)*; unary := '-' unary | '(' sum ')' | number.
+// Recursive descent over one expression: logic := comparison (('&&'|'||') comparison)*; comparison :=
+// sum (('=='|'!='|'<='|'>='|'<'|'>') sum)?; sum := product (('+'|'-') product)*; product := unary
+// (('*'|'/') unary)*; unary := '-' unary | '(' logic ')' | number. A comparison is 1 when it holds, else 0.
 class Arithmetic {
 public:
     explicit Arithmetic(std::string_view text) : text_(text) {}
 
     Parsed<double> evaluate() {
-        std::optional<double> v = sum();
+        std::optional<double> v = logic();
         skip_space();
         if (v && pos_ != text_.size()) fail(fmt::format("unexpected '{}'", text_.substr(pos_, 1)));
         if (!problem_.empty()) return ParseError{fmt::format("'{}': {} at character {}", text_, problem_, pos_ + 1)};
@@ -74,6 +75,42 @@ private:
     std::optional<double> fail(std::string why) {
         if (problem_.empty()) problem_ = std::move(why);
         return std::nullopt;
+    }
+
+    bool take(std::string_view op) {
+        skip_space();
+        if (text_.substr(pos_, op.size()) != op) return false;
+        pos_ += op.size();
+        return true;
+    }
+
+    std::optional<double> logic() {
+        std::optional<double> v = comparison();
+        while (v) {
+            const bool both = take("&&");
+            if (!both && !take("||")) break;
+            auto r = comparison();
+            if (!r) return r;
+            v = both ? double(*v != 0 && *r != 0) : double(*v != 0 || *r != 0);
+        }
+        return v;
+    }
+
+    std::optional<double> comparison() {
+        std::optional<double> v = sum();
+        if (!v) return v;
+        for (std::string_view op : {"==", "!=", "<=", ">=", "<", ">"}) {
+            if (!take(op)) continue;
+            auto r = sum();
+            if (!r) return r;
+            if (op == "==") return double(*v == *r);
+            if (op == "!=") return double(*v != *r);
+            if (op == "<=") return double(*v <= *r);
+            if (op == ">=") return double(*v >= *r);
+            if (op == "<") return double(*v < *r);
+            return double(*v > *r);
+        }
+        return v;
     }
 
     std::optional<double> sum() {
@@ -120,7 +157,7 @@ private:
             v = unary();
             if (v) v = -*v;
         } else if (take('(')) {
-            v = sum();
+            v = logic();
             if (v && !take(')')) v = fail("missing ')'");
         } else {
             v = number();

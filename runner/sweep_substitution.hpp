@@ -21,7 +21,8 @@ bool mentions_sweep(std::string_view text);
 Parsed<std::string> substitute_sweep(std::string_view text, const std::vector<record::SweepValue>& cell);
 
 // "31", "30 + 1", "(128 - 2) / 2", "-4", "0.5 * 3": decimal numbers with + - * / and parentheses, the
-// usual precedence. Errors name what was not understood and where.
+// usual precedence; comparisons (== != < <= > >=, 1 when they hold, else 0) joined by && and ||, for
+// conditions such as `when = "${sweep.syncookies} == 0"`. Errors name what was not understood and where.
 Parsed<double> evaluate_arithmetic(std::string_view text);
 
 }  // namespace lab::runner

@@ -2,7 +2,11 @@
 
 #include <algorithm>
 
+#include <cmath>
+
 #include <fmt/format.h>
+
+#include "runner/sweep_substitution.hpp"
 
 #include "common/printable.hpp"
 
@@ -26,6 +30,32 @@ const char* type_name(toml::node_type t) {
 
 }  // namespace
 
+std::optional<std::string> TomlReader::filled(const toml::node& n) {
+    const std::string text = n.value<std::string>().value_or("");
+    if (!mentions_sweep(text)) return text;
+    if (!cell_) {
+        error(n, fmt::format("'{}' refers to a sweep variable, but the scenario has no [sweep] table", text));
+        return std::nullopt;
+    }
+    auto out = substitute_sweep(text, *cell_);
+    if (auto* e = std::get_if<ParseError>(&out)) {
+        error(n, e->message);
+        return std::nullopt;
+    }
+    return std::get<std::string>(out);
+}
+
+std::optional<double> TomlReader::worked_out(const toml::node& n, std::string_view key) {
+    auto text = filled(n);
+    if (!text) return std::nullopt;
+    auto v = evaluate_arithmetic(*text);
+    if (auto* e = std::get_if<ParseError>(&v)) {
+        error(n, fmt::format("'{}' must be a number: {}", key, e->message));
+        return std::nullopt;
+    }
+    return std::get<double>(v);
+}
+
 SourceLocation TomlReader::where(const toml::source_region& r) const {
     return SourceLocation{file_, static_cast<int>(r.begin.line), static_cast<int>(r.begin.column)};
 }
@@ -37,7 +67,7 @@ void TomlReader::error(const SourceLocation& at, std::string message) {
     diagnostics_.push_back(printable(fmt::format("{}: {}", at.str(), message)));
 }
 
-void TomlReader::reject_unknown_keys(const toml::table& table, std::initializer_list<std::string_view> allowed,
+void TomlReader::reject_unknown_keys(const toml::table& table, std::span<const std::string_view> allowed,
                                      std::string_view context) {
     for (const auto& [key, value] : table) {
         if (std::find(allowed.begin(), allowed.end(), key.str()) != allowed.end()) continue;
@@ -53,7 +83,7 @@ std::optional<std::string> TomlReader::string(const toml::table& t, std::string_
         if (required) error(t, fmt::format("missing required key '{}'", key));
         return std::nullopt;
     }
-    if (auto s = n->value<std::string>(); s && n->is_string()) return *s;
+    if (n->is_string()) return filled(*n);
     error(*n, fmt::format("'{}' must be a string, not {}", key, type_name(n->type())));
     return std::nullopt;
 }
@@ -65,11 +95,21 @@ std::optional<std::int64_t> TomlReader::integer(const toml::table& t, std::strin
         if (required) error(t, fmt::format("missing required key '{}'", key));
         return std::nullopt;
     }
-    if (!n->is_integer()) {
+    std::int64_t v = 0;
+    if (n->is_integer()) {
+        v = *n->value<std::int64_t>();
+    } else if (n->is_string() && mentions_sweep(*n->value<std::string>())) {
+        auto d = worked_out(*n, key);
+        if (!d) return std::nullopt;
+        if (*d != std::floor(*d) || std::abs(*d) > 9e15) {
+            error(*n, fmt::format("'{}' works out to {} in this cell, not an integer", key, *d));
+            return std::nullopt;
+        }
+        v = static_cast<std::int64_t>(*d);
+    } else {
         error(*n, fmt::format("'{}' must be an integer, not {}", key, type_name(n->type())));
         return std::nullopt;
     }
-    std::int64_t v = *n->value<std::int64_t>();
     if (v < min || v > max) {
         error(*n, fmt::format("'{}' = {} is out of range [{}, {}]", key, v, min, max));
         return std::nullopt;
@@ -80,9 +120,14 @@ std::optional<std::int64_t> TomlReader::integer(const toml::table& t, std::strin
 std::optional<double> TomlReader::number(const toml::table& t, std::string_view key) {
     const toml::node* n = t.get(key);
     if (!n) return std::nullopt;
-    if (n->is_integer()) return static_cast<double>(*n->value<std::int64_t>());
-    if (n->is_floating_point()) return *n->value<double>();
-    error(*n, fmt::format("'{}' must be a number, not {}", key, type_name(n->type())));
+    return number_at(*n, key);
+}
+
+std::optional<double> TomlReader::number_at(const toml::node& n, std::string_view what) {
+    if (n.is_integer()) return static_cast<double>(*n.value<std::int64_t>());
+    if (n.is_floating_point()) return *n.value<double>();
+    if (n.is_string() && mentions_sweep(*n.value<std::string>())) return worked_out(n, what);
+    error(n, fmt::format("'{}' must be a number, not {}", what, type_name(n.type())));
     return std::nullopt;
 }
 
@@ -97,7 +142,9 @@ std::optional<Duration> TomlReader::duration(const toml::table& t, std::string_v
                               type_name(n->type())));
         return std::nullopt;
     }
-    auto parsed = parse_duration(*n->value<std::string>());
+    auto text = filled(*n);
+    if (!text) return std::nullopt;
+    auto parsed = parse_duration(*text);
     if (auto* e = std::get_if<ParseError>(&parsed)) {
         error(*n, fmt::format("'{}': {}", key, e->message));
         return std::nullopt;
@@ -132,13 +179,16 @@ std::vector<std::string> TomlReader::strings(const toml::table& t, std::string_v
     const toml::node* n = t.get(key);
     if (!n) return out;
     if (n->is_string()) {
-        out.push_back(*n->value<std::string>());
+        if (auto text = filled(*n)) out.push_back(*text);
         return out;
     }
     if (const toml::array* a = n->as_array()) {
         for (const toml::node& item : *a) {
-            if (item.is_string()) out.push_back(*item.value<std::string>());
-            else error(item, fmt::format("'{}' items must be strings, not {}", key, type_name(item.type())));
+            if (item.is_string()) {
+                if (auto text = filled(item)) out.push_back(*text);
+            } else {
+                error(item, fmt::format("'{}' items must be strings, not {}", key, type_name(item.type())));
+            }
         }
         return out;
     }
@@ -147,7 +197,7 @@ std::vector<std::string> TomlReader::strings(const toml::table& t, std::string_v
 }
 
 std::optional<std::string> TomlReader::scalar_text(const toml::node& node, std::string_view what) {
-    if (node.is_string()) return *node.value<std::string>();
+    if (node.is_string()) return filled(node);
     if (node.is_integer()) return std::to_string(*node.value<std::int64_t>());
     if (node.is_boolean()) return *node.value<bool>() ? "1" : "0";
     error(node, fmt::format("{} must be an integer, a boolean or a string, not {}", what, type_name(node.type())));

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +13,7 @@
 #include <toml++/toml.h>
 
 #include "common/units.hpp"
+#include "record/run_record.hpp"
 #include "runner/scenario.hpp"
 
 namespace lab::runner {
@@ -29,8 +31,12 @@ public:
     const std::vector<std::string>& diagnostics() const { return diagnostics_; }
 
     // Reports every key of `table` not in `allowed`, naming `context` ("[[steps]]", "run").
-    void reject_unknown_keys(const toml::table& table, std::initializer_list<std::string_view> allowed,
+    void reject_unknown_keys(const toml::table& table, std::span<const std::string_view> allowed,
                              std::string_view context);
+    void reject_unknown_keys(const toml::table& table, std::initializer_list<std::string_view> allowed,
+                             std::string_view context) {
+        reject_unknown_keys(table, std::span<const std::string_view>(allowed.begin(), allowed.size()), context);
+    }
 
     // Typed getters: a missing optional key gives nullopt silently; a missing required key or a value of
     // the wrong type is reported at the table or value and gives nullopt.
@@ -46,12 +52,25 @@ public:
 
     // A scalar as the text /proc/sys or a table cell would show it (42, "4096 87380 6291456", true → 1).
     std::optional<std::string> scalar_text(const toml::node& node, std::string_view what);
+    // A number at a node: a TOML number, or a string worked out for the sweep cell ("${sweep.b} + 1").
+    std::optional<double> number_at(const toml::node& node, std::string_view what);
+
+    // The sweep cell being parsed: every ${sweep.NAME} in a string value reads from it, and where a number
+    // or a duration is expected a string may stand that works out to one in the cell ("${sweep.backlog}",
+    // "${sweep.backlog} + 1", "${sweep.gap_ms}ms"). Without a cell such a reference is an error.
+    void set_sweep_cell(const std::vector<record::SweepValue>* cell) { cell_ = cell; }
 
     const std::string& file() const { return file_; }
 
 private:
+    // The string at n with the cell's values filled in; reports a bad reference at n.
+    std::optional<std::string> filled(const toml::node& n);
+    // A string at n that must work out to a number in this cell; nullopt (reported) when it does not.
+    std::optional<double> worked_out(const toml::node& n, std::string_view key);
+
     std::string file_;
     std::vector<std::string> diagnostics_;
+    const std::vector<record::SweepValue>* cell_ = nullptr;
 };
 
 }  // namespace lab::runner

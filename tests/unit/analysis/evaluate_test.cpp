@@ -496,3 +496,22 @@ TEST(Evaluate, EmptyRecordGivesNoVerdicts) { EXPECT_TRUE(evaluate(record::RunRec
 
 }  // namespace
 }  // namespace lab::analysis
+
+namespace lab::analysis {
+namespace {
+
+TEST(Evaluate, AnExpectationWhoseWhenDoesNotHoldInTheCellIsSkippedAndSaysWhy) {
+    auto e = test::sockets_expect("queue", "steady", "server", {"listen"});
+    e.equals = 999;  // would fail if judged
+    e.when = "1 == 0";
+    e.when_holds = false;
+    record::RunRecord r = test::sample_record();
+    r.expectations = {e};
+    auto v = evaluate(r);
+    ASSERT_EQ(v.size(), 1u);
+    EXPECT_EQ(v[0].status, record::VerdictStatus::Skip);
+    EXPECT_EQ(v[0].detail, "not judged in this sweep cell: when 1 == 0");
+}
+
+}  // namespace
+}  // namespace lab::analysis

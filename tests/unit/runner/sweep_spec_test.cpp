@@ -149,6 +149,11 @@ TEST(SweepSubstitution, ArithmeticHasTheUsualPrecedenceAndNamesItsMistakes) {
     EXPECT_EQ(value("(128 - 2) / 2"), 63);
     EXPECT_EQ(value("-4 + 10"), 6);
     EXPECT_EQ(value("0.5 * 3"), 1.5);
+    EXPECT_EQ(value("1 == 1"), 1);
+    EXPECT_EQ(value("30 + 1 != 31"), 0);
+    EXPECT_EQ(value("5 >= 5 && 2 < 1"), 0);
+    EXPECT_EQ(value("5 > 4 || 2 < 1"), 1);
+    EXPECT_EQ(value("(1 == 0) + 1"), 1);
     EXPECT_THAT(std::get<ParseError>(evaluate_arithmetic("30 +")).message, HasSubstr("expected a number"));
     EXPECT_THAT(std::get<ParseError>(evaluate_arithmetic("1 / (2 - 2)")).message, HasSubstr("division by zero"));
     EXPECT_THAT(std::get<ParseError>(evaluate_arithmetic("(1 + 2")).message, HasSubstr("missing ')'"));
