@@ -5,8 +5,18 @@
 #include <fmt/format.h>
 
 namespace lab::fuzz {
+namespace {
 
-ParseWatchdog::ParseWatchdog(std::chrono::milliseconds limit) : limit_(limit), thread_([this] { watch(); }) {}
+std::chrono::nanoseconds cpu_time(clockid_t clock) {
+    timespec ts{};
+    ::clock_gettime(clock, &ts);
+    return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
+}
+
+}  // namespace
+
+ParseWatchdog::ParseWatchdog(std::chrono::milliseconds cpu_limit)
+    : cpu_limit_(cpu_limit), thread_([this] { watch(); }) {}
 
 ParseWatchdog::~ParseWatchdog() {
     {
@@ -18,10 +28,14 @@ ParseWatchdog::~ParseWatchdog() {
 }
 
 void ParseWatchdog::start(std::string description) {
+    clockid_t clock{};
+    ::pthread_getcpuclockid(::pthread_self(), &clock);
     {
         std::lock_guard lock(mutex_);
         description_ = std::move(description);
-        started_ = std::chrono::steady_clock::now();
+        parser_clock_ = clock;
+        cpu_at_start_ = cpu_time(clock);
+        wall_at_start_ = std::chrono::steady_clock::now();
         running_ = true;
     }
     wake_.notify_all();
@@ -32,6 +46,13 @@ void ParseWatchdog::finish() {
     running_ = false;
 }
 
+void ParseWatchdog::fire(std::string_view what) const {
+    const std::string message = fmt::format(
+        "scenario_parser_fuzz: FAIL: {} took longer than {} to parse (kept for reproduction)\n", description_, what);
+    [[maybe_unused]] auto written = ::write(STDERR_FILENO, message.data(), message.size());
+    ::_exit(3);
+}
+
 void ParseWatchdog::watch() {
     std::unique_lock lock(mutex_);
     while (!quit_) {
@@ -39,16 +60,11 @@ void ParseWatchdog::watch() {
             wake_.wait(lock, [this] { return quit_ || running_; });
             continue;
         }
-        const auto deadline = started_ + limit_;
-        if (std::chrono::steady_clock::now() < deadline) {
-            wake_.wait_until(lock, deadline);
-            continue;
-        }
-        const std::string message =
-            fmt::format("scenario_parser_fuzz: FAIL: {} took longer than {} ms to parse (kept for reproduction)\n",
-                        description_, limit_.count());
-        [[maybe_unused]] auto written = ::write(STDERR_FILENO, message.data(), message.size());
-        ::_exit(3);
+        if (cpu_time(parser_clock_) - cpu_at_start_ > cpu_limit_)
+            fire(fmt::format("{} ms of CPU time", cpu_limit_.count()));
+        if (std::chrono::steady_clock::now() - wall_at_start_ > 10 * cpu_limit_)
+            fire(fmt::format("{} ms of wall-clock time", 10 * cpu_limit_.count()));
+        wake_.wait_for(lock, std::chrono::milliseconds(20));
     }
 }
 

@@ -19,9 +19,21 @@ TEST(ParseWatchdogDeathTest, AnOverrunEndsTheProcessNamingTheFile) {
         {
             ParseWatchdog watchdog(50ms);
             watchdog.start("seed 9 file 12 (/tmp/x.toml)");
+            volatile unsigned long spins = 0;
+            for (;;) spins = spins + 1;  // a parser in an endless loop
+        },
+        ::testing::ExitedWithCode(3), "FAIL: seed 9 file 12 \\(/tmp/x.toml\\) took longer than 50 ms of CPU time");
+}
+
+TEST(ParseWatchdogDeathTest, AParseThatBlocksIsCaughtByTheWallClock) {
+    GTEST_FLAG_SET(death_test_style, "threadsafe");
+    EXPECT_EXIT(
+        {
+            ParseWatchdog watchdog(20ms);
+            watchdog.start("seed 9 file 13");
             std::this_thread::sleep_for(5s);
         },
-        ::testing::ExitedWithCode(3), "FAIL: seed 9 file 12 \\(/tmp/x.toml\\) took longer than 50 ms");
+        ::testing::ExitedWithCode(3), "FAIL: seed 9 file 13 took longer than 200 ms of wall-clock time");
 }
 
 TEST(ParseWatchdogDeathTest, ParsesThatFinishInTimeAreLeftAlone) {

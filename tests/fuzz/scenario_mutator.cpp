@@ -99,7 +99,10 @@ std::vector<std::string> host_names(std::string_view text) {
     for (std::size_t at = text.find(header); at != std::string_view::npos; at = text.find(header, at + 1)) {
         const std::size_t end = text.find(']', at);
         if (end == std::string_view::npos) break;
-        names.emplace_back(text.substr(at + header.size(), end - at - header.size()));
+        // A host renamed to a 1 MiB string by long-string stays out: copied into 60 expectations it
+        // would make a 60 MiB file that tests the disk, not the parser.
+        const std::size_t length = end - at - header.size();
+        if (length <= 64) names.emplace_back(text.substr(at + header.size(), length));
     }
     if (names.empty()) names.emplace_back("server");
     return names;
@@ -170,6 +173,20 @@ void wrong_type(std::string& text, FuzzRandom& rng, const Corpus&) {
     const auto pairs = scan_assignments(text);
     if (pairs.empty()) return;
     replace(text, rng.pick(pairs).value, rng.pick(kWrongTypeValues));
+}
+
+// Every leaf value of the file (one that holds no pair of its own) gets a value of a random other type:
+// each key's type check runs, in every section, in one file.
+void wrong_type_everywhere(std::string& text, FuzzRandom& rng, const Corpus&) {
+    const auto pairs = scan_assignments(text);
+    std::vector<Span> leaves;
+    for (std::size_t i = 0; i < pairs.size(); ++i) {
+        const bool holds_a_pair = i + 1 < pairs.size() && pairs[i + 1].key.begin < pairs[i].value.end;
+        if (!holds_a_pair) leaves.push_back(pairs[i].value);
+    }
+    std::vector<std::string_view> replacements;
+    for (std::size_t i = 0; i < leaves.size(); ++i) replacements.push_back(rng.pick(kWrongTypeValues));
+    for (std::size_t i = leaves.size(); i-- > 0;) replace(text, leaves[i], replacements[i]);  // last first
 }
 
 void huge_number(std::string& text, FuzzRandom& rng, const Corpus&) {
@@ -401,6 +418,7 @@ constexpr Mutation kMutations[] = {
     {"remove-lines", remove_lines},
     {"swap-values", swap_values},
     {"wrong-type", wrong_type},
+    {"wrong-type-everywhere", wrong_type_everywhere},
     {"huge-number", huge_number},
     {"negative-number", negative_number},
     {"deep-nesting", deep_nesting},

@@ -192,7 +192,8 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     app.add_option("--corpus", o.corpus_dirs, "Directories of *.toml files to mutate (default: the catalogue)");
     app.add_option("--keep", o.keep_dir, "Where failing files are kept (default: scenario-parser-fuzz/seed-SEED)");
-    app.add_option("--time-limit-ms", o.time_limit_ms, "A parse that takes longer fails the run")
+    app.add_option("--time-limit-ms", o.time_limit_ms,
+                   "A parse that takes more CPU time fails the run (or ten times as long on the wall clock)")
         ->capture_default_str();
     app.add_flag("--require-escaped-diagnostics", o.require_escaped_diagnostics,
                  "Fail on a diagnostic that holds a raw control character (off until the parser escapes them)");
