@@ -245,11 +245,13 @@ private:
 
 
     // The text of one impairment table: scalar items as lab-wire's text form ("delay=25ms,loss=1%"),
-    // so there is one parser and one set of error messages for both.
-    std::string impairment_text(const toml::table& t) {
+    // so there is one parser and one set of error messages for both. `link` names the link in an
+    // impair step's table and is not an item.
+    std::string impairment_text(const toml::table& t, bool skip_link = false) {
         std::string text;
         for (const auto& [key, value] : t) {
             if (value.is_table()) continue;  // a per-direction table, handled by the caller
+            if (skip_link && key.str() == "link") continue;
             std::string item(key.str());
             if (value.is_boolean()) item += *value.value<bool>() ? "=on" : "=off";
             else if (auto v = r_.scalar_text(value, "impairment '" + item + "'")) item += "=" + *v;
@@ -261,7 +263,8 @@ private:
     // Each direction of a two-ended link, from `base` (nullptr: clean) with the table applied:
     // scalar items to both directions, then "a>b" sub-tables to theirs.
     std::vector<DirectedImpairment> directed_impairments(const toml::table& t, const LinkSpec& link,
-                                                         const std::vector<DirectedImpairment>* base) {
+                                                         const std::vector<DirectedImpairment>* base,
+                                                         bool skip_link = false) {
         std::vector<DirectedImpairment> out;
         for (int d = 0; d < 2; ++d) {
             DirectedImpairment di{link.ends[d], link.ends[1 - d], {}};
@@ -277,11 +280,11 @@ private:
             else
                 di.impairment = std::get<shaping::Impairment>(parsed);
         };
-        std::string both = impairment_text(t);
+        std::string both = impairment_text(t, skip_link);
         for (auto& di : out) apply(di, both, t);
         for (const auto& [key, value] : t) {
             const toml::table* sub = value.as_table();
-            if (!sub) continue;
+            if (!sub || (skip_link && key.str() == "link")) continue;
             std::string dir(key.str());
             auto it = std::find_if(out.begin(), out.end(), [&](const auto& di) { return di.from + ">" + di.to == dir; });
             if (it == out.end()) {
@@ -335,11 +338,10 @@ private:
             LinkSpec* link = find_link(step.link);
             if (!link || link->ends.size() != 2) continue;
             for (const auto& [index, table] : pending_impairs_)
-                if (index == step.file_index) {
-                    toml::table patch = *table;
-                    patch.erase("link");
-                    step.impairments = directed_impairments(patch, *link, &current[link->name]);
-                }
+                // The step's own table, not a copy without `link`: toml++ does not copy source
+                // regions, and every diagnostic about it would point at 0:0.
+                if (index == step.file_index)
+                    step.impairments = directed_impairments(*table, *link, &current[link->name], true);
             current[link->name] = step.impairments;
         }
     }
