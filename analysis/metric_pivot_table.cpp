@@ -21,14 +21,14 @@ std::vector<PivotTable> metric_pivot_tables(const Sweep& s, const PivotLayout& l
         t.title = slice.title;
         t.documented = metric.documented;
         const SweepAxis& rows = s.axes[layout.rows];
+        t.row_variable = rows.name;
         std::size_t columns = 1;
         if (layout.columns) {
             const SweepAxis& cols = s.axes[*layout.columns];
-            t.corner = fmt::format("{} \\ {}", rows.name, cols.name);
+            t.column_variable = cols.name;
             t.headers = cols.values;
             columns = cols.values.size();
         } else {
-            t.corner = rows.name;
             t.headers = {metric.id};
         }
         for (std::size_t r = 0; r < rows.values.size(); ++r) {

@@ -23,7 +23,8 @@ struct PivotRow {
 
 struct PivotTable {
     std::string title;                 // the slice ("abort=0, syncookies=1"); "" when nothing else varies
-    std::string corner;                // "backlog \ syncookies"; the row variable alone in a one-variable sweep
+    std::string row_variable;          // its name heads the row labels
+    std::string column_variable;       // "" in a one-variable sweep
     std::vector<std::string> headers;  // the column variable's values; the metric id in a one-variable sweep
     std::string documented;            // the metric's documented figure, a column of its own when not ""
     std::vector<PivotRow> rows;

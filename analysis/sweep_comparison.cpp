@@ -183,7 +183,7 @@ SweepComparison compare_sweeps(const std::vector<Sweep>& sweeps, const std::vect
         sections += fmt::format("\n## {}\n\n", markdown_escape(metric_heading(metric)));
         std::vector<std::string> listed;
         for (const auto& slice : layout.slices) {
-            if (!slice.title.empty()) sections += fmt::format("#### {}\n\n", markdown_escape(slice.title));
+            if (!slice.title.empty()) sections += fmt::format("### {}\n\n", markdown_escape(slice.title));
             const SweepAxis& rows = merged.axes[layout.rows];
             std::vector<std::string> headers = layout.columns ? merged.axes[*layout.columns].values
                                                               : std::vector<std::string>{metric.id};

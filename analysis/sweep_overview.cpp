@@ -71,9 +71,9 @@ SweepOverview sweep_overview(const Sweep& s, const PivotLayout& layout) {
         if (line.items.empty()) ++o.quiet_cells;
         else o.cells.push_back(std::move(line));
     }
-    o.verdict_total = fmt::format("{} over {}; {}, {}, {}", counts_text(total), plural(runs, "run", "runs"),
-                                  plural(flaky, "flaky cell", "flaky cells"), plural(errors, "run error", "run errors"),
-                                  plural(unfinished, "run cut short", "runs cut short"));
+    o.verdict_total = fmt::format("{} ({}, {}); {}; {}", plural(runs, "run", "runs"), plural(errors, "error", "errors"),
+                                  plural(unfinished, "cut short", "cut short"), counts_text(total),
+                                  plural(flaky, "flaky cell", "flaky cells"));
     return o;
 }
 

@@ -27,7 +27,7 @@ struct CellVerdictLine {
 struct SweepOverview {
     std::string title;  // "sweep backlog-sweep"
     std::vector<OverviewFact> facts;
-    std::string verdict_total;  // "52/54 expectations passed, 2 failed, over 18 runs; 1 flaky cell, 0 run errors"
+    std::string verdict_total;  // "18 runs (1 error, 0 cut short); 49/51 expectations passed, 2 failed; 1 flaky cell"
     std::vector<CellVerdictLine> cells;
     std::size_t quiet_cells = 0;  // recorded cells with nothing to say: every run completed and passed
 };

@@ -72,7 +72,9 @@ std::string entry_class(const PivotEntry& entry) {
 std::string table_html(const PivotTable& t) {
     std::string out;
     if (!t.title.empty()) out += fmt::format("<h3>{}</h3>\n", e(t.title));
-    out += fmt::format("<table>\n<thead><tr><th class=\"corner\">{}</th>", e(t.corner));
+    std::string corner = t.column_variable.empty() ? e(t.row_variable)
+                                                   : fmt::format("{} \\ {}", e(t.row_variable), e(t.column_variable));
+    out += fmt::format("<table>\n<thead><tr><th class=\"corner\">{}</th>", corner);
     for (const auto& h : t.headers) out += fmt::format("<th>{}</th>", e(h));
     if (!t.documented.empty()) out += "<th>documented</th>";
     out += "</tr></thead>\n<tbody>\n";

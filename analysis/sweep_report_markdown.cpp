@@ -11,14 +11,19 @@
 namespace lab::analysis {
 namespace {
 
-std::string entry_text(const PivotEntry& e) {
-    return e.marks.empty() ? markdown_escape(e.text) : fmt::format("{} {}", markdown_escape(e.text), e.marks);
+// The entry's text is ours ("30 [29–31] n=3"), not the records': written as it is, brackets included.
+std::string entry_text(const PivotEntry& e) { return e.marks.empty() ? e.text : fmt::format("{} {}", e.text, e.marks); }
+
+// "backlog \ syncookies": a backslash before a space is a literal backslash in Markdown.
+std::string corner_text(const PivotTable& t) {
+    if (t.column_variable.empty()) return markdown_escape(t.row_variable);
+    return fmt::format("{} \\ {}", markdown_escape(t.row_variable), markdown_escape(t.column_variable));
 }
 
 std::string table_markdown(const PivotTable& t) {
     std::string out;
-    if (!t.title.empty()) out += fmt::format("#### {}\n\n", markdown_escape(t.title));
-    out += "| " + markdown_escape(t.corner);
+    if (!t.title.empty()) out += fmt::format("### {}\n\n", markdown_escape(t.title));
+    out += "| " + corner_text(t);
     std::string rule = "|---";
     for (const auto& h : t.headers) {
         out += " | " + markdown_escape(h);
@@ -35,13 +40,11 @@ std::string table_markdown(const PivotTable& t) {
         if (!t.documented.empty()) out += " | " + markdown_escape(t.documented);
         out += " |\n";
     }
-    out += '\n';
     if (!t.notes.empty()) {
-        out += "Without a value:\n\n";
+        out += "\nWithout a value:\n\n";
         for (const auto& n : t.notes) out += "- " + markdown_escape(n) + '\n';
-        out += '\n';
     }
-    return out;
+    return out + '\n';
 }
 
 }  // namespace
@@ -69,12 +72,12 @@ std::string sweep_report_markdown(const Sweep& s) {
     out += "\nCells: the median [min–max] over the repeats, and n, how many repeats gave a value; \"missing\": no "
            "record of the cell.";
     for (const auto& m : mark_legend()) out += fmt::format(" {} {}.", m.mark, m.meaning);
-    out += "\n";
+    out += "\n\n";
     for (const auto& metric : s.metrics) {
-        out += fmt::format("\n## {}\n\n", markdown_escape(metric_heading(metric)));
+        out += fmt::format("## {}\n\n", markdown_escape(metric_heading(metric)));
         for (const auto& t : metric_pivot_tables(s, layout, metric)) out += table_markdown(t);
     }
-    if (s.metrics.empty() && !s.axes.empty()) out += "\nThe scenario defines no metric ([[metric]]): no tables.\n";
+    if (s.metrics.empty() && !s.axes.empty()) out += "The scenario defines no metric (\\[\\[metric\\]\\]): no tables.\n";
     // One trailing newline, whatever the last block ended with.
     while (out.size() > 1 && out[out.size() - 1] == '\n' && out[out.size() - 2] == '\n') out.pop_back();
     return out;
