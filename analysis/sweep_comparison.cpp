@@ -104,7 +104,7 @@ bool separated(const Side& a, const Side& b) {
 }
 
 std::string default_name(const Sweep& s) {
-    return fmt::format("sweep {} — {} on {} [{}], {} runs", s.label.empty() ? "(none)" : s.label, s.scenario,
+    return fmt::format("sweep {} — {} on {}, backend {}, {} runs", s.label.empty() ? "(none)" : s.label, s.scenario,
                        fmt::join(s.kernels, ", "), fmt::join(s.backends, ", "), s.run_count());
 }
 
@@ -187,7 +187,8 @@ SweepComparison compare_sweeps(const std::vector<Sweep>& sweeps, const std::vect
             const SweepAxis& rows = merged.axes[layout.rows];
             std::vector<std::string> headers = layout.columns ? merged.axes[*layout.columns].values
                                                               : std::vector<std::string>{metric.id};
-            sections += "| " + markdown_escape(layout.columns ? rows.name + " \\ " + merged.axes[*layout.columns].name : rows.name);
+            sections += "| " + markdown_escape(rows.name);
+            if (layout.columns) sections += " \\ " + markdown_escape(merged.axes[*layout.columns].name);
             std::string rule = "|---";
             for (const auto& h : headers)
                 for (std::size_t i = 0; i < sweeps.size(); ++i) {
@@ -216,11 +217,14 @@ SweepComparison compare_sweeps(const std::vector<Sweep>& sweeps, const std::vect
                                 entry += std::string(" ") + (apart ? kSeparatedMark : kDiffersMark);
                                 ++c.value_differences;
                                 c.separated_ranges += apart;
-                                std::string line = fmt::format("{} — {}: A {} vs {} {}{}", key_name(key), metric.id,
-                                                               side_text(sides[0]), letter(i), side_text(sides[i]),
-                                                               apart ? " — outside each other's range" : "");
-                                listed.push_back(line);
-                                c.differences.push_back(line);
+                                // Names are escaped for Markdown, our own texts ("21 [20–22] n=3") not.
+                                auto line = [&](auto name) {
+                                    return fmt::format("{} — {}: A {} vs {} {}{}", name(key_name(key)), name(metric.id),
+                                                       side_text(sides[0]), letter(i), side_text(sides[i]),
+                                                       apart ? " — outside each other's range" : "");
+                                };
+                                listed.push_back(line(markdown_escape));
+                                c.differences.push_back(line([](std::string_view t) { return std::string(t); }));
                             }
                         }
                         sections += " | " + entry;
@@ -234,7 +238,7 @@ SweepComparison compare_sweeps(const std::vector<Sweep>& sweeps, const std::vect
             sections += "No difference: every sweep has the same median and range in every cell.\n";
         } else {
             sections += "Differences:\n\n";
-            for (const auto& line : listed) sections += "- " + markdown_escape(line) + '\n';
+            for (const auto& line : listed) sections += "- " + line + '\n';
         }
     }
 
@@ -254,13 +258,17 @@ SweepComparison compare_sweeps(const std::vector<Sweep>& sweeps, const std::vect
             for (std::size_t i = 1; i < cells.size(); ++i) {
                 VerdictSide other = verdict_side(cells[i], id);
                 if (other.statuses == base.statuses) continue;
-                // A grid point that only one side has is already named among the value differences.
+                // A grid point that only one side has is named among the value differences already; one that a
+                // side has no record of, once, by its "runs" line.
                 if (base.statuses.count("absent") || other.statuses.count("absent")) continue;
+                if (!id.empty() && (base.statuses.count("missing") || other.statuses.count("missing"))) continue;
                 ++c.verdict_differences;
-                std::string line = fmt::format("{} — {}: A {} vs {} {}", key_name(key), id.empty() ? "runs" : id, base.text,
-                                               letter(i), other.text);
-                verdict_lines.push_back(line);
-                c.differences.push_back(line);
+                auto line = [&](auto name) {
+                    return fmt::format("{} — {}: A {} vs {} {}", name(key_name(key)), id.empty() ? "runs" : name(id), base.text,
+                                       letter(i), other.text);
+                };
+                verdict_lines.push_back(line(markdown_escape));
+                c.differences.push_back(line([](std::string_view t) { return std::string(t); }));
             }
         }
     }
@@ -277,7 +285,7 @@ SweepComparison compare_sweeps(const std::vector<Sweep>& sweeps, const std::vect
     if (verdict_lines.empty()) {
         out += "The same verdicts in every cell (each expectation passed, failed or was skipped alike).\n";
     } else {
-        for (const auto& line : verdict_lines) out += "- " + markdown_escape(line) + '\n';
+        for (const auto& line : verdict_lines) out += "- " + line + '\n';
     }
     c.markdown = out;
     return c;

@@ -18,7 +18,7 @@ struct SweepComparison {
     std::size_t value_differences = 0;    // cell × metric where a sweep's median or range differs from the first's
     std::size_t separated_ranges = 0;     // ... and the two ranges do not overlap
     std::size_t verdict_differences = 0;  // cell × expectation whose verdicts differ from the first sweep's
-    std::vector<std::string> differences;  // every difference, one line each, as listed in the text
+    std::vector<std::string> differences;  // every difference, one line each, as listed in the text (plain, not Markdown)
 };
 
 // The first sweep is the baseline (A) that every other (B, C, ...) is compared with; its pivot choice lays
