@@ -62,14 +62,19 @@ std::string sweep_report_markdown(const Sweep& s) {
         out += fmt::format("- **{}** {}\n", markdown_escape(c.cell), c.marks);
         for (const auto& item : c.items) out += "  - " + markdown_escape(item) + '\n';
     }
-    if (!o.cells.empty() && o.quiet_cells) out += '\n';
+    // Blocks are separated by exactly one blank line, whichever of them are there.
+    auto blank_line = [&out] {
+        while (out.size() < 2 || out.compare(out.size() - 2, 2, "\n\n") != 0) out += '\n';
+    };
+    blank_line();
     if (o.quiet_cells) {
         std::string which = o.cells.empty() ? fmt::format("Every cell ({})", o.quiet_cells)
                             : o.quiet_cells == 1 ? std::string("The other cell")
                                                  : fmt::format("The other {} cells", o.quiet_cells);
         out += which + ": every run completed; no expectation failed or changed between repeats.\n";
     }
-    out += "\nCells: the median [min–max] over the repeats, and n, how many repeats gave a value; \"missing\": no "
+    blank_line();
+    out += "Cells: the median [min–max] over the repeats, and n, how many repeats gave a value; \"missing\": no "
            "record of the cell.";
     for (const auto& m : mark_legend()) out += fmt::format(" {} {}.", m.mark, m.meaning);
     out += "\n\n";
