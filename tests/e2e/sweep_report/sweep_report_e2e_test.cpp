@@ -101,7 +101,8 @@ std::string read_file(const std::string& path) {
     return s.str();
 }
 
-// Chromium, headless, on a page; its stdout in `out_path`. Killed if it has not finished in time.
+// Chromium, headless, on a page; its stdout in `out_path`, its stderr in `out_path`.err. Killed if it has
+// not finished in time.
 void run_chromium(const std::string& chromium, const std::string& profile, std::vector<std::string> extra,
                   const std::string& out_path) {
     std::vector<std::string> args = {"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -110,7 +111,7 @@ void run_chromium(const std::string& chromium, const std::string& profile, std::
     args.insert(args.end(), extra.begin(), extra.end());
     std::error_code ec;
     bp::child c(bp::exe = chromium, bp::args = args, bp::std_in < bp::null, bp::std_out > out_path,
-                bp::std_err > bp::null, ec);
+                bp::std_err > out_path + ".err", ec);
     ASSERT_FALSE(ec) << "start " << chromium << ": " << ec.message();
     if (!c.wait_for(std::chrono::seconds(40))) {
         c.terminate();
@@ -199,7 +200,8 @@ TEST(SweepReportInChromium, EveryPlotRendersSizedTitledWithALinePerSeries) {
                  dir.path() + "/dom.html");
     std::string dom = read_file(dir.path() + "/dom.html");
     std::size_t open = dom.find("<pre id=\"lab-check\">");
-    ASSERT_NE(open, std::string::npos) << "the checking script did not run; chromium wrote: " << dom.substr(0, 500);
+    ASSERT_NE(open, std::string::npos) << "the checking script did not run; chromium wrote: " << dom.substr(0, 500)
+                                       << "\nand on stderr: " << read_file(dir.path() + "/dom.html.err").substr(0, 2000);
     std::size_t start = open + std::string("<pre id=\"lab-check\">").size();
     auto check = nlohmann::json::parse(html_text(dom.substr(start, dom.find("</pre>", start) - start)));
     EXPECT_EQ(check["tables"], 2);
@@ -221,7 +223,8 @@ TEST(SweepReportInChromium, EveryPlotRendersSizedTitledWithALinePerSeries) {
                   "file://" + dir.path() + "/report.html"},
                  dir.path() + "/shot.log");
     Image shot = read_png(dir.path() + "/shot.png");
-    ASSERT_FALSE(shot.rgb.empty()) << "no screenshot at " << dir.path() << "/shot.png";
+    ASSERT_FALSE(shot.rgb.empty()) << "no screenshot at " << dir.path() << "/shot.png; chromium's stderr: "
+                                   << read_file(dir.path() + "/shot.log.err").substr(0, 2000);
     EXPECT_EQ(shot.width, 1280u);
     std::size_t white = pixels_near(shot, 255, 255, 255);
     std::size_t total = shot.width * shot.height;
