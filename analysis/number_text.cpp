@@ -15,6 +15,19 @@ std::string number_text(double v) {
     return fmt::format("{:g}", v);
 }
 
+std::string compact_number_text(double v) {
+    if (!std::isfinite(v)) return fmt::format("{}", v);
+    if (v == std::trunc(v) && std::fabs(v) < 9.0e15) return number_text(v);
+    if (std::fabs(v) >= 999.5) return number_text(std::round(v));  // %.3g would write 999.7 as 1e+03
+    std::string text = fmt::format("{:.3g}", v);
+    return text == "-0" ? "0" : text;
+}
+
+std::string exact_number_text(double v) {
+    if (std::isfinite(v) && v == std::trunc(v) && std::fabs(v) < 9.0e15) return number_text(v);
+    return fmt::format("{}", v);
+}
+
 std::string seconds_text(double seconds) {
     if (!std::isfinite(seconds) || seconds < 0) return "—";
     if (seconds < 10) return fmt::format("{:.2f}s", seconds);
