@@ -34,10 +34,10 @@ CellVerdicts cell_verdicts(const SweepCell& cell) {
         const record::RunRecord& r = run.record;
         ++v.runs;
         int repeat = r.sweep ? r.sweep->repeat : 0;
-        if (r.run.outcome != "completed") {
-            v.outcome_details.push_back(fmt::format("repeat {}: {}{}{}", repeat, r.run.outcome,
+        if (r.run.outcome != record::RunOutcome::Completed) {
+            v.outcome_details.push_back(fmt::format("repeat {}: {}{}{}", repeat, record::to_string(r.run.outcome),
                                                     r.run.outcome_detail.empty() ? "" : ": ", r.run.outcome_detail));
-            if (r.run.outcome == "error") {
+            if (r.run.outcome == record::RunOutcome::Error) {
                 ++v.errors;
                 continue;
             }

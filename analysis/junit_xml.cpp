@@ -71,8 +71,9 @@ Suite run_suite(const record::RunRecord& r) {
     Suite s;
     s.counts.time = std::max(0.0, r.run.wall_seconds);
     const std::string classname = e(classname_of(r));
-    const bool run_error = r.run.outcome == "error";
-    const std::string outcome = r.run.outcome_detail.empty() ? r.run.outcome : r.run.outcome + ": " + r.run.outcome_detail;
+    const bool run_error = r.run.outcome == record::RunOutcome::Error;
+    const std::string outcome_name = record::to_string(r.run.outcome);
+    const std::string outcome = r.run.outcome_detail.empty() ? outcome_name : outcome_name + ": " + r.run.outcome_detail;
     std::string cases;
     auto testcase = [&](const std::string& name, const std::string& inner) {
         ++s.counts.tests;
@@ -107,9 +108,9 @@ Suite run_suite(const record::RunRecord& r) {
                     break;
             }
         }
-        if (r.run.outcome != "completed") {
+        if (r.run.outcome != record::RunOutcome::Completed) {
             ++s.counts.errors;
-            testcase("run outcome", fmt::format("      <error type=\"{}\" message=\"{}\">{}</error>\n", e(r.run.outcome),
+            testcase("run outcome", fmt::format("      <error type=\"{}\" message=\"{}\">{}</error>\n", e(outcome_name),
                                                 e("the run did not complete: " + outcome), e(outcome)));
         }
     }
@@ -118,7 +119,7 @@ Suite run_suite(const record::RunRecord& r) {
     properties += property("scenario.file", r.scenario.file);
     properties += property("kernel", r.run.kernel);
     properties += property("impairment_backend", r.run.impairment_backend);
-    properties += property("outcome", r.run.outcome);
+    properties += property("outcome", outcome_name);
     properties += property("run.id", r.run.id);
     properties += property("run.directory", r.run.directory);
     if (r.sweep) {

@@ -38,8 +38,8 @@ CellMetric cell_metric(const SweepCell& cell, const std::string& metric_id) {
             why = "not measured (the record holds no value for it)";
         else
             why = "this run's scenario has no such metric";
-        if (r.run.outcome != "completed" && why.find(r.run.outcome) == std::string::npos)
-            why += fmt::format(" (run outcome: {})", r.run.outcome);
+        if (r.run.outcome != record::RunOutcome::Completed && why.find(record::to_string(r.run.outcome)) == std::string::npos)
+            why += fmt::format(" (run outcome: {})", record::to_string(r.run.outcome));
         out.problems.push_back(fmt::format("repeat {}: {}", repeat, why));
     }
     out.spread = spread_of(std::move(values));

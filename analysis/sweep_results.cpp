@@ -40,7 +40,7 @@ std::vector<ResultRow> result_rows(const Sweep& s) {
             base.cell_id = cell.cell_id;
             base.repeat = r.sweep ? r.sweep->repeat : 0;
             base.counts = count_verdicts(r.verdicts);
-            base.outcome = r.run.outcome;
+            base.outcome = record::to_string(r.run.outcome);
             base.kernel = r.run.kernel;
             base.backend = r.run.impairment_backend;
             base.hostname = r.run.hostname;

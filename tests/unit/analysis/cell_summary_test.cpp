@@ -116,11 +116,11 @@ TEST(CellVerdicts, AnErrorRunIsMarkedButNotJudgedSoItDoesNotMakeTheCellFlaky) {
     auto vars = backlog_by_cookies();
     auto a = sweep_record(vars, {"16", "0"}, 0);
     auto b = sweep_record(vars, {"16", "0"}, 1);
-    b.run.outcome = "error";
+    b.run.outcome = record::RunOutcome::Error;
     b.run.outcome_detail = "setns: EPERM";
     test::fail_verdict(b, "—", "snapshot not taken");
     auto c = sweep_record(vars, {"16", "0"}, 2);
-    c.run.outcome = "time-limit";
+    c.run.outcome = record::RunOutcome::TimeLimit;
     CellVerdicts v = cell_verdicts(cell_of({a, b, c}));
     EXPECT_EQ(v.errors, 1u);
     EXPECT_EQ(v.unfinished, 1u);

@@ -232,10 +232,10 @@ TEST(JunitXml, APlainRunIsOneSuiteWithATestcasePerExpectation) {
 
 TEST(JunitXml, AnErrorRunMakesEachExpectationAnErrorAndACutShortRunAddsOne) {
     auto error = plain_run();
-    error.run.outcome = "error";
+    error.run.outcome = record::RunOutcome::Error;
     error.run.outcome_detail = "setns: EPERM";
     auto cut = plain_run();
-    cut.run.outcome = "time-limit";
+    cut.run.outcome = record::RunOutcome::TimeLimit;
     cut.run.outcome_detail = "60 s";
     Node root = checked(junit_xml({&error, &cut}, "my run"));
     EXPECT_EQ(root.attr("name"), "my run");

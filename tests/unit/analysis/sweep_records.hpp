@@ -38,7 +38,7 @@ inline record::RunRecord sweep_record(const std::vector<record::SweepVariable>& 
     r.run.machine = "x86_64";
     r.run.hostname = "labhost";
     r.run.impairment_backend = "userspace";
-    r.run.outcome = "completed";
+    r.run.outcome = record::RunOutcome::Completed;
     r.run.wall_seconds = 1.25;
     r.run.started_at = "2026-11-30T15:08:15Z";
 

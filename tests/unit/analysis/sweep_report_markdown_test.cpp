@@ -33,7 +33,7 @@ std::vector<StoredRecord> eventful_grid() {
     }
     // 64/1 repeat 2: the run failed to run.
     auto& error = stored(records, {"64", "1"}, 2).record;
-    error.run.outcome = "error";
+    error.run.outcome = record::RunOutcome::Error;
     error.run.outcome_detail = "setns(CLONE_NEWNET): EPERM";
     test::set_metric(error, "accept_queue", std::nullopt, "snapshot 'steady' was not taken (run outcome: error)");
     test::set_metric(error, "connect_p50", std::nullopt, "no event matched (run outcome: error)");
