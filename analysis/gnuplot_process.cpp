@@ -14,13 +14,11 @@
 #include <system_error>
 #include <thread>
 
-#include <boost/process.hpp>
-#include <boost/process/extend.hpp>
 #include <fmt/format.h>
 
 #include "common/errno_name.hpp"
-
-namespace bp = boost::process;
+#include "sys/process.hpp"
+#include "sys/unique_fd.hpp"
 
 namespace lab::analysis {
 namespace {
@@ -34,57 +32,24 @@ constexpr std::size_t kStderrBytesKept = 4096;
     throw std::system_error(e, std::system_category(), fmt::format("gnuplot: {} ({})", what, errno_name(e)));
 }
 
-// Between fork and exec: die with the lab, and inherit none of its descriptors beyond 0-2 (with
-// scenarios running in parallel, another thread's pipes are open at any fork) nor its signal handling.
-struct DetachFromLab : bp::extend::handler {
-    pid_t parent;
-
-    template <typename Executor>
-    void on_exec_setup(Executor&) const {
-        if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent) _exit(127);
-        if (::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0) _exit(127);
-        signal(SIGPIPE, SIG_DFL);
-        signal(SIGINT, SIG_DFL);
-        signal(SIGTERM, SIG_DFL);
-        sigset_t none;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, nullptr);
-    }
+// A pipe, close-on-exec at both ends (sys::Process dup2()s the child's end onto 0, 1 or 2); our end is
+// non-blocking, for poll(). The child's must not be: O_NONBLOCK belongs to the open file, which dup2() shares.
+struct Pipe {
+    sys::UniqueFd read;
+    sys::UniqueFd write;
 };
 
 enum class OurEnd { Read, Write };
 
-// A pipe whose both ends are close-on-exec, handed to Boost.Process, which dup2()s the child's end onto
-// 0, 1 or 2 in the child only. Our end is non-blocking (poll() decides when to use it); the child's end
-// must not be: O_NONBLOCK belongs to the open file, which dup2() shares.
-bp::pipe cloexec_pipe(OurEnd ours) {
+Pipe cloexec_pipe(OurEnd ours) {
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) throw_errno("pipe2");
-    bp::pipe p(fds[0], fds[1]);
-    int fd = ours == OurEnd::Read ? fds[0] : fds[1];
-    int flags = ::fcntl(fd, F_GETFL);
+    Pipe p{sys::UniqueFd(fds[0]), sys::UniqueFd(fds[1])};
+    const int fd = ours == OurEnd::Read ? p.read.get() : p.write.get();
+    const int flags = ::fcntl(fd, F_GETFL);
     if (flags < 0 || ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0) throw_errno("fcntl(O_NONBLOCK)");
     return p;
 }
-
-// The child, killed and reaped on every way out that did not reap it.
-struct ReapedChild {
-    pid_t pid;
-    bool reaped = false;
-    int status = 0;
-
-    ~ReapedChild() {
-        if (reaped) return;
-        ::kill(pid, SIGKILL);
-        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-        }
-    }
-    bool try_reap() {
-        pid_t r = ::waitpid(pid, &status, WNOHANG);
-        if (r == pid || (r < 0 && errno == ECHILD)) reaped = true;
-        return reaped;
-    }
-};
 
 // Writing into a pipe whose reader has gone raises SIGPIPE, which would end a program that does not
 // ignore it. Blocked in this thread while we write; one raised by our write is taken back before the
@@ -130,22 +95,29 @@ std::string first_lines(const std::string& text) {
 }  // namespace
 
 std::string gnuplot_executable() {
-    auto path = bp::search_path("gnuplot");
-    if (path.empty()) throw GnuplotNotFound();
-    return path.string();
+    try {
+        return sys::find_executable("gnuplot");
+    } catch (const std::runtime_error&) {
+        throw GnuplotNotFound();
+    }
 }
 
 std::string run_gnuplot(const std::string& script, std::chrono::milliseconds limit) {
     using Clock = std::chrono::steady_clock;
     const std::string exe = gnuplot_executable();
     const auto deadline = Clock::now() + limit;
-    bp::pipe in = cloexec_pipe(OurEnd::Write), out = cloexec_pipe(OurEnd::Read), err = cloexec_pipe(OurEnd::Read);
-    std::error_code ec;
-    bp::child child(bp::exe = exe, bp::args = std::vector<std::string>{"-d"}, bp::std_in < in, bp::std_out > out,
-                    bp::std_err > err, DetachFromLab{{}, ::getpid()}, ec);
-    if (ec) throw std::system_error(ec, fmt::format("gnuplot: start {} ({})", exe, errno_name(ec.value())));
-    ReapedChild reaper{child.id()};
-    child.detach();  // reaped by `reaper`, on every path
+    Pipe in = cloexec_pipe(OurEnd::Write), out = cloexec_pipe(OurEnd::Read), err = cloexec_pipe(OurEnd::Read);
+    sys::ProcessSpec spec;
+    spec.executable = exe;
+    spec.argv = {exe, "-d"};
+    spec.stdin_fd = in.read.get();
+    spec.stdout_fd = out.write.get();
+    spec.stderr_fd = err.write.get();
+    sys::Process gnuplot = sys::Process::spawn(spec);  // killed and reaped on every way out
+    // Only gnuplot holds these ends now: our reads see end-of-file when it is done.
+    in.read.close_now();
+    out.write.close_now();
+    err.write.close_now();
 
     SigpipeBlocked sigpipe_blocked;
     std::size_t written = 0;
@@ -155,16 +127,16 @@ std::string run_gnuplot(const std::string& script, std::chrono::milliseconds lim
         return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
     };
     auto missed_deadline = [&] {
-        return std::runtime_error(fmt::format("gnuplot (pid {}): no result within {} ms; killed", reaper.pid, limit.count()));
+        return std::runtime_error(fmt::format("gnuplot (pid {}): no result within {} ms; killed", gnuplot.pid(), limit.count()));
     };
-    if (script.empty()) in.close();
+    if (script.empty()) in.write.close_now();
     while (out_open || err_open) {
         pollfd fds[3];
         nfds_t n = 0;
         int in_slot = -1, out_slot = -1, err_slot = -1;
-        if (in.native_sink() >= 0) fds[in_slot = static_cast<int>(n++)] = {in.native_sink(), POLLOUT, 0};
-        if (out_open) fds[out_slot = static_cast<int>(n++)] = {out.native_source(), POLLIN, 0};
-        if (err_open) fds[err_slot = static_cast<int>(n++)] = {err.native_source(), POLLIN, 0};
+        if (in.write) fds[in_slot = static_cast<int>(n++)] = {in.write.get(), POLLOUT, 0};
+        if (out_open) fds[out_slot = static_cast<int>(n++)] = {out.read.get(), POLLIN, 0};
+        if (err_open) fds[err_slot = static_cast<int>(n++)] = {err.read.get(), POLLIN, 0};
         long long wait = remaining_ms();
         if (wait <= 0) throw missed_deadline();
         int ready = ::poll(fds, n, static_cast<int>(std::min<long long>(wait, 1000)));
@@ -173,13 +145,10 @@ std::string run_gnuplot(const std::string& script, std::chrono::milliseconds lim
             throw_errno("poll");
         }
         if (in_slot >= 0 && fds[in_slot].revents) {
-            ssize_t w = ::write(in.native_sink(), script.data() + written, script.size() - written);
+            ssize_t w = ::write(in.write.get(), script.data() + written, script.size() - written);
             if (w > 0) written += static_cast<std::size_t>(w);
             else if (w < 0 && errno != EAGAIN && errno != EINTR) written = script.size();  // EPIPE: gnuplot has gone; its status says why
-            if (written == script.size()) {
-                ::close(in.native_sink());
-                in.assign_sink(-1);
-            }
+            if (written == script.size()) in.write.close_now();
         }
         char buffer[65536];
         auto drain = [&](int slot, int fd, std::string& into, bool& open, std::size_t keep) {
@@ -188,27 +157,24 @@ std::string run_gnuplot(const std::string& script, std::chrono::milliseconds lim
             if (r > 0) {
                 if (into.size() < keep) into.append(buffer, std::min(static_cast<std::size_t>(r), keep - into.size()));
                 else if (&into == &svg) throw std::runtime_error(fmt::format("gnuplot (pid {}): more than {} bytes of SVG; killed",
-                                                                             reaper.pid, kMostSvgBytes));
+                                                                             gnuplot.pid(), kMostSvgBytes));
             } else if (r == 0 || (errno != EAGAIN && errno != EINTR)) {
                 open = false;
             }
         };
-        drain(out_slot, out.native_source(), svg, out_open, kMostSvgBytes);
-        drain(err_slot, err.native_source(), errors, err_open, kStderrBytesKept);
+        drain(out_slot, out.read.get(), svg, out_open, kMostSvgBytes);
+        drain(err_slot, err.read.get(), errors, err_open, kStderrBytesKept);
     }
-    while (!reaper.try_reap()) {
-        if (remaining_ms() <= 0) throw missed_deadline();
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-    int status = reaper.status;
-    if (WIFSIGNALED(status))
-        throw std::runtime_error(fmt::format("gnuplot (pid {}) killed by signal {}: {}", reaper.pid, WTERMSIG(status),
+    if (gnuplot.wait_until(deadline) != sys::WaitOutcome::Ended) throw missed_deadline();
+    const sys::ProcessEnd& end = *gnuplot.end();
+    if (end.signal)
+        throw std::runtime_error(fmt::format("gnuplot (pid {}) killed by signal {}: {}", gnuplot.pid(), *end.signal,
                                              first_lines(errors)));
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        throw std::runtime_error(fmt::format("gnuplot (pid {}) exited with status {}: {}", reaper.pid,
-                                             WIFEXITED(status) ? WEXITSTATUS(status) : -1, first_lines(errors)));
+    if (end.exit_code != 0)
+        throw std::runtime_error(fmt::format("gnuplot (pid {}) exited with status {}: {}", gnuplot.pid(),
+                                             end.exit_code.value_or(-1), first_lines(errors)));
     if (svg.find("<svg") == std::string::npos)
-        throw std::runtime_error(fmt::format("gnuplot (pid {}) wrote no SVG: {}", reaper.pid, first_lines(errors)));
+        throw std::runtime_error(fmt::format("gnuplot (pid {}) wrote no SVG: {}", gnuplot.pid(), first_lines(errors)));
     return svg;
 }
 
