@@ -10,7 +10,7 @@
 namespace lab::cli {
 
 std::string why_root(std::string_view command) {
-    if (command == "lab run") return "it creates network namespaces and links";
+    if (command == "lab run" || command == "lab sweep") return "it creates network namespaces and links";
     if (command == "lab clean")
         return "it removes network namespaces under /run/netns and kills the processes inside them";
     if (command == "lab vm run")
