@@ -30,11 +30,5 @@ ResourceLimits current_resource_limits() {
     return limits;
 }
 
-void raise_descriptor_limit() {
-    rlimit nofile{};
-    if (getrlimit(RLIMIT_NOFILE, &nofile) != 0 || nofile.rlim_cur == nofile.rlim_max) return;
-    nofile.rlim_cur = nofile.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &nofile);
-}
 
 }  // namespace lab::runner

@@ -33,12 +33,8 @@ struct ResourceLimits {
     std::optional<std::uint64_t> namespaces;   // /proc/sys/user/max_net_namespaces, on kernels that have it
 };
 
-// This process's limits as they are now: `lab` raises its descriptor limit first thing (below), so this
-// is the most it can have.
+// This process's limits as they are now: `lab` raises its descriptor limit first thing
+// (sys::raise_descriptor_limit), so this is the most it can have.
 ResourceLimits current_resource_limits();
-
-// Raises the soft RLIMIT_NOFILE to the hard limit, the most a process may open without privilege to
-// change the hard one (often 1024 soft under a 524288 or 1048576 hard limit). Best effort.
-void raise_descriptor_limit();
 
 }  // namespace lab::runner

@@ -16,6 +16,12 @@ bool is_variable_name(std::string_view name) {
     return std::all_of(name.begin(), name.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
 }
 
+// A sweep's label names its directory: the same characters as a scenario's name.
+bool is_label(std::string_view name) {
+    if (name.empty() || name.size() > 64 || !(name[0] >= 'a' && name[0] <= 'z')) return false;
+    return std::all_of(name.begin(), name.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
+}
+
 const char* kind_plural(SweepValueKind k) {
     switch (k) {
         case SweepValueKind::Integer: return "integers";
@@ -71,8 +77,16 @@ public:
     }
 
     SweepSpec parse() {
-        r_.reject_unknown_keys(t_, {"name", "vars", "defaults", "zip", "points", "exclude", "rows", "columns"}, "[sweep]");
-        if (auto name = r_.string(t_, "name", false)) spec_.label = *name;
+        r_.reject_unknown_keys(t_, {"name", "vars", "defaults", "zip", "points", "exclude", "rows", "columns", "repeat"},
+                               "[sweep]");
+        if (auto name = r_.string(t_, "name", false)) {
+            spec_.label = *name;
+            if (!is_label(*name))
+                r_.error(*t_.get("name"), fmt::format("sweep name '{}' is not valid (lower-case letters, digits and '-', "
+                                                      "starting with a letter, at most 64 characters)",
+                                                      *name));
+        }
+        if (auto repeat = r_.integer(t_, "repeat", false, 1, 100)) spec_.repeats = static_cast<int>(*repeat);
         parse_vars();
         parse_points();
         if (spec_.variables.empty()) r_.error(t_, "[sweep] declares no variable: give [sweep.vars] or points");

@@ -10,6 +10,7 @@
 //   zip     = [["delay", "gap"]]            # these move in lockstep (lists of equal length)
 //   exclude = [{ syncookies = 1, backlog = 1 }]   # cells matching every given value are left out
 //   points  = [{ delay = "0ms", gap = "0ms" }]    # cells given one by one (instead of, or beside, vars)
+//   repeat  = 3                             # runs per cell (default 1; `lab sweep --repeat` overrides)
 //   [sweep.vars]
 //   backlog = [1, 2, 5, 10, 30, 64, 128]
 //   [sweep.defaults]                        # the cell `lab run` plays without --set (default: first values)
@@ -49,6 +50,7 @@ struct SweepSpec {
     SweepCell defaults;  // every variable
     std::string rows;
     std::string columns;
+    int repeats = 1;  // runs per cell unless `lab sweep --repeat` says otherwise
     SourceLocation where;
 
     const SweepVariableSpec* find(const std::string& name) const;

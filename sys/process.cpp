@@ -21,6 +21,7 @@
 #include <fmt/format.h>
 
 #include "common/errno_name.hpp"
+#include "sys/descriptor_limit.hpp"
 #include "sys/unique_fd.hpp"
 
 namespace bp = boost::process;
@@ -45,6 +46,7 @@ struct ChildSetupReport {
 struct PrepareChild : bp::extend::handler {
     const ProcessSpec* spec;
     int stdin_fd, stdout_fd, stderr_fd;
+    std::optional<rlimit> nofile;  // the descriptor limit lab was started with
     pid_t parent;
     ChildSetupReport* report;
 
@@ -66,6 +68,7 @@ struct PrepareChild : bp::extend::handler {
         if (spec->cgroup_procs_fd >= 0 && ::write(spec->cgroup_procs_fd, "0", 1) != 1) fail("join the run's cgroup");
         if (spec->netns_fd >= 0 && setns(spec->netns_fd, CLONE_NEWNET) != 0) fail("setns(CLONE_NEWNET)");
         if (!spec->working_dir.empty() && ::chdir(spec->working_dir.c_str()) != 0) fail("chdir");
+        if (nofile && ::setrlimit(RLIMIT_NOFILE, &*nofile) != 0) fail("setrlimit(RLIMIT_NOFILE)");
         if (::dup2(stdin_fd, 0) < 0) fail("dup2(stdin)");
         if (::dup2(stdout_fd, 1) < 0) fail("dup2(stdout)");
         if (::dup2(stderr_fd, 2) < 0) fail("dup2(stderr)");
@@ -120,7 +123,7 @@ Process Process::spawn(const ProcessSpec& spec) {
     ChildSetupReport report;
     std::error_code ec;
     bp::child child(bp::exe = spec.executable, bp::args = args,
-                    PrepareChild{{}, &spec, in, out, err, ::getpid(), &report}, bp::posix::use_vfork, ec);
+                    PrepareChild{{}, &spec, in, out, err, inherited_descriptor_limit(), ::getpid(), &report}, bp::posix::use_vfork, ec);
     const pid_t pid = report.pid > 0 ? report.pid : child.id();
     child.detach();  // reaped by us alone, by pid
     if (ec || report.error != 0) {

@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <filesystem>
 #include <map>
 #include <memory>
 
@@ -5,9 +7,12 @@
 
 #include "analysis/comparison_table.hpp"
 #include "analysis/evaluate.hpp"
+#include "analysis/sweep_comparison.hpp"
 #include "lab/cli/commands.hpp"
 #include "lab/cli/compare_records.hpp"
 #include "lab/cli/record_files.hpp"
+#include "lab/cli/sweep_manifest.hpp"
+#include "lab/cli/sweep_reports.hpp"
 
 namespace lab::cli {
 
@@ -15,10 +20,27 @@ Command add_compare(CLI::App& app) {
     auto paths = std::make_shared<std::vector<std::string>>();
     CLI::App* sub = app.add_subcommand(
         "compare", "Show each scenario's verdicts on every kernel it ran on (host, VM, other machines) in one table");
-    sub->add_option("records", *paths, "record.json files, or directories searched for them (lab run --out, lab vm run)")
+    sub->add_option("records", *paths,
+                    "record.json files, or directories searched for them (lab run --out, lab vm run); or two or "
+                    "more sweep directories, compared metric by metric")
         ->required();
     sub->footer("Exit status: 0 the same verdicts on every kernel, 1 some verdict differs, 2 error.");
     return [paths] {
+        // Sweep directories are compared as sweeps: per metric the pivot tables side by side.
+        const bool sweeps = std::all_of(paths->begin(), paths->end(), [](const std::string& p) {
+            return std::filesystem::exists(std::filesystem::path(p) / kSweepManifestFile);
+        });
+        if (sweeps) {
+            if (paths->size() < 2) {
+                fmt::print(stderr, "lab compare: give two or more sweep directories\n");
+                return kExitError;
+            }
+            std::vector<analysis::Sweep> all;
+            for (const auto& p : *paths) all.push_back(analysis::gather_sweep(load_sweep_records(p)));
+            const analysis::SweepComparison c = analysis::compare_sweeps(all, *paths);
+            fmt::print("{}", c.markdown);
+            return c.value_differences + c.verdict_differences > 0 ? kExitFail : kExitPass;
+        }
         std::vector<analysis::JudgedRun> runs;
         for (const auto& path : find_record_files(*paths)) {
             record::RunRecord rec = load_record(path);

@@ -35,6 +35,7 @@ struct RunArgs {
     bool quiet = false;
     std::string impairments = "auto";
     int jobs = 4;
+    std::vector<std::string> sets;  // NAME=VALUE: the sweep cell to run
 };
 
 bool all_pass(const std::vector<record::Verdict>& verdicts) {
@@ -176,7 +177,16 @@ private:
 };
 
 int run(const RunArgs& args) {
-    auto loaded = load_scenarios_or_report(args.paths, "lab");
+    std::map<std::string, std::string> sweep_set;
+    for (const auto& s : args.sets) {
+        auto eq = s.find('=');
+        if (eq == std::string::npos || eq == 0 || eq + 1 == s.size()) {
+            fmt::print(stderr, "lab: --set {}: write NAME=VALUE\n", s);
+            return kExitError;
+        }
+        sweep_set[s.substr(0, eq)] = s.substr(eq + 1);
+    }
+    auto loaded = load_scenarios_or_report(args.paths, "lab", sweep_set);
     if (!loaded) return kExitError;
     const std::vector<runner::Scenario>& scenarios = *loaded;
     if (!require_root("lab run")) return kExitError;
@@ -221,6 +231,9 @@ Command add_run(CLI::App& app) {
         ->check(CLI::Range(1, 32))
         ->capture_default_str();
     sub->add_flag("-q,--quiet", args->quiet, "Print only the summary, not each verdict table");
+    sub->add_option("--set", args->sets,
+                    "For a scenario with a [sweep] table: run the cell with NAME=VALUE instead of the default "
+                    "(repeatable); the record is the same as that cell's in `lab sweep`");
     sub->add_option("--impairments", args->impairments,
                     "Backend for link impairments and events: netem (kernel qdisc), userspace (lab-wire), or "
                     "auto (netem where the kernel has it)")

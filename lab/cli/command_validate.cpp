@@ -5,8 +5,19 @@
 #include "lab/cli/commands.hpp"
 #include "lab/cli/scenario_files.hpp"
 #include "runner/scenario_parser.hpp"
+#include "runner/sweep_plan.hpp"
 
 namespace lab::cli {
+namespace {
+
+// "backlog (7) × synack_retries (4)".
+std::string describe_axes(const record::SweepRun& sweep) {
+    std::string out;
+    for (const auto& v : sweep.variables) out += fmt::format("{}{} ({})", out.empty() ? "" : " × ", v.name, v.values.size());
+    return out;
+}
+
+}  // namespace
 
 Command add_validate(CLI::App& app) {
     auto paths = std::make_shared<std::vector<std::string>>();
@@ -17,8 +28,20 @@ Command add_validate(CLI::App& app) {
         for (const auto& file : expand_scenario_args(*paths)) {
             try {
                 runner::Scenario s = runner::parse_scenario_file(file);
-                fmt::print("ok  {}  ({}: {} hosts, {} links, {} steps, {} expectations)\n", file, s.name, s.hosts.size(),
-                           s.links.size(), s.steps.size(), s.expectations.size());
+                std::string cells;
+                if (s.sweep) {
+                    // Every cell of the grid, as `lab sweep` will check it before it runs anything.
+                    auto problems = runner::sweep_cell_problems(file);
+                    if (!problems.empty()) {
+                        for (const auto& d : problems) fmt::print(stderr, "{}\n", d);
+                        status = kExitError;
+                        continue;
+                    }
+                    cells = fmt::format(", a sweep over {}", describe_axes(*s.sweep));
+                }
+                fmt::print("ok  {}  ({}: {} hosts, {} links, {} steps, {} expectations{}{})\n", file, s.name,
+                           s.hosts.size(), s.links.size(), s.steps.size(), s.expectations.size(),
+                           s.metrics.empty() ? "" : fmt::format(", {} metrics", s.metrics.size()), cells);
             } catch (const runner::ScenarioError& e) {
                 for (const auto& d : e.diagnostics()) fmt::print(stderr, "{}\n", d);
                 status = kExitError;

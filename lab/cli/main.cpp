@@ -6,7 +6,7 @@
 
 #include "lab/cli/commands.hpp"
 #include "lab/cli/interrupt.hpp"
-#include "runner/scenario_budget.hpp"
+#include "sys/descriptor_limit.hpp"
 
 int main(int argc, char** argv) {
     // Before anything else: a SIGTERM that comes while the arguments or scenarios are read is remembered,
@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
     const std::atomic<int>& interrupt = lab::cli::remember_interrupts();
     // Validation judges a scenario against what this process may hold, so the limit is raised before
     // any scenario is read.
-    lab::runner::raise_descriptor_limit();
+    lab::sys::raise_descriptor_limit();
 
     CLI::App app{"lab — replay documented TCP/UDP kernel behaviours in network namespaces, with a verdict"};
     app.require_subcommand(1);
@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
         commands[app.get_subcommands({}).back()] = std::move(c);
     };
     add(lab::cli::add_run);
+    add(lab::cli::add_sweep);
     add(lab::cli::add_validate);
     add(lab::cli::add_list);
     add(lab::cli::add_clean);

@@ -33,12 +33,13 @@ std::vector<std::string> expand_scenario_args(const std::vector<std::string>& ar
 }
 
 std::optional<std::vector<runner::Scenario>> load_scenarios_or_report(const std::vector<std::string>& args,
-                                                                      std::string_view command) {
+                                                                      std::string_view command,
+                                                                      const std::map<std::string, std::string>& sweep_set) {
     std::vector<runner::Scenario> scenarios;
     bool invalid = false;
     for (const auto& f : expand_scenario_args(args)) {
         try {
-            scenarios.push_back(runner::parse_scenario_file(f));
+            scenarios.push_back(runner::parse_scenario_file(f, runner::current_resource_limits(), sweep_set));
         } catch (const runner::ScenarioError& e) {
             for (const auto& d : e.diagnostics()) fmt::print(stderr, "{}\n", d);
             invalid = true;

@@ -1,5 +1,6 @@
 #pragma once
 // Command-line arguments naming scenarios: files as given, directories as their *.toml files in name order.
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,7 +15,9 @@ std::vector<std::string> expand_scenario_args(const std::vector<std::string>& ar
 
 // Every scenario the arguments name, parsed; or, if any file has errors, nothing: all diagnostics
 // (file:line:column) and "<command>: nothing was run" go to stderr, so no run starts half-checked.
+// `sweep_set` ("backlog" → "30", from --set) picks the cell of scenarios that have a [sweep] table.
 std::optional<std::vector<runner::Scenario>> load_scenarios_or_report(const std::vector<std::string>& args,
-                                                                      std::string_view command);
+                                                                      std::string_view command,
+                                                                      const std::map<std::string, std::string>& sweep_set = {});
 
 }  // namespace lab::cli

@@ -16,6 +16,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "sys/descriptor_limit.hpp"
 #include "sys/unique_fd.hpp"
 
 namespace fs = std::filesystem;
@@ -151,6 +152,41 @@ TEST(FindExecutable, LooksUpPathAndChecksExplicitPaths) {
     EXPECT_EQ(lab::sys::find_executable("sh").front(), '/');
     EXPECT_THROW(lab::sys::find_executable("no-such-program-anywhere"), std::runtime_error);
     EXPECT_THROW(lab::sys::find_executable("/etc/passwd"), std::runtime_error);
+}
+
+}  // namespace
+
+namespace {
+
+// lab raises its own descriptor limit; a program it starts sees the limit lab was given, as from a shell.
+TEST(DescriptorLimit, ProgramsGetTheLimitLabWasStartedWith) {
+    rlimit original{};
+    ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &original), 0);
+    if (original.rlim_max < 1024) GTEST_SKIP() << "hard limit below 1024";
+    rlimit lowered = original;
+    lowered.rlim_cur = 512;
+    ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &lowered), 0);
+    lab::sys::raise_descriptor_limit();
+    rlimit now{};
+    ::getrlimit(RLIMIT_NOFILE, &now);
+    EXPECT_EQ(now.rlim_cur, original.rlim_max);
+    ASSERT_TRUE(lab::sys::inherited_descriptor_limit().has_value());
+    EXPECT_EQ(lab::sys::inherited_descriptor_limit()->rlim_cur, 512u);
+
+    const fs::path out = fs::temp_directory_path() / ("lab-nofile-" + std::to_string(::getpid()));
+    UniqueFd fd(::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    ProcessSpec s;
+    s.executable = "/bin/sh";
+    s.argv = {"/bin/sh", "-c", "ulimit -n"};
+    s.stdout_fd = fd.get();
+    Process p = Process::spawn(s);
+    p.wait_until(std::chrono::steady_clock::now() + 10s);
+    std::ifstream in(out);
+    std::string limit;
+    in >> limit;
+    EXPECT_EQ(limit, "512");
+    fs::remove(out);
+    ::setrlimit(RLIMIT_NOFILE, &original);
 }
 
 }  // namespace

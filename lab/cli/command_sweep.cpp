@@ -1,0 +1,372 @@
+// lab sweep: one scenario over the grid of its [sweep] table, each cell × repeat an ordinary run with its
+// own run directory and record, side by side, in a seeded shuffled order; then the tables and plots.
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "analysis/number_text.hpp"
+#include "analysis/sweep_overview.hpp"
+#include "analysis/sweep_pivot.hpp"
+#include "analysis/verdict_counts.hpp"
+#include "lab/cli/commands.hpp"
+#include "lab/cli/interrupt.hpp"
+#include "lab/cli/job_pool.hpp"
+#include "lab/cli/privileges.hpp"
+#include "lab/cli/record_output.hpp"
+#include "lab/cli/sweep_manifest.hpp"
+#include "lab/cli/sweep_progress.hpp"
+#include "lab/cli/sweep_reports.hpp"
+#include "runner/scenario_parser.hpp"
+#include "runner/scenario_run.hpp"
+#include "runner/sweep_plan.hpp"
+#include "sys/directory.hpp"
+
+namespace fs = std::filesystem;
+
+namespace lab::cli {
+namespace {
+
+// Besides the timeline itself, a run builds and tears down its lab and stops its processes.
+constexpr double kRunOverheadSeconds = 2.0;
+
+struct SweepArgs {
+    std::string file;
+    std::optional<int> repeat;
+    int jobs = 4;
+    std::string order = "shuffled";
+    std::optional<std::uint64_t> seed;
+    std::string out;
+    bool dry_run = false;
+    bool resume = false;
+    std::vector<std::string> vars;  // NAME=V1,V2
+    std::vector<std::string> sets;  // NAME=V
+    std::string impairments = "auto";
+    std::string report_dir;         // lab sweep report DIR
+};
+
+struct Job {
+    std::size_t cell = 0;
+    int repeat = 0;
+};
+
+std::string utc_stamp(const char* format) {
+    return fmt::format(fmt::runtime(format), fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
+}
+
+std::pair<std::string, std::string> split_assignment(const std::string& text, const char* option) {
+    auto eq = text.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == text.size())
+        throw std::runtime_error(fmt::format("{} {}: write NAME=VALUE", option, text));
+    return {text.substr(0, eq), text.substr(eq + 1)};
+}
+
+runner::SweepOverrides overrides_of(const SweepArgs& a) {
+    runner::SweepOverrides o;
+    for (const auto& v : a.vars) {
+        auto [name, list] = split_assignment(v, "--var");
+        std::vector<std::string> values;
+        for (std::size_t start = 0;;) {
+            auto comma = list.find(',', start);
+            values.push_back(list.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+            if (comma == std::string::npos) break;
+            start = comma + 1;
+        }
+        o.values[name] = values;
+    }
+    for (const auto& s : a.sets) o.fixed.insert(split_assignment(s, "--set"));
+    return o;
+}
+
+// The timeline's own length: the last step's time, or the time limit when a wait may hold it that long.
+double estimated_run_seconds(const runner::Scenario& s) {
+    double last = 0;
+    for (const auto& step : s.steps) last = std::max(last, to_seconds(step.at));
+    return last + kRunOverheadSeconds;
+}
+
+SweepManifest manifest_of(const runner::SweepPlan& plan, const SweepArgs& a, int repeats, std::uint64_t seed) {
+    SweepManifest m;
+    m.label = plan.spec.label;
+    m.scenario_name = plan.cells.front().name;
+    m.scenario_file = fs::absolute(plan.file).string();
+    m.scenario_hash = plan.text_hash;
+    m.lab_version = LAB_VERSION;
+    m.created_at = utc_stamp("{:%Y-%m-%dT%H:%M:%SZ}");
+    m.order = a.order;
+    m.seed = seed;
+    m.repeats = repeats;
+    m.variables = plan.spec.axes();
+    for (const auto& c : plan.cells) m.cells.push_back({c.sweep->cell_id, c.sweep->values});
+    return m;
+}
+
+// Cells × repeats in the order they will be played: a seeded shuffle by default, so that a slow drift of
+// the machine (a build starting, a disk filling) spreads over the grid instead of following one variable.
+std::vector<Job> job_order(std::size_t cells, int repeats, const std::string& order, std::uint64_t seed) {
+    std::vector<Job> jobs;
+    for (int r = 0; r < repeats; ++r)
+        for (std::size_t c = 0; c < cells; ++c) jobs.push_back({c, r});
+    if (order == "shuffled") {
+        std::mt19937_64 rng(seed);
+        // Fisher-Yates with our own draws: std::shuffle's use of the engine differs between libraries, and a
+        // recorded seed must give the same order anywhere.
+        for (std::size_t i = jobs.size(); i > 1; --i) std::swap(jobs[i - 1], jobs[rng() % i]);
+    }
+    return jobs;
+}
+
+// The newest sweep directory of this label under the default place, for --resume without --out.
+std::optional<fs::path> latest_sweep_dir(const fs::path& parent, const std::string& label) {
+    std::optional<fs::path> best;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(parent, ec)) {
+        const std::string name = e.path().filename().string();
+        if (!name.starts_with(label + "-") || !fs::exists(e.path() / kSweepManifestFile)) continue;
+        if (!best || name > best->filename().string()) best = e.path();
+    }
+    return best;
+}
+
+// Whether a run of this sweep is done: its record exists and the run was not cut short by an interrupt.
+// A directory without one is what a crash or a kill left: it is removed and the run made again.
+bool run_done(const sys::Directory& runs, const std::string& name) {
+    if (!runs.contains(name)) return false;
+    auto dir = runs.existing_subdirectory(name);
+    std::optional<std::string> text;
+    if (dir) {
+        try {
+            text = dir->read_file("record.json");
+        } catch (const std::exception&) {
+        }
+    }
+    if (text) {
+        auto j = nlohmann::json::parse(*text, nullptr, false);
+        if (!j.is_discarded() && j.contains("run") && j["run"].value("outcome", "") != "interrupted") return true;
+    }
+    runs.remove(name);
+    return false;
+}
+
+void print_dry_run(const runner::SweepPlan& plan, const std::vector<Job>& jobs, int repeats, int workers) {
+    fmt::print("sweep {} of {}: {} cells × {} repeat{} = {} runs\n\n", plan.spec.label, plan.file, plan.cells.size(),
+               repeats, repeats == 1 ? "" : "s", jobs.size());
+    fmt::print("{:<12}  {}\n", "cell", "values");
+    for (const auto& c : plan.cells) fmt::print("{:<12}  {}\n", c.sweep->cell_id, runner::describe_cell(c.sweep->values));
+    double total = 0, worst = 0;
+    for (const auto& j : jobs) {
+        total += estimated_run_seconds(plan.cells[j.cell]);
+        worst += to_seconds(plan.cells[j.cell].time_limit) + kRunOverheadSeconds;
+    }
+    const double lanes = std::min<double>(workers, static_cast<double>(jobs.size()));
+    fmt::print("\nestimated wall time at -j {}: about {} (at most {} if every run reached its time limit)\n", workers,
+               short_duration(total / lanes), short_duration(worst / lanes));
+}
+
+class SweepRun {
+public:
+    SweepRun(const runner::SweepPlan& plan, const SweepArgs& args, const sys::Directory& runs, int repeats,
+             const std::atomic<int>& interrupt)
+        : plan_(plan), args_(args), runs_(runs), repeats_(repeats), interrupt_(interrupt) {}
+
+    // Plays the jobs not done yet; returns how many runs failed an expectation and how many errored.
+    void play(const std::vector<Job>& jobs) {
+        std::vector<Job> todo;
+        for (const auto& j : jobs)
+            if (!run_done(runs_, run_name(plan_.cells[j.cell].sweep->cell_id, j.repeat))) todo.push_back(j);
+        progress_.emplace(jobs.size(), jobs.size() - todo.size(), stdout);
+        runner::RunOptions base;
+        base.out = &runs_;
+        base.agent_dir = agent_directory();
+        base.lab_version = LAB_VERSION;
+        base.interrupt = &interrupt_;
+        base.impairments = *runner::impairment_backend_from(args_.impairments);
+        base.repeats = repeats_;
+        run_jobs(todo.size(), args_.jobs, [&](std::size_t i) { play_one(todo[i], base); },
+                 [&] { return interrupt_.load() != 0; });
+        progress_->close();
+    }
+
+    int failed() const { return failed_; }
+    int errors() const { return errors_; }
+
+private:
+    void play_one(const Job& job, runner::RunOptions options) {
+        const runner::Scenario& cell = plan_.cells[job.cell];
+        options.run_name = run_name(cell.sweep->cell_id, job.repeat);
+        options.repeat = job.repeat;
+        const std::string what = fmt::format("{} #{}", runner::describe_cell(cell.sweep->values), job.repeat + 1);
+        std::string verdict;
+        bool failed = false;
+        try {
+            runner::RunResult result = runner::run_scenario(cell, options);
+            judge_and_write(result.record, result.directory);
+            const auto counts = analysis::count_verdicts(result.record.verdicts);
+            verdict = fmt::format("{}/{} passed, {}", counts.passed, counts.total,
+                                  analysis::seconds_text(result.record.run.wall_seconds));
+            if (result.record.run.outcome != record::RunOutcome::Completed)
+                verdict += fmt::format(" ({}: {})", record::to_string(result.record.run.outcome), result.record.run.outcome_detail);
+            std::lock_guard lock(mutex_);
+            if (result.record.run.outcome == record::RunOutcome::Error) {
+                ++errors_;
+                failed = true;
+            } else if (counts.failed > 0) {
+                ++failed_;
+                failed = true;
+            }
+        } catch (const std::exception& e) {
+            verdict = fmt::format("error: {}", e.what());
+            std::lock_guard lock(mutex_);
+            ++errors_;
+            failed = true;
+        }
+        progress_->finished(what, verdict, failed);
+    }
+
+    const runner::SweepPlan& plan_;
+    const SweepArgs& args_;
+    const sys::Directory& runs_;
+    int repeats_;
+    const std::atomic<int>& interrupt_;
+    std::optional<SweepProgress> progress_;
+    std::mutex mutex_;
+    int failed_ = 0;
+    int errors_ = 0;
+};
+
+void print_outcome(const WrittenReports& w, const fs::path& dir) {
+    const analysis::SweepOverview overview = analysis::sweep_overview(w.sweep, analysis::pivot_layout(w.sweep));
+    fmt::print("\n{}\n", overview.verdict_total);
+    for (const auto& line : overview.cells)
+        if (!line.marks.empty()) fmt::print("  {} {}\n", line.marks, line.cell);
+    fmt::print("reports in {}: report.md, report.html, results.csv, results.jsonl, junit.xml{}\n", dir.string(),
+               w.plots_note.empty() ? ", plots/" : fmt::format(" (plots: {})", w.plots_note));
+}
+
+int sweep_report(const SweepArgs& a) {
+    const fs::path dir = fs::absolute(a.report_dir);
+    auto records = load_sweep_records(dir);
+    const sys::Directory out = sys::Directory::open_or_create(dir);
+    WrittenReports w = write_sweep_reports(out, std::move(records));
+    print_outcome(w, dir);
+    return kExitPass;
+}
+
+int sweep(const SweepArgs& a) {
+    if (!a.report_dir.empty()) return sweep_report(a);
+    if (a.file.empty()) {
+        fmt::print(stderr, "lab sweep: give a scenario file with a [sweep] table (or `lab sweep report DIR`)\n");
+        return kExitError;
+    }
+    runner::SweepPlan plan;
+    try {
+        plan = runner::plan_sweep(a.file, overrides_of(a));
+    } catch (const runner::ScenarioError& e) {
+        for (const auto& d : e.diagnostics()) fmt::print(stderr, "{}\n", d);
+        fmt::print(stderr, "lab sweep: nothing was run: fix the errors above\n");
+        return kExitError;
+    }
+    const int repeats = a.repeat.value_or(plan.spec.repeats);
+    std::uint64_t seed = a.seed.value_or(std::random_device{}());
+    std::vector<Job> jobs = job_order(plan.cells.size(), repeats, a.order, seed);
+    if (a.dry_run) {
+        print_dry_run(plan, jobs, repeats, a.jobs);
+        return kExitPass;
+    }
+    if (!require_root("lab sweep")) return kExitError;
+    const std::atomic<int>& interrupt = install_interrupt_handlers();
+
+    // The sweep's directory: new, or the one being resumed (the same scenario text, grid and repeats).
+    const fs::path default_parent = fs::path("runs") / "sweeps";
+    fs::path dir = a.out.empty() ? default_parent / fmt::format("{}-{}", plan.spec.label, utc_stamp("{:%Y%m%d-%H%M%S}"))
+                                 : fs::path(a.out);
+    std::optional<sys::Directory> sweep_dir;
+    SweepManifest manifest = manifest_of(plan, a, repeats, seed);
+    if (a.resume) {
+        if (a.out.empty()) {
+            auto latest = latest_sweep_dir(default_parent, plan.spec.label);
+            if (!latest) {
+                fmt::print(stderr, "lab sweep: --resume: no sweep of '{}' under {} (name one with --out)\n", plan.spec.label,
+                           default_parent.string());
+                return kExitError;
+            }
+            dir = *latest;
+        }
+        sweep_dir = sys::Directory::open_existing(dir);
+        auto text = sweep_dir ? sweep_dir->read_file(kSweepManifestFile) : std::nullopt;
+        if (!text) {
+            fmt::print(stderr, "lab sweep: --resume: {} holds no {}\n", dir.string(), kSweepManifestFile);
+            return kExitError;
+        }
+        const SweepManifest stored = manifest_from_json(*text);
+        if (auto why = resume_mismatch(stored, manifest); !why.empty()) {
+            fmt::print(stderr, "lab sweep: --resume {}: {}\n", dir.string(), why);
+            return kExitError;
+        }
+        manifest = stored;  // its order and seed, so that a resumed sweep plays the rest in the same order
+        jobs = job_order(plan.cells.size(), repeats, stored.order, stored.seed);
+    } else {
+        const fs::path absolute = fs::absolute(dir).lexically_normal();
+        sweep_dir = sys::Directory::open_or_create(absolute.parent_path()).create_subdirectory(absolute.filename().string(), 0755);
+        sweep_dir->write_file(kSweepManifestFile, manifest_json(manifest), 0644);
+    }
+    const sys::Directory runs = sweep_dir->subdirectory("runs", 0755);
+    fmt::print("sweep {}: {} cells × {} repeat{} = {} runs, {} order (seed {}), up to {} at a time, into {}\n",
+               plan.spec.label, plan.cells.size(), repeats, repeats == 1 ? "" : "s", jobs.size(), manifest.order,
+               manifest.seed, a.jobs, dir.string());
+
+    SweepRun run(plan, a, runs, repeats, interrupt);
+    run.play(jobs);
+    WrittenReports w = write_sweep_reports(*sweep_dir, load_sweep_records(sweep_dir->path()));
+    print_outcome(w, dir);
+    if (interrupt.load() != 0) {
+        fmt::print(stderr, "lab sweep: interrupted; `lab sweep {} --resume --out {}` runs what is left\n", a.file,
+                   dir.string());
+        return kExitError;
+    }
+    if (run.errors() > 0) return kExitError;
+    return run.failed() > 0 ? kExitFail : kExitPass;
+}
+
+}  // namespace
+
+Command add_sweep(CLI::App& app) {
+    auto a = std::make_shared<SweepArgs>();
+    CLI::App* sub = app.add_subcommand(
+        "sweep", "Run a scenario over the grid of its [sweep] table (cells × repeats side by side) and write "
+                 "comparison tables and plots");
+    sub->add_option("scenario", a->file, "A scenario file with a [sweep] table");
+    sub->add_option("--repeat", a->repeat, "Runs per cell (default: the [sweep] table's repeat, else 1)")
+        ->check(CLI::Range(1, 100));
+    sub->add_option("-j,--jobs", a->jobs, "Runs at the same time, each in its own namespaces")
+        ->check(CLI::Range(1, 32))
+        ->capture_default_str();
+    sub->add_option("--order", a->order, "The order runs are played in")
+        ->check(CLI::IsMember({"shuffled", "grid"}))
+        ->capture_default_str();
+    sub->add_option("--seed", a->seed, "Seed of the shuffled order (default: a random one, recorded in sweep.json)");
+    sub->add_option("--out", a->out, "The sweep's directory (default runs/sweeps/<sweep>-<UTC time>)");
+    sub->add_flag("--dry-run", a->dry_run, "List the cells with their ids and an estimate of the wall time; run nothing");
+    sub->add_flag("--resume", a->resume,
+                  "Finish a sweep that was stopped: skip the runs whose records exist (the newest sweep of this "
+                  "scenario, or --out DIR)");
+    sub->add_option("--var", a->vars, "Replace a variable's values: NAME=V1,V2,... (repeatable)");
+    sub->add_option("--set", a->sets, "Hold a variable at one value: NAME=VALUE (repeatable)");
+    sub->add_option("--impairments", a->impairments, "Impairment backend: auto, netem or userspace")
+        ->check(CLI::IsMember({"auto", "netem", "userspace"}))
+        ->capture_default_str();
+    CLI::App* report = sub->add_subcommand("report", "Write a sweep directory's tables and plots again from its records");
+    report->add_option("dir", a->report_dir, "A sweep directory (sweep.json, runs/)")->required();
+    sub->footer("Exit status: 0 every expectation held in every run, 1 some did not, 2 error or interrupted.");
+    return [a] { return sweep(*a); };
+}
+
+}  // namespace lab::cli
