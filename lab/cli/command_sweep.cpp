@@ -215,7 +215,9 @@ private:
             if (result.record.run.outcome != record::RunOutcome::Completed)
                 verdict += fmt::format(" ({}: {})", record::to_string(result.record.run.outcome), result.record.run.outcome_detail);
             std::lock_guard lock(mutex_);
-            if (result.record.run.outcome == record::RunOutcome::Error) {
+            if (result.record.run.outcome == record::RunOutcome::Interrupted) {
+                verdict = "interrupted (run again by --resume)";
+            } else if (result.record.run.outcome == record::RunOutcome::Error) {
                 ++errors_;
                 failed = true;
             } else if (counts.failed > 0) {
@@ -328,8 +330,9 @@ int sweep(const SweepArgs& a) {
     WrittenReports w = write_sweep_reports(*sweep_dir, load_sweep_records(sweep_dir->path()));
     print_outcome(w, dir);
     if (interrupt.load() != 0) {
-        fmt::print(stderr, "lab sweep: interrupted; `lab sweep {} --resume --out {}` runs what is left\n", a.file,
-                   dir.string());
+        fmt::print(stderr, "lab sweep: interrupted; `lab sweep {} --resume --out {}` runs what is left (the tables "
+                           "above hold the runs done so far)\n",
+                   a.file, dir.string());
         return kExitError;
     }
     if (run.errors() > 0) return kExitError;
