@@ -1,5 +1,6 @@
 #include "runner/sweep_substitution.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -187,6 +188,52 @@ private:
     std::string problem_;
 };
 
+// The text of a reference's inside, after "sweep.": a variable's name gives its value as written; anything
+// else is worked out as arithmetic in which names stand for the variables' numbers ("backlog + 10").
+Parsed<std::string> reference_value(std::string_view inside, const std::vector<record::SweepValue>& cell) {
+    auto is_name_char = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; };
+    auto find = [&](std::string_view name) -> const record::SweepValue* {
+        for (const auto& v : cell)
+            if (v.name == name) return &v;
+        return nullptr;
+    };
+    auto unknown = [&](std::string_view name) {
+        std::string declared;
+        for (const auto& v : cell) declared += (declared.empty() ? "" : ", ") + v.name;
+        return ParseError{fmt::format("'${{sweep.{}}}' names no variable of [sweep] ({})", name,
+                                      declared.empty() ? "the scenario declares none" : "declared: " + declared)};
+    };
+    if (!inside.empty() && std::all_of(inside.begin(), inside.end(), is_name_char) && !std::isdigit(static_cast<unsigned char>(inside[0]))) {
+        if (const auto* v = find(inside)) return v->text;
+        return unknown(inside);
+    }
+    std::string expression;
+    for (std::size_t i = 0; i < inside.size();) {
+        const char c = inside[i];
+        if (c >= 'a' && c <= 'z') {
+            std::size_t end = i;
+            while (end < inside.size() && is_name_char(inside[end])) ++end;
+            const std::string_view name = inside.substr(i, end - i);
+            const auto* v = find(name);
+            if (!v) return unknown(name);
+            if (!v->number)
+                return ParseError{fmt::format("'${{sweep.{}}}': '{}' is not a number ({}), so it cannot be worked with",
+                                              inside, name, v->text)};
+            expression += fmt::format("({})", *v->number);
+            i = end;
+        } else {
+            expression += c;
+            ++i;
+        }
+    }
+    auto value = evaluate_arithmetic(expression);
+    if (auto* e = std::get_if<ParseError>(&value))
+        return ParseError{fmt::format("'${{sweep.{}}}': {}", inside, e->message)};
+    const double d = std::get<double>(value);
+    if (d == std::floor(d) && std::abs(d) < 9e15) return fmt::format("{}", static_cast<long long>(d));
+    return fmt::format("{}", d);
+}
+
 }  // namespace
 
 bool mentions_sweep(std::string_view text) {
@@ -200,17 +247,14 @@ Parsed<std::string> substitute_sweep(std::string_view text, const std::vector<re
     std::string problem;
     const bool ok = scan_sweep(
         text, [&](std::string_view literal) { out += literal; },
-        [&](std::string_view name) {
-            for (const auto& v : cell)
-                if (v.name == name) {
-                    out += v.text;
-                    return true;
-                }
-            std::string declared;
-            for (const auto& v : cell) declared += (declared.empty() ? "" : ", ") + v.name;
-            problem = fmt::format("'${{sweep.{}}}' names no variable of [sweep] ({})", name,
-                                  declared.empty() ? "the scenario declares none" : "declared: " + declared);
-            return false;
+        [&](std::string_view inside) {
+            auto value = reference_value(inside, cell);
+            if (auto* e = std::get_if<ParseError>(&value)) {
+                problem = e->message;
+                return false;
+            }
+            out += std::get<std::string>(value);
+            return true;
         },
         &problem);
     if (!ok) return ParseError{problem};
