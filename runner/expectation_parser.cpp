@@ -304,6 +304,11 @@ std::vector<record::Metric> parse_metric_list(const toml::array& list, TomlReade
         m.unit = r.string(*t, "unit", false).value_or("");
         if (const toml::node* doc = t->get("documented")) m.documented = r.scalar_text(*doc, "documented").value_or("");
         if (!selection.parse(*t, m, "a metric")) continue;
+        // Timings are measured in milliseconds; a unit that says otherwise would mislabel every number.
+        if (!m.timing.empty() && !m.unit.empty() && m.unit != "ms")
+            r.error(*t->get("unit"), fmt::format("a timing is in milliseconds: its unit is \"ms\" (or left out), "
+                                                 "not \"{}\"",
+                                                 m.unit));
         if (m.unit.empty() && !m.timing.empty()) m.unit = "ms";
         out.push_back(std::move(m));
     }

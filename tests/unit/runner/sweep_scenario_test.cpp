@@ -109,7 +109,7 @@ events = { process = "cli", op = "recv", sum = "bytes" }
 
 [[metric]]
 id = "connect_max"
-unit = "s"
+unit = "ms"
 events = { process = "cli", op = "connect", timing = "max" }
 )";
 
@@ -271,15 +271,18 @@ TEST(SweepScenario, MetricsKeepTheirIdsUnitsAndTimings) {
     EXPECT_EQ(s.metrics[2].unit, "B");
     EXPECT_THAT(s.metrics[2].sum, ElementsAre("bytes"));
     EXPECT_EQ(s.metrics[3].id, "connect_max");
-    EXPECT_EQ(s.metrics[3].unit, "s") << "a unit given is kept";
+    EXPECT_EQ(s.metrics[3].unit, "ms");
+    EXPECT_EQ(s.metrics[3].timing, "max");
     EXPECT_EQ(s.metrics[3].description, "connect_max") << "the description defaults to the id";
 }
 
 TEST(SweepScenario, MetricMistakesAreFoundWhereTheyAreWritten) {
     EXPECT_THAT(diagnostics_of(with("timing = \"p99\"", "timing = \"p95\"")),
                 ElementsAre(MatchesRegex("t\\.toml:[0-9]+:[0-9]+: timing 'p95' is unknown \\(known: min, p50, p90, p99, max, mean\\)")));
-    EXPECT_THAT(diagnostics_of(with("sum = \"bytes\"", "sum = \"bytes\", timing = \"p50\"")),
+    EXPECT_THAT(diagnostics_of(with("timing = \"max\"", "timing = \"max\", per_conn = \"max\"")),
                 ElementsAre(HasSubstr("timing takes the selected ops' durations: it does not combine with sum or per_conn")));
+    EXPECT_THAT(diagnostics_of(with("unit = \"ms\"", "unit = \"s\"")),
+                ElementsAre("t.toml:88:8: a timing is in milliseconds: its unit is \"ms\" (or left out), not \"s\""));
     EXPECT_THAT(diagnostics_of(with("id = \"received\"", "id = \"queued\"")),
                 ElementsAre(MatchesRegex("t\\.toml:[0-9]+:[0-9]+: metric id 'queued' is already used at t\\.toml:[0-9]+:[0-9]+")));
     EXPECT_THAT(diagnostics_of(with("id = \"received\"", "id = \"Received\"")),
