@@ -14,6 +14,18 @@ struct Reference {
     std::size_t offset = 0;  // where "${" starts in the text
 };
 
+// A text cut at its references: plain runs, escapes ("$${", a literal "${") and ${name} references, in
+// order. Both kinds of substitution (the plan's, sweep_substitution.hpp's) walk it.
+struct TextPiece {
+    enum class Kind { Plain, Escape, Reference } kind = Kind::Plain;
+    std::string_view text;  // as written: "abc", "$${", "${hosts.a.addr}"
+    std::string_view name;  // Reference: "hosts.a.addr"
+    std::size_t offset = 0;
+};
+
+// Throws std::invalid_argument naming the character where an unterminated or empty "${" starts.
+std::vector<TextPiece> split_references(std::string_view text);
+
 // Every reference in text; throws std::invalid_argument naming the offset of an unterminated "${".
 std::vector<Reference> find_references(std::string_view text);
 

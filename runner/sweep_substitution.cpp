@@ -1,5 +1,6 @@
 #include "runner/sweep_substitution.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -7,42 +8,10 @@
 
 #include <fmt/format.h>
 
+#include "runner/substitution.hpp"
+
 namespace lab::runner {
 namespace {
-
-// Walks text once: literal runs go to on_literal (with "$${" kept as written), each ${sweep.NAME} to
-// on_sweep; other ${...} references are literals here. False with *problem set on a bad reference.
-template <typename Literal, typename Sweep>
-bool scan_sweep(std::string_view text, Literal&& on_literal, Sweep&& on_sweep, std::string* problem) {
-    std::size_t i = 0;
-    while (i < text.size()) {
-        if (text.compare(i, 3, "$${") == 0) {
-            on_literal(text.substr(i, 3));
-            i += 3;
-            continue;
-        }
-        if (text.compare(i, 2, "${") == 0) {
-            const std::size_t close = text.find('}', i + 2);
-            if (close == std::string_view::npos) {
-                if (problem) *problem = fmt::format("unterminated '${{' at character {}", i + 1);
-                return false;
-            }
-            const std::string_view name = text.substr(i + 2, close - i - 2);
-            if (name.starts_with(kSweepReferencePrefix)) {
-                if (!on_sweep(name.substr(kSweepReferencePrefix.size()))) return false;
-            } else {
-                on_literal(text.substr(i, close + 1 - i));
-            }
-            i = close + 1;
-            continue;
-        }
-        std::size_t next = text.find('$', i + 1);
-        if (next == std::string_view::npos) next = text.size();
-        on_literal(text.substr(i, next - i));
-        i = next;
-    }
-    return true;
-}
 
 // Recursive descent over one expression: logic := comparison (('&&'|'||') comparison)*; comparison :=
 // sum (('=='|'!='|'<='|'>='|'<'|'>') sum)?; sum := product (('+'|'-') product)*; product := unary
@@ -187,33 +156,82 @@ private:
     std::string problem_;
 };
 
+// The text of a reference's inside, after "sweep.": a variable's name gives its value as written; anything
+// else is worked out as arithmetic in which names stand for the variables' numbers ("backlog + 10").
+Parsed<std::string> reference_value(std::string_view inside, const std::vector<record::SweepValue>& cell) {
+    auto is_name_char = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; };
+    auto find = [&](std::string_view name) -> const record::SweepValue* {
+        for (const auto& v : cell)
+            if (v.name == name) return &v;
+        return nullptr;
+    };
+    auto unknown = [&](std::string_view name) {
+        std::string declared;
+        for (const auto& v : cell) declared += (declared.empty() ? "" : ", ") + v.name;
+        return ParseError{fmt::format("'${{sweep.{}}}' names no variable of [sweep] ({})", name,
+                                      declared.empty() ? "the scenario declares none" : "declared: " + declared)};
+    };
+    if (!inside.empty() && std::all_of(inside.begin(), inside.end(), is_name_char) && !std::isdigit(static_cast<unsigned char>(inside[0]))) {
+        if (const auto* v = find(inside)) return v->text;
+        return unknown(inside);
+    }
+    std::string expression;
+    for (std::size_t i = 0; i < inside.size();) {
+        const char c = inside[i];
+        if (c >= 'a' && c <= 'z') {
+            std::size_t end = i;
+            while (end < inside.size() && is_name_char(inside[end])) ++end;
+            const std::string_view name = inside.substr(i, end - i);
+            const auto* v = find(name);
+            if (!v) return unknown(name);
+            if (!v->number)
+                return ParseError{fmt::format("'${{sweep.{}}}': '{}' is not a number ({}), so it cannot be worked with",
+                                              inside, name, v->text)};
+            expression += fmt::format("({})", *v->number);
+            i = end;
+        } else {
+            expression += c;
+            ++i;
+        }
+    }
+    auto value = evaluate_arithmetic(expression);
+    if (auto* e = std::get_if<ParseError>(&value))
+        return ParseError{fmt::format("'${{sweep.{}}}': {}", inside, e->message)};
+    const double d = std::get<double>(value);
+    if (d == std::floor(d) && std::abs(d) < 9e15) return fmt::format("{}", static_cast<long long>(d));
+    return fmt::format("{}", d);
+}
+
 }  // namespace
 
 bool mentions_sweep(std::string_view text) {
-    bool found = false;
-    scan_sweep(text, [](std::string_view) {}, [&](std::string_view) { return found = true; }, nullptr);
-    return found;
+    try {
+        for (const auto& p : split_references(text))
+            if (p.kind == TextPiece::Kind::Reference && p.name.starts_with(kSweepReferencePrefix)) return true;
+    } catch (const std::invalid_argument&) {
+        return text.find("${" + std::string(kSweepReferencePrefix)) != std::string_view::npos;  // substitute_sweep says what is wrong
+    }
+    return false;
 }
 
 Parsed<std::string> substitute_sweep(std::string_view text, const std::vector<record::SweepValue>& cell) {
+    std::vector<TextPiece> pieces;
+    try {
+        pieces = split_references(text);
+    } catch (const std::invalid_argument& e) {
+        return ParseError{e.what()};
+    }
     std::string out;
-    std::string problem;
-    const bool ok = scan_sweep(
-        text, [&](std::string_view literal) { out += literal; },
-        [&](std::string_view name) {
-            for (const auto& v : cell)
-                if (v.name == name) {
-                    out += v.text;
-                    return true;
-                }
-            std::string declared;
-            for (const auto& v : cell) declared += (declared.empty() ? "" : ", ") + v.name;
-            problem = fmt::format("'${{sweep.{}}}' names no variable of [sweep] ({})", name,
-                                  declared.empty() ? "the scenario declares none" : "declared: " + declared);
-            return false;
-        },
-        &problem);
-    if (!ok) return ParseError{problem};
+    for (const auto& p : pieces) {
+        // Escapes and other references are the plan's, later: they stay as written.
+        if (p.kind != TextPiece::Kind::Reference || !p.name.starts_with(kSweepReferencePrefix)) {
+            out += p.text;
+            continue;
+        }
+        auto value = reference_value(p.name.substr(kSweepReferencePrefix.size()), cell);
+        if (auto* e = std::get_if<ParseError>(&value)) return *e;
+        out += std::get<std::string>(value);
+    }
     return out;
 }
 

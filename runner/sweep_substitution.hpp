@@ -2,7 +2,9 @@
 // ${sweep.NAME} in a scenario's values: replaced by the cell's value when the file is parsed for one cell
 // of a sweep, so that everything after (validation, the plan, the run) sees plain values. Every other
 // reference (${hosts.server.addr}, ${run.dir}) and every "$${" is left as written, for the run plan.
-// Numbers may be worked out from variables with + - * / and parentheses: "${sweep.backlog} + 1".
+// Numbers may be worked out from variables with + - * / and parentheses, inside a reference
+// ("${sweep.backlog + 10}", "${sweep.2 * backlog}") or, where a number is expected, around it
+// ("${sweep.backlog} + 1").
 #include <string>
 #include <string_view>
 #include <vector>

@@ -99,3 +99,23 @@ TEST(SweepReportMarkdown, RecordsOfNoSweepGiveAReportThatSaysSo) {
 
 }  // namespace
 }  // namespace lab::analysis
+
+namespace lab::analysis {
+namespace {
+
+// A metric that some cells cannot have (a time to reset where nothing is reset): one line per reason,
+// naming the cells, rather than a line per run.
+TEST(SweepReportMarkdown, ValuesMissingForOneReasonAreListedOnceWithTheirCells) {
+    auto records = test::full_grid(test::backlog_by_cookies(), 3);
+    for (auto& r : records)
+        if (r.record.sweep->values[1].text == "1")
+            test::set_metric(r.record, "connect_p50", std::nullopt, "no events matched, so there is no p50 duration");
+    const std::string md = sweep_report_markdown(gather_sweep(records));
+    const std::string line = "no events matched, so there is no p50 duration (in 9 runs of 3 cells: backlog=16, "
+                             "tcp_syncookies=1; backlog=64, tcp_syncookies=1; backlog=256, tcp_syncookies=1)";
+    EXPECT_NE(md.find("- " + line + "\n"), std::string::npos) << md;
+    EXPECT_EQ(md.find("repeat 2: no events matched"), std::string::npos) << md;
+}
+
+}  // namespace
+}  // namespace lab::analysis

@@ -139,6 +139,11 @@ TEST(SweepSubstitution, ReplacesSweepReferencesOnlyAndKeepsTheRestForThePlan) {
     auto unknown = substitute_sweep("${sweep.retries}", cell);
     EXPECT_THAT(std::get<ParseError>(unknown).message, HasSubstr("'${sweep.retries}' names no variable of [sweep] (declared: backlog, delay)"));
     EXPECT_TRUE(failed(substitute_sweep("${sweep.backlog", cell)));
+    EXPECT_EQ(std::get<std::string>(substitute_sweep("--waves ${sweep.backlog},${sweep.backlog + 10}", cell)), "--waves 30,40");
+    EXPECT_EQ(std::get<std::string>(substitute_sweep("${sweep.2 * backlog + 1}", cell)), "61");
+    EXPECT_EQ(std::get<std::string>(substitute_sweep("${sweep.backlog / 4}", cell)), "7.5");
+    EXPECT_THAT(std::get<ParseError>(substitute_sweep("${sweep.delay + 1}", cell)).message, HasSubstr("'delay' is not a number (25ms)"));
+    EXPECT_THAT(std::get<ParseError>(substitute_sweep("${sweep.nope + 1}", cell)).message, HasSubstr("names no variable"));
 }
 
 TEST(SweepSubstitution, ArithmeticHasTheUsualPrecedenceAndNamesItsMistakes) {
