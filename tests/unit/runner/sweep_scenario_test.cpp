@@ -54,7 +54,7 @@ at = "0s"
 run = { name = "srv", host = "server", agent = "server", args = ["--backlog", "${sweep.backlog}", "--note", "$${sweep.backlog}"] }
 [[steps]]
 at = "${sweep.gap_ms}ms"
-run = { name = "cli", host = "client", agent = "client", args = ["--target", "${hosts.server.addr}:9999", "--connections", "${sweep.backlog}"], copies = "${sweep.backlog} * 2 + 1" }
+run = { name = "cli", host = "client", agent = "client", args = ["--target", "${hosts.server.addr}:9999", "--connections", "${sweep.backlog + 10}"], copies = "${sweep.backlog} * 2 + 1" }
 [[steps]]
 at = "1s"
 run = { name = "nc", host = "client", command = ["nc", "-w", "${sweep.retries}", "${hosts.server.addr}", "9999"] }
@@ -65,7 +65,7 @@ impair = { link = "lan", delay = "${sweep.gap_ms}ms" }
 at = "3s"
 wait = { process = "cli", timeout = "${sweep.delay}" }
 [[steps]]
-at = "4s"
+at = "${sweep.gap_ms * 40}ms"
 snapshot = "full"
 
 [[expect]]
@@ -174,8 +174,8 @@ TEST(SweepScenario, TheDefaultCellFillsSysctlsArgumentsCopiesImpairmentsAndStepT
         << "$${ stays as written: the run plan turns it into a literal ${";
     const Step& cli = step_at(s, 100ms);  // at = "${sweep.gap_ms}ms"
     EXPECT_EQ(cli.run.name, "cli");
-    EXPECT_THAT(cli.run.command, ElementsAre("--target", "${hosts.server.addr}:9999", "--connections", "30"))
-        << "other references are left for the run plan";
+    EXPECT_THAT(cli.run.command, ElementsAre("--target", "${hosts.server.addr}:9999", "--connections", "40"))
+        << "${sweep.backlog + 10} is worked out; other references are left for the run plan";
     EXPECT_EQ(cli.run.copies, 61);  // "${sweep.backlog} * 2 + 1"
     EXPECT_THAT(step_at(s, 1s).run.command, ElementsAre("nc", "-w", "0", "${hosts.server.addr}", "9999"));
 
@@ -187,6 +187,7 @@ TEST(SweepScenario, TheDefaultCellFillsSysctlsArgumentsCopiesImpairmentsAndStepT
     const Step& wait = step_at(s, 3s);
     ASSERT_EQ(wait.kind, StepKind::Wait);
     EXPECT_EQ(wait.timeout, 25ms);  // timeout = "${sweep.delay}"
+    EXPECT_EQ(step_at(s, 4s).snapshot, "full");  // at = "${sweep.gap_ms * 40}ms"
 }
 
 TEST(SweepScenario, ExpectationsWorkOutTheirNumbersAndConditionsForTheCell) {
@@ -230,6 +231,7 @@ TEST(SweepScenario, SetChoosesAnotherCellAndEverythingFollowsIt) {
     const Scenario other = cell({{"retries", "2"}});
     EXPECT_TRUE(expectation(other, "half-open").when_holds) << "cookies=0 and retries=2";
     EXPECT_EQ(step_at(cell({{"gap_ms", "400"}}), 400ms).run.name, "cli");
+    EXPECT_EQ(step_at(cell({{"gap_ms", "400"}}), 16s).snapshot, "full");
 }
 
 TEST(SweepScenario, TheParsedScenarioCarriesItsCell) {
