@@ -281,8 +281,11 @@ TEST(SweepScenario, MetricsKeepTheirIdsUnitsAndTimings) {
 TEST(SweepScenario, MetricMistakesAreFoundWhereTheyAreWritten) {
     EXPECT_THAT(diagnostics_of(with("timing = \"p99\"", "timing = \"p95\"")),
                 ElementsAre(MatchesRegex("t\\.toml:[0-9]+:[0-9]+: timing 'p95' is unknown \\(known: min, p50, p90, p99, max, mean\\)")));
-    EXPECT_THAT(diagnostics_of(with("timing = \"max\"", "timing = \"max\", per_conn = \"max\"")),
-                ElementsAre(HasSubstr("timing takes the selected ops' durations: it does not combine with sum or per_conn")));
+    for (const char* other : {"sum = \"bytes\"", "per_conn = \"max\""})
+        EXPECT_THAT(diagnostics_of(with("timing = \"max\"", std::string("timing = \"max\", ") + other)),
+                    ElementsAre(MatchesRegex("t\\.toml:89:[0-9]+: timing takes the selected ops' durations: it does not "
+                                             "combine with sum or per_conn")))
+            << other;
     EXPECT_THAT(diagnostics_of(with("unit = \"ms\"", "unit = \"s\"")),
                 ElementsAre("t.toml:88:8: a timing is in milliseconds: its unit is \"ms\" (or left out), not \"s\""));
     EXPECT_THAT(diagnostics_of(with("id = \"received\"", "id = \"queued\"")),
