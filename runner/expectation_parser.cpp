@@ -9,6 +9,7 @@
 
 #include "common/errno_name.hpp"
 #include "common/successor_cycles.hpp"
+#include "runner/sweep_substitution.hpp"
 
 namespace lab::runner {
 namespace {
@@ -198,12 +199,22 @@ private:
         where_.push_back(r_.where(t));
     }
 
-    // `when = "${sweep.syncookies} == 0"`: worked out for the cell being parsed.
+    // `when = "${sweep.syncookies} == 0"`: worked out for the cell being parsed. The string is read once,
+    // so that a bad reference in it is one diagnostic, not one per reading.
     void parse_when(const toml::table& t, record::Expectation& e) {
         const toml::node* n = t.get("when");
         if (!n) return;
-        if (auto text = r_.string(t, "when", false)) e.when = *text;
-        if (auto holds = r_.number_at(*n, "when")) e.when_holds = *holds != 0;
+        auto text = r_.string(t, "when", false);
+        if (!text) return;
+        if (!mentions_sweep(n->value<std::string>().value_or(""))) {
+            r_.error(*n, "'when' is a condition on the sweep cell, such as \"${sweep.syncookies} == 0\"; this one "
+                         "names no sweep variable");
+            return;
+        }
+        e.when = *text;
+        auto holds = evaluate_arithmetic(*text);
+        if (auto* problem = std::get_if<ParseError>(&holds)) r_.error(*n, fmt::format("'when': {}", problem->message));
+        else e.when_holds = std::get<double>(holds) != 0;
     }
 
     void parse_comparison(const toml::table& t, record::Expectation& e) {
@@ -221,7 +232,8 @@ private:
             }
         }
         e.same_as = r_.string(t, "same_as", false).value_or("");
-        if (!e.equals && !e.min && !e.max && e.same_as.empty() && !t.contains("in"))
+        // Keys that are present but wrong are reported already: only a table without any comparison is this.
+        if (!t.contains("equals") && !t.contains("min") && !t.contains("max") && !t.contains("same_as") && !t.contains("in"))
             r_.error(t, "an expectation needs a comparison: 'equals', 'min', 'max', 'in' or 'same_as'");
         if (e.min && e.max && *e.min > *e.max)
             r_.error(t, fmt::format("empty range: min {} is above max {}", *e.min, *e.max));
@@ -292,6 +304,11 @@ std::vector<record::Metric> parse_metric_list(const toml::array& list, TomlReade
         m.unit = r.string(*t, "unit", false).value_or("");
         if (const toml::node* doc = t->get("documented")) m.documented = r.scalar_text(*doc, "documented").value_or("");
         if (!selection.parse(*t, m, "a metric")) continue;
+        // Timings are measured in milliseconds; a unit that says otherwise would mislabel every number.
+        if (!m.timing.empty() && !m.unit.empty() && m.unit != "ms")
+            r.error(*t->get("unit"), fmt::format("a timing is in milliseconds: its unit is \"ms\" (or left out), "
+                                                 "not \"{}\"",
+                                                 m.unit));
         if (m.unit.empty() && !m.timing.empty()) m.unit = "ms";
         out.push_back(std::move(m));
     }

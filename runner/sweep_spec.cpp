@@ -378,16 +378,14 @@ Parsed<record::SweepValue> sweep_value_from_text(const SweepVariableSpec& variab
     record::SweepValue v;
     v.name = variable.name;
     v.text = std::string(text);
-    auto bad = [&] {
-        return ParseError{fmt::format("--set {}={}: '{}' takes {}", variable.name, text, variable.name,
-                                      kind_plural(variable.kind))};
-    };
+    auto bad = [&] { return ParseError{fmt::format("'{}' takes {}, not '{}'", variable.name, kind_plural(variable.kind), text)}; };
     switch (variable.kind) {
         case SweepValueKind::Integer: {
             std::int64_t i = 0;
             auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), i);
             if (ec != std::errc{} || end != text.data() + text.size()) return bad();
             v.number = static_cast<double>(i);
+            v.text = std::to_string(i);  // as TOML's 30 reads: "030" is the same cell, with the same id
             return v;
         }
         case SweepValueKind::Number: {
@@ -418,7 +416,7 @@ Parsed<SweepCell> cell_with(const SweepSpec& spec, const std::map<std::string, s
                                           declared.empty() ? "none" : declared)};
         }
         auto value = sweep_value_from_text(*v, text);
-        if (failed(value)) return std::get<ParseError>(value);
+        if (auto* e = std::get_if<ParseError>(&value)) return ParseError{fmt::format("--set {}={}: {}", name, text, e->message)};
         for (auto& c : cell)
             if (c.name == name) c = std::get<record::SweepValue>(value);
     }

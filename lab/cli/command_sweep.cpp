@@ -156,9 +156,18 @@ bool run_done(const sys::Directory& runs, const std::string& name) {
     return false;
 }
 
+// The command that finishes this sweep: the same grid and repeats (a resume with others is refused).
+std::string resume_command(const SweepArgs& a, const fs::path& dir) {
+    std::string command = fmt::format("lab sweep {} --resume --out {}", a.file, dir.string());
+    if (a.repeat) command += fmt::format(" --repeat {}", *a.repeat);
+    for (const auto& v : a.vars) command += " --var " + v;
+    for (const auto& s : a.sets) command += " --set " + s;
+    return command;
+}
+
 void print_dry_run(const runner::SweepPlan& plan, const std::vector<Job>& jobs, int repeats, int workers) {
-    fmt::print("sweep {} of {}: {} cells × {} repeat{} = {} runs\n\n", plan.spec.label, plan.file, plan.cells.size(),
-               repeats, repeats == 1 ? "" : "s", jobs.size());
+    fmt::print("sweep {} of {}: {} cell{} × {} repeat{} = {} run{}\n\n", plan.spec.label, plan.file, plan.cells.size(),
+               plan.cells.size() == 1 ? "" : "s", repeats, repeats == 1 ? "" : "s", jobs.size(), jobs.size() == 1 ? "" : "s");
     fmt::print("{:<12}  {}\n", "cell", "values");
     for (const auto& c : plan.cells) fmt::print("{:<12}  {}\n", c.sweep->cell_id, runner::describe_cell(c.sweep->values));
     double total = 0, worst = 0;
@@ -321,18 +330,17 @@ int sweep(const SweepArgs& a) {
         sweep_dir->write_file(kSweepManifestFile, manifest_json(manifest), 0644);
     }
     const sys::Directory runs = sweep_dir->subdirectory("runs", 0755);
-    fmt::print("sweep {}: {} cells × {} repeat{} = {} runs, {} order (seed {}), up to {} at a time, into {}\n",
-               plan.spec.label, plan.cells.size(), repeats, repeats == 1 ? "" : "s", jobs.size(), manifest.order,
-               manifest.seed, a.jobs, dir.string());
+    fmt::print("sweep {}: {} cell{} × {} repeat{} = {} run{}, {} order (seed {}), up to {} at a time, into {}\n",
+               plan.spec.label, plan.cells.size(), plan.cells.size() == 1 ? "" : "s", repeats, repeats == 1 ? "" : "s",
+               jobs.size(), jobs.size() == 1 ? "" : "s", manifest.order, manifest.seed, a.jobs, dir.string());
 
     SweepRun run(plan, a, runs, repeats, interrupt);
     run.play(jobs);
     WrittenReports w = write_sweep_reports(*sweep_dir, load_sweep_records(sweep_dir->path()));
     print_outcome(w, dir);
     if (interrupt.load() != 0) {
-        fmt::print(stderr, "lab sweep: interrupted; `lab sweep {} --resume --out {}` runs what is left (the tables "
-                           "above hold the runs done so far)\n",
-                   a.file, dir.string());
+        fmt::print(stderr, "lab sweep: interrupted; `{}` runs what is left (the tables above hold the runs done so far)\n",
+                   resume_command(a, dir));
         return kExitError;
     }
     if (run.errors() > 0) return kExitError;
@@ -346,29 +354,42 @@ Command add_sweep(CLI::App& app) {
     CLI::App* sub = app.add_subcommand(
         "sweep", "Run a scenario over the grid of its [sweep] table (cells × repeats side by side) and write "
                  "comparison tables and plots");
-    sub->add_option("scenario", a->file, "A scenario file with a [sweep] table");
+    sub->add_option("scenario", a->file, "A scenario file with a [sweep] table (docs/scenario-format.md#sweeps)");
     sub->add_option("--repeat", a->repeat, "Runs per cell (default: the [sweep] table's repeat, else 1)")
         ->check(CLI::Range(1, 100));
-    sub->add_option("-j,--jobs", a->jobs, "Runs at the same time, each in its own namespaces")
+    sub->add_option("-j,--jobs", a->jobs, "Runs at the same time, each in namespaces of its own")
         ->check(CLI::Range(1, 32))
         ->capture_default_str();
-    sub->add_option("--order", a->order, "The order runs are played in")
+    sub->add_option("--order", a->order,
+                    "shuffled: a seeded random order, so that a machine that drifts spreads its drift over the grid; "
+                    "grid: cell by cell as the grid lists them, each repeat after the whole grid")
         ->check(CLI::IsMember({"shuffled", "grid"}))
         ->capture_default_str();
-    sub->add_option("--seed", a->seed, "Seed of the shuffled order (default: a random one, recorded in sweep.json)");
-    sub->add_option("--out", a->out, "The sweep's directory (default runs/sweeps/<sweep>-<UTC time>)");
-    sub->add_flag("--dry-run", a->dry_run, "List the cells with their ids and an estimate of the wall time; run nothing");
+    sub->add_option("--seed", a->seed, "Seed of the shuffled order (default: a random one; sweep.json records it)");
+    sub->add_option("--out", a->out,
+                    "The sweep's directory (default runs/sweeps/<sweep>-<UTC time>); with --resume, the sweep to finish");
+    sub->add_flag("--dry-run", a->dry_run,
+                  "List the cells with their ids and an estimate of the wall time, and run nothing (no root needed)");
     sub->add_flag("--resume", a->resume,
-                  "Finish a sweep that was stopped: skip the runs whose records exist (the newest sweep of this "
-                  "scenario, or --out DIR)");
-    sub->add_option("--var", a->vars, "Replace a variable's values: NAME=V1,V2,... (repeatable)");
-    sub->add_option("--set", a->sets, "Hold a variable at one value: NAME=VALUE (repeatable)");
+                  "Finish a sweep that was stopped: keep the runs that have a record, run the others (and those an "
+                  "interrupt cut short) in the sweep's recorded order. The sweep is --out DIR, else the newest of this "
+                  "scenario under runs/sweeps/; give the --var, --set and --repeat it was started with");
+    // One NAME=... per option, so that `lab sweep --set a=1 FILE` leaves FILE to the positional.
+    sub->add_option("--var", a->vars,
+                    "Run these values of a variable instead of its [sweep.vars] list: NAME=V1,V2,... (repeatable)")
+        ->allow_extra_args(false);
+    sub->add_option("--set", a->sets,
+                    "Hold a variable at one value, as `lab run --set` does: NAME=VALUE (repeatable)")
+        ->allow_extra_args(false);
     sub->add_option("--impairments", a->impairments, "Impairment backend: auto, netem or userspace")
         ->check(CLI::IsMember({"auto", "netem", "userspace"}))
         ->capture_default_str();
-    CLI::App* report = sub->add_subcommand("report", "Write a sweep directory's tables and plots again from its records");
+    CLI::App* report = sub->add_subcommand(
+        "report", "Write a sweep directory's tables and plots again from its records (no root needed)");
     report->add_option("dir", a->report_dir, "A sweep directory (sweep.json, runs/)")->required();
-    sub->footer("Exit status: 0 every expectation held in every run, 1 some did not, 2 error or interrupted.");
+    sub->footer("Writes sweep.json, runs/<cell id>-<repeat>/record.json, results.csv, results.jsonl, report.md, "
+                "report.html, junit.xml and plots/ (docs/sweep-reports.md).\n"
+                "Exit status: 0 every expectation held in every run, 1 some did not, 2 error or interrupted.");
     return [a] { return sweep(*a); };
 }
 
