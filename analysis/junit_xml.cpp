@@ -161,6 +161,7 @@ std::string sweep_junit_xml(const Sweep& sweep) {
     Suite missing;
     for (const auto& cell : sweep.cells) {
         for (const auto& run : cell.runs) suites.push_back(run_suite(run.record));
+        if (!cell.in_grid) continue;
         std::string values;
         for (std::size_t i = 0; i < sweep.axes.size(); ++i)
             values += fmt::format("{}{}={}", i ? "," : "", sweep.axes[i].name, cell.values[i]);

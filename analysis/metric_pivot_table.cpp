@@ -88,7 +88,9 @@ std::vector<PivotTable> metric_pivot_tables(const Sweep& s, const PivotLayout& l
             for (std::size_t c = 0; c < columns; ++c) {
                 const SweepCell& cell = pivot_cell(s, layout, slice, r, c);
                 PivotEntry entry;
-                if (cell.runs.empty()) {
+                if (cell.runs.empty() && !cell.in_grid) {
+                    entry.text = "·";
+                } else if (cell.runs.empty()) {
                     entry.text = "missing";
                     entry.missing = true;
                 } else {

@@ -11,7 +11,8 @@
 namespace lab::analysis {
 
 struct PivotEntry {
-    std::string text;   // "30 [29–31] n=3"; "—" when no repeat gave a value; "missing" without any record
+    std::string text;   // "30 [29–31] n=3"; "—" when no repeat gave a value; "missing" without any record;
+                        // "·" for a combination that is not a cell of the sweep
     std::string marks;  // cell_marks(): "✗↯⚠" or a part of it
     bool missing = false;
 };

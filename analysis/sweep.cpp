@@ -1,6 +1,9 @@
 #include "analysis/sweep.hpp"
 
+#include "record/sweep_grid.hpp"
+
 #include <algorithm>
+#include <set>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -91,8 +94,12 @@ std::size_t Sweep::run_count() const {
 std::vector<const SweepCell*> Sweep::missing_cells() const {
     std::vector<const SweepCell*> out;
     for (const auto& c : cells)
-        if (c.runs.empty()) out.push_back(&c);
+        if (c.runs.empty() && c.in_grid) out.push_back(&c);
     return out;
+}
+
+std::size_t Sweep::grid_cell_count() const {
+    return static_cast<std::size_t>(std::count_if(cells.begin(), cells.end(), [](const SweepCell& c) { return c.in_grid; }));
 }
 
 const SweepCell& Sweep::cell_at(const std::vector<std::size_t>& value_index) const {
@@ -135,6 +142,14 @@ Sweep gather_sweep(std::vector<StoredRecord> records) {
         }
         cell.name = cell_name(s.axes, cell.values);
     }
+    // Which combinations are cells: the rule every record carries (records without one: all of them).
+    try {
+        const std::vector<record::GridCell> grid = record::grid_cells(ref.variables, ref.grid, grid_size);
+        const std::set<record::GridCell> in_grid(grid.begin(), grid.end());
+        for (auto& cell : s.cells) cell.in_grid = in_grid.count(cell.values) > 0;
+    } catch (const std::length_error&) {
+        // Cannot be larger than the product; keep every combination a cell.
+    }
 
     for (std::size_t position = 0; position < records.size(); ++position) {
         StoredRecord& stored = records[position];
@@ -161,6 +176,7 @@ Sweep gather_sweep(std::vector<StoredRecord> records) {
             continue;
         }
         cell.cell_id = run.cell_id;
+        cell.in_grid = true;  // a record of it says it was run
         s.repeats = std::max(s.repeats, run.repeats);
         for (std::size_t i = 0; i < run.values.size(); ++i)
             if (run.values[i].number && !s.axes[i].numbers[value_index[i]])

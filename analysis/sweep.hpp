@@ -32,6 +32,9 @@ struct SweepCell {
     std::string name;                      // "backlog=30, syncookies=1"
     std::string cell_id;                   // "" when no record of it was seen
     std::vector<StoredRecord> runs;        // ordered by repeat index; empty: the cell is missing
+    // False for a combination of the axes that is not a cell of the sweep (excluded, or not made by its zip
+    // groups, or a point-only value in another cell); such a cell is never missing.
+    bool in_grid = true;
 };
 
 struct Sweep {
@@ -52,7 +55,8 @@ struct Sweep {
     std::vector<std::string> incomplete;  // "cell X: 2 of 3 repeats (no record of repeat 2)"
 
     std::size_t run_count() const;
-    std::vector<const SweepCell*> missing_cells() const;  // grid points without any record
+    std::vector<const SweepCell*> missing_cells() const;  // cells of the grid without any record
+    std::size_t grid_cell_count() const;                  // cells of the grid (in_grid)
     // The cell at these value indices (one per axis).
     const SweepCell& cell_at(const std::vector<std::size_t>& value_index) const;
 };

@@ -83,13 +83,13 @@ struct Side {
 };
 
 std::string side_entry(const Side& side) {
-    if (!side.cell) return "absent";
+    if (!side.cell || (!side.cell->in_grid && side.cell->runs.empty())) return "absent";
     if (side.cell->runs.empty()) return "missing";
     return side.spread ? compact_number_text(side.spread->median) : "—";
 }
 
 std::string side_text(const Side& side) {
-    if (!side.cell) return "not in its grid";
+    if (!side.cell || (!side.cell->in_grid && side.cell->runs.empty())) return "not in its grid";
     if (side.cell->runs.empty()) return "missing (no record)";
     return side.spread ? spread_text(side.spread) : "no value";
 }
@@ -116,7 +116,7 @@ struct VerdictSide {
 };
 
 VerdictSide verdict_side(const SweepCell* cell, const std::string& id) {
-    if (!cell) return {{"absent"}, "not in its grid"};
+    if (!cell || (!cell->in_grid && cell->runs.empty())) return {{"absent"}, "not in its grid"};
     if (cell->runs.empty()) return {{"missing"}, "missing (no record)"};
     CellVerdicts v = cell_verdicts(*cell);
     if (id.empty()) {

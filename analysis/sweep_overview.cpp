@@ -43,7 +43,7 @@ SweepOverview sweep_overview(const Sweep& s, const PivotLayout& layout) {
         for (std::size_t axis : layout.others) pivot += fmt::format(", a table per {}", s.axes[axis].name);
         o.facts.push_back({"layout", pivot, layout.notes});
     }
-    o.facts.push_back({"runs", fmt::format("{} recorded of {}", s.run_count(), s.cells.size() * static_cast<std::size_t>(s.repeats)), {}});
+    o.facts.push_back({"runs", fmt::format("{} recorded of {}", s.run_count(), s.grid_cell_count() * static_cast<std::size_t>(s.repeats)), {}});
     OverviewFact missing{"missing cells", "none", {}};
     for (const SweepCell* c : s.missing_cells()) missing.items.push_back(c->name);
     if (!missing.items.empty()) missing.value = fmt::format("{} (no record at all)", missing.items.size());

@@ -150,7 +150,8 @@ std::string sweep_report_html(const Sweep& s, const RenderedPlots& plots) {
                            : o.quiet_cells == 1 ? std::string("The other cell")
                                                 : fmt::format("The other {} cells", o.quiet_cells));
     out += "<p class=\"legend\">Cells: the median [min–max] over the repeats, and n, how many repeats gave a value; "
-           "“missing”: no record of the cell.";
+           "“missing”: no record of the cell; “·”: not a cell of this sweep (excluded, or a combination its zip "
+           "groups do not make).";
     for (const auto& m : mark_legend()) out += fmt::format(" {} {}.", marks_html(m.mark), e(m.meaning));
     out += "</p>\n";
     if (!plots.unavailable.empty())

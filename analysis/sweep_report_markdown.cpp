@@ -75,7 +75,8 @@ std::string sweep_report_markdown(const Sweep& s) {
     }
     blank_line();
     out += "Cells: the median [min–max] over the repeats, and n, how many repeats gave a value; \"missing\": no "
-           "record of the cell.";
+           "record of the cell; \"·\": not a cell of this sweep (excluded, or a combination its zip groups do not "
+           "make).";
     for (const auto& m : mark_legend()) out += fmt::format(" {} {}.", m.mark, m.meaning);
     out += "\n\n";
     for (const auto& metric : s.metrics) {

@@ -196,8 +196,9 @@ void from_json(const nlohmann::json& j, Metric& m) {
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(MetricValue, id, value, problem)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SweepValue, name, text, number)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SweepVariable, name, values)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SweepRun, sweep, cell_id, values, repeat, repeats, variables, rows,
-                                                columns)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SweepGrid, listed, zip, points, exclude)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SweepRun, sweep, cell_id, values, repeat, repeats, variables, grid,
+                                                rows, columns)
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Verdict, id, description, origin, expected, observed, documented,
                                                 status, detail)

@@ -10,6 +10,8 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "record/sweep_grid.hpp"
+
 namespace lab::record {
 
 inline constexpr const char* kSchema = "lab.run-record/1";
@@ -190,6 +192,7 @@ struct SweepRun {
     int repeat = 0;                       // 0 .. repeats-1
     int repeats = 1;
     std::vector<SweepVariable> variables;  // the whole grid's axes, declared order
+    SweepGrid grid;                       // which combinations of the axes are cells (sweep_grid.hpp)
     std::string rows;                     // the variable that pivot tables put in rows ("" = the first)
     std::string columns;                  // ... and in columns ("" = the second)
 };

@@ -656,6 +656,7 @@ record::SweepRun sweep_run_of(const SweepSpec& spec, const SweepCell& cell, std:
     r.cell_id = sweep_cell_id(scenario_text, cell);
     r.values = cell;
     r.variables = spec.axes();
+    r.grid = spec.grid();
     r.rows = spec.rows;
     r.columns = spec.columns;
     return r;

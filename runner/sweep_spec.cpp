@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cstdint>
 #include <set>
+
+#include "record/sweep_grid.hpp"
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -273,13 +275,6 @@ private:
     SweepSpec spec_;
 };
 
-bool matches(const SweepCell& cell, const std::map<std::string, record::SweepValue>& partial) {
-    for (const auto& [name, value] : partial)
-        for (const auto& v : cell)
-            if (v.name == name && !same_value(v, value)) return false;
-    return true;
-}
-
 std::uint64_t fnv1a(std::uint64_t h, std::string_view bytes) {
     for (unsigned char c : bytes) {
         h ^= c;
@@ -318,59 +313,41 @@ std::optional<SweepSpec> parse_sweep_spec(const toml::table& root, TomlReader& r
     return SweepParser(*t, reader, scenario_name).parse();
 }
 
+record::SweepGrid SweepSpec::grid() const {
+    record::SweepGrid g;
+    for (const auto& v : variables) g.listed.push_back(v.listed);
+    g.zip = zip;
+    for (const auto& p : points) {
+        record::GridCell cell;
+        for (const auto& v : p) cell.push_back(v.text);
+        g.points.push_back(std::move(cell));
+    }
+    for (const auto& e : exclude) {
+        std::map<std::string, std::string> partial;
+        for (const auto& [name, value] : e) partial[name] = value.text;
+        g.exclude.push_back(std::move(partial));
+    }
+    return g;
+}
+
 std::vector<SweepCell> expand_cells(const SweepSpec& spec, std::size_t max_cells) {
-    // Axes: a variable alone, or a zip group at the place of its first member.
-    struct Axis {
-        std::vector<std::size_t> variables;  // indexes into spec.variables
-        std::size_t length = 0;
-    };
-    std::vector<Axis> axes;
-    std::set<std::size_t> placed;
+    std::vector<record::GridCell> texts;
+    try {
+        texts = record::grid_cells(spec.axes(), spec.grid(), max_cells);
+    } catch (const std::length_error&) {
+        throw std::runtime_error(fmt::format("the sweep's grid has more than {} cells: narrow its variables", max_cells));
+    }
+    // Back from texts to the values the scenario wrote (with their numbers).
     std::vector<SweepCell> cells;
-    std::size_t total = 1;
-    const bool product = !spec.variables.empty() &&
-                         std::all_of(spec.variables.begin(), spec.variables.end(), [](const auto& v) { return v.listed > 0; });
-    if (product) {
+    for (const auto& t : texts) {
+        SweepCell cell;
         for (std::size_t i = 0; i < spec.variables.size(); ++i) {
-            if (placed.count(i)) continue;
-            Axis axis;
-            axis.variables = {i};
-            for (const auto& group : spec.zip)
-                if (std::find(group.begin(), group.end(), spec.variables[i].name) != group.end()) {
-                    axis.variables.clear();
-                    for (const auto& name : group)
-                        for (std::size_t j = 0; j < spec.variables.size(); ++j)
-                            if (spec.variables[j].name == name) axis.variables.push_back(j);
-                }
-            for (std::size_t j : axis.variables) placed.insert(j);
-            axis.length = spec.variables[axis.variables.front()].listed;
-            total *= std::max<std::size_t>(axis.length, 1);
-            if (total > max_cells)
-                throw std::runtime_error(fmt::format("the sweep's grid has more than {} cells: narrow its variables", max_cells));
-            axes.push_back(axis);
+            const auto& values = spec.variables[i].values;
+            auto it = std::find_if(values.begin(), values.end(), [&](const auto& v) { return v.text == t[i]; });
+            cell.push_back(*it);
         }
-        std::vector<std::size_t> at(axes.size(), 0);
-        for (std::size_t n = 0; n < total; ++n) {
-            SweepCell cell(spec.variables.size());
-            for (std::size_t a = 0; a < axes.size(); ++a)
-                for (std::size_t j : axes[a].variables) cell[j] = spec.variables[j].values[at[a]];
-            cells.push_back(std::move(cell));
-            for (std::size_t a = axes.size(); a-- > 0;) {  // the last axis fastest
-                if (++at[a] < axes[a].length) break;
-                at[a] = 0;
-            }
-        }
+        cells.push_back(std::move(cell));
     }
-    for (const auto& p : spec.points) {
-        if (std::any_of(cells.begin(), cells.end(), [&](const SweepCell& c) { return describe_cell(c) == describe_cell(p); }))
-            continue;
-        cells.push_back(p);
-        if (cells.size() > max_cells)
-            throw std::runtime_error(fmt::format("the sweep has more than {} cells: narrow it", max_cells));
-    }
-    std::erase_if(cells, [&](const SweepCell& c) {
-        return std::any_of(spec.exclude.begin(), spec.exclude.end(), [&](const auto& e) { return matches(c, e); });
-    });
     return cells;
 }
 

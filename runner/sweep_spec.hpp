@@ -55,6 +55,7 @@ struct SweepSpec {
 
     const SweepVariableSpec* find(const std::string& name) const;
     std::vector<record::SweepVariable> axes() const;  // for records: names and value texts
+    record::SweepGrid grid() const;                   // for records: which combinations are cells
 };
 
 // Reads the [sweep] table (nullopt when the file has none), reporting every problem through `reader`.

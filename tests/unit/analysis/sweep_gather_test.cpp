@@ -64,6 +64,40 @@ TEST(SweepGather, NamesEveryCellWithoutARecordAsMissing) {
     EXPECT_TRUE(s.incomplete.empty());  // a missing cell is not also an incomplete one
 }
 
+TEST(SweepGather, AnExcludedCombinationIsNotACellAndSoNeverMissing) {
+    auto records = full_grid(backlog_by_cookies(), 2);
+    std::erase_if(records, [](const StoredRecord& r) { return r.record.sweep->cell_id == "c-256-0"; });
+    for (auto& r : records) r.record.sweep->grid.exclude = {{{"backlog", "256"}, {"tcp_syncookies", "0"}}};
+    Sweep s = gather_sweep(records);
+    ASSERT_EQ(s.cells.size(), 6u);  // the table keeps its shape
+    EXPECT_FALSE(s.cell_at({2, 0}).in_grid);
+    EXPECT_TRUE(s.cell_at({2, 1}).in_grid);
+    EXPECT_TRUE(s.missing_cells().empty());
+    EXPECT_EQ(s.grid_cell_count(), 5u);
+    // The same records with a cell that is in the grid dropped: that one is missing.
+    std::erase_if(records, [](const StoredRecord& r) { return r.record.sweep->cell_id == "c-16-1"; });
+    Sweep fewer = gather_sweep(records);
+    ASSERT_EQ(fewer.missing_cells().size(), 1u);
+    EXPECT_EQ(fewer.missing_cells()[0]->name, "backlog=16, tcp_syncookies=1");
+}
+
+TEST(SweepGather, AZipGroupMakesOnlyItsLockstepCells) {
+    auto records = full_grid(backlog_by_cookies(), 1);
+    std::erase_if(records, [](const StoredRecord& r) {
+        return r.record.sweep->cell_id != "c-16-0" && r.record.sweep->cell_id != "c-64-1";
+    });
+    for (auto& r : records) {
+        r.record.sweep->grid.listed = {2, 2};
+        r.record.sweep->grid.zip = {{"backlog", "tcp_syncookies"}};
+    }
+    Sweep s = gather_sweep(records);
+    EXPECT_EQ(s.grid_cell_count(), 2u);
+    EXPECT_TRUE(s.missing_cells().empty());
+    EXPECT_TRUE(s.cell_at({0, 0}).in_grid);
+    EXPECT_FALSE(s.cell_at({0, 1}).in_grid);
+    EXPECT_TRUE(s.cell_at({1, 1}).in_grid);
+}
+
 TEST(SweepGather, KeepsTheFirstOfTwoRecordsOfTheSameCellAndRepeatAndNamesTheOther) {
     auto records = full_grid(backlog_by_cookies(), 2);
     StoredRecord again = stored(records, {"16", "1"}, 1);

@@ -72,6 +72,16 @@ TEST(SweepReportMarkdown, ThreeVariablesGiveATablePerValueOfTheThirdInTheScenari
     expect_golden(sweep_report_markdown(gather_sweep(records)), "sweep_three_variables.md");
 }
 
+TEST(SweepReportMarkdown, AnExcludedCellIsADotNotMissing) {
+    auto records = full_grid(backlog_by_cookies(), 1);
+    std::erase_if(records, [](const StoredRecord& r) { return r.record.sweep->cell_id == "c-256-0"; });
+    for (auto& r : records) r.record.sweep->grid.exclude = {{{"backlog", "256"}, {"tcp_syncookies", "0"}}};
+    const std::string md = sweep_report_markdown(gather_sweep(records));
+    EXPECT_NE(md.find("| 256 | · |"), std::string::npos) << md;
+    EXPECT_EQ(md.find("| missing"), std::string::npos) << md;
+    EXPECT_NE(md.find("5 recorded of 5"), std::string::npos) << md;
+}
+
 TEST(SweepReportMarkdown, NamesAreEscapedAndAPivotChoiceThatDoesNotFitIsSaid) {
     std::vector<record::SweepVariable> vars = {{"cc|algo", {"cubic", "*bbr*"}}, {"delay", {"25ms", "<50ms>"}}};
     auto records = full_grid(vars, 1);
