@@ -37,8 +37,8 @@ CellVerdicts cell_verdicts(const SweepCell& cell) {
         if (r.run.outcome != record::RunOutcome::Completed) {
             v.outcome_details.push_back(fmt::format("repeat {}: {}{}{}", repeat, record::to_string(r.run.outcome),
                                                     r.run.outcome_detail.empty() ? "" : ": ", r.run.outcome_detail));
-            if (r.run.outcome == record::RunOutcome::Error) {
-                ++v.errors;
+            if (!record::outcome_is_judged(r.run.outcome)) {
+                ++(r.run.outcome == record::RunOutcome::Error ? v.errors : v.interrupted);
                 continue;
             }
             ++v.unfinished;
@@ -76,7 +76,7 @@ std::string cell_marks(const CellVerdicts& v) {
 std::vector<MarkMeaning> mark_legend() {
     return {{kFailedMark, "an expectation failed in at least one repeat"},
             {kFlakyMark, "flaky: an expectation's verdict differs between repeats"},
-            {kNotCompletedMark, "a repeat did not complete (error, time limit or interrupted); an error run is not judged"}};
+            {kNotCompletedMark, "a repeat did not complete (error, time limit or interrupted); an error or interrupted run is not judged"}};
 }
 
 }  // namespace lab::analysis

@@ -30,15 +30,16 @@ struct ExpectationTally {
 
 struct CellVerdicts {
     std::size_t runs = 0;
-    std::size_t errors = 0;      // outcome "error"
-    std::size_t unfinished = 0;  // any other outcome than "completed" and "error" (time-limit, interrupted)
+    std::size_t errors = 0;       // outcome "error": not judged
+    std::size_t interrupted = 0;  // outcome "interrupted": not judged either (record::outcome_is_judged)
+    std::size_t unfinished = 0;   // judged runs that did not complete (outcome "time-limit")
     VerdictCounts counts;        // over the judged runs
     std::vector<ExpectationTally> expectations;  // in order of first appearance
     std::vector<std::string> outcome_details;    // "repeat 1: error: <detail>" for each run that did not complete
 
     bool failed() const { return counts.failed > 0; }
     bool flaky() const;
-    bool not_completed() const { return errors + unfinished > 0; }
+    bool not_completed() const { return errors + interrupted + unfinished > 0; }
 };
 
 CellVerdicts cell_verdicts(const SweepCell& cell);

@@ -71,7 +71,7 @@ Suite run_suite(const record::RunRecord& r) {
     Suite s;
     s.counts.time = std::max(0.0, r.run.wall_seconds);
     const std::string classname = e(classname_of(r));
-    const bool run_error = r.run.outcome == record::RunOutcome::Error;
+    const bool run_error = !record::outcome_is_judged(r.run.outcome);
     const std::string outcome_name = record::to_string(r.run.outcome);
     const std::string outcome = r.run.outcome_detail.empty() ? outcome_name : outcome_name + ": " + r.run.outcome_detail;
     std::string cases;
@@ -81,7 +81,7 @@ Suite run_suite(const record::RunRecord& r) {
         cases += inner.empty() ? "/>\n" : ">\n" + inner + "    </testcase>\n";
     };
     if (run_error) {
-        // The run never got to observe anything: its verdicts are not findings.
+        // The run never got to observe anything, or was stopped by its user: its verdicts are not findings.
         std::vector<std::string> ids;
         for (const auto& x : r.expectations) ids.push_back(x.id);
         if (ids.empty())
@@ -89,7 +89,7 @@ Suite run_suite(const record::RunRecord& r) {
         if (ids.empty()) ids.push_back("run");
         for (const auto& id : ids) {
             ++s.counts.errors;
-            testcase(id, fmt::format("      <error type=\"run-error\" message=\"{}\">{}</error>\n", e("run error: " + r.run.outcome_detail),
+            testcase(id, fmt::format("      <error type=\"run-error\" message=\"{}\">{}</error>\n", e("run " + outcome),
                                      e(outcome)));
         }
     } else {

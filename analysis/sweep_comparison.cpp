@@ -121,12 +121,14 @@ VerdictSide verdict_side(const SweepCell* cell, const std::string& id) {
     CellVerdicts v = cell_verdicts(*cell);
     if (id.empty()) {
         VerdictSide side;
-        std::size_t completed = v.runs - v.errors - v.unfinished;
+        std::size_t completed = v.runs - v.errors - v.interrupted - v.unfinished;
         if (completed) side.statuses.insert("completed");
         if (v.errors) side.statuses.insert("error");
+        if (v.interrupted) side.statuses.insert("interrupted");
         if (v.unfinished) side.statuses.insert("cut short");
         side.text = fmt::format("{}/{} completed", completed, v.runs);
         if (v.errors) side.text += fmt::format(", {} error", v.errors);
+        if (v.interrupted) side.text += fmt::format(", {} interrupted", v.interrupted);
         if (v.unfinished) side.text += fmt::format(", {} cut short", v.unfinished);
         return side;
     }

@@ -34,7 +34,7 @@ SweepOverview sweep_overview(const Sweep& s, const PivotLayout& layout) {
     std::string axes;
     for (const auto& axis : s.axes)
         axes += fmt::format("{}{} ({})", axes.empty() ? "" : " × ", axis.name, fmt::join(axis.values, ", "));
-    o.facts.push_back({"grid", fmt::format("{} = {} × {}", axes.empty() ? "none" : axes, plural(s.cells.size(), "cell", "cells"),
+    o.facts.push_back({"grid", fmt::format("{} = {} × {}", axes.empty() ? "none" : axes, plural(s.grid_cell_count(), "cell", "cells"),
                                            plural(static_cast<std::size_t>(s.repeats), "repeat", "repeats")),
                        {}});
     if (!s.axes.empty()) {
@@ -55,13 +55,14 @@ SweepOverview sweep_overview(const Sweep& s, const PivotLayout& layout) {
         o.facts.push_back({"records not of this sweep", fmt::format("{} (left out)", s.rejected.size()), s.rejected});
 
     VerdictCounts total;
-    std::size_t runs = 0, errors = 0, unfinished = 0, flaky = 0;
+    std::size_t runs = 0, errors = 0, interrupted = 0, unfinished = 0, flaky = 0;
     for (const auto& cell : s.cells) {
         if (cell.runs.empty()) continue;
         CellVerdicts v = cell_verdicts(cell);
         total += v.counts;
         runs += v.runs;
         errors += v.errors;
+        interrupted += v.interrupted;
         unfinished += v.unfinished;
         flaky += v.flaky();
         CellVerdictLine line{cell.name, cell_marks(v), {}};
@@ -71,7 +72,8 @@ SweepOverview sweep_overview(const Sweep& s, const PivotLayout& layout) {
         if (line.items.empty()) ++o.quiet_cells;
         else o.cells.push_back(std::move(line));
     }
-    o.verdict_total = fmt::format("{} ({}, {}); {}; {}", plural(runs, "run", "runs"), plural(errors, "error", "errors"),
+    o.verdict_total = fmt::format("{} ({}, {}{}); {}; {}", plural(runs, "run", "runs"), plural(errors, "error", "errors"),
+                                  interrupted ? plural(interrupted, "interrupted", "interrupted") + ", " : "",
                                   plural(unfinished, "cut short", "cut short"), counts_text(total),
                                   plural(flaky, "flaky cell", "flaky cells"));
     return o;

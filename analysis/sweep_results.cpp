@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
+#include <cstdint>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -10,6 +12,12 @@
 
 namespace lab::analysis {
 namespace {
+
+// 30, not 30.0: a variable or count written as an integer reads back as one (jq, pandas' dtypes).
+nlohmann::ordered_json json_number(double v) {
+    if (std::trunc(v) == v && std::fabs(v) < 9.0e15) return static_cast<std::int64_t>(v);
+    return v;
+}
 
 constexpr std::array<const char*, 14> kFixedColumns = {"sweep",   "cell_id", "repeat",  "metric",  "value",
                                                        "unit",    "problem", "pass",    "fail",    "skip",
@@ -110,13 +118,13 @@ std::string results_jsonl(const Sweep& s) {
         nlohmann::ordered_json j;
         j["sweep"] = row.sweep;
         for (std::size_t i = 0; i < row.values.size(); ++i) {
-            if (row.values[i].number) j[variables[i]] = *row.values[i].number;
+            if (row.values[i].number) j[variables[i]] = json_number(*row.values[i].number);
             else j[variables[i]] = row.values[i].text;
         }
         j["cell_id"] = row.cell_id;
         j["repeat"] = row.repeat;
         j["metric"] = row.metric;
-        j["value"] = row.value ? nlohmann::ordered_json(*row.value) : nlohmann::ordered_json(nullptr);
+        j["value"] = row.value ? json_number(*row.value) : nlohmann::ordered_json(nullptr);
         j["unit"] = row.unit;
         j["problem"] = row.problem;
         j["pass"] = row.counts.passed;

@@ -213,6 +213,8 @@ const char* to_string(ExpectKind k) {
     return "?";
 }
 
+bool outcome_is_judged(RunOutcome o) { return o == RunOutcome::Completed || o == RunOutcome::TimeLimit; }
+
 const char* to_string(RunOutcome o) {
     for (const auto& [value, name] : kOutcomeNames)
         if (value == o) return name;

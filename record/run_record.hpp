@@ -267,6 +267,10 @@ struct RunRecord {
 
 const char* to_string(ExpectKind k);
 const char* to_string(RunOutcome o);  // "completed", "time-limit", "interrupted", "error"
+// Whether a run's verdicts are findings: not for an error (it observed nothing) nor for an interrupted run
+// (stopped by its user mid-timeline; `lab sweep --resume` runs it again). A run that reached its time
+// limit is judged: being late is part of what it observed.
+bool outcome_is_judged(RunOutcome o);
 const char* to_string(VerdictStatus s);
 
 nlohmann::json to_json(const RunRecord& r);

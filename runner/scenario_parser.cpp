@@ -627,7 +627,7 @@ Scenario parse_scenario_text(std::string_view text, const std::string& file_labe
     std::optional<SweepCell> cell;
     if (spec && problems.empty()) {
         auto chosen = cell_with(*spec, sweep_set);
-        if (auto* e = std::get_if<ParseError>(&chosen)) problems.push_back(printable(fmt::format("{}: {}", file_label, e->message)));
+        if (auto* e = std::get_if<ParseError>(&chosen)) problems.push_back(printable(e->message));
         else cell = std::get<SweepCell>(chosen);
     } else if (!spec && !sweep_set.empty()) {
         problems.push_back(printable(fmt::format("{}: --set {}: the scenario has no [sweep] table to set it in", file_label,

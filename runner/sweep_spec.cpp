@@ -389,11 +389,12 @@ Parsed<SweepCell> cell_with(const SweepSpec& spec, const std::map<std::string, s
         if (!v) {
             std::string declared;
             for (const auto& d : spec.variables) declared += (declared.empty() ? "" : ", ") + d.name;
-            return ParseError{fmt::format("--set {}: not a variable of [sweep] (declared: {})", name,
-                                          declared.empty() ? "none" : declared)};
+            return ParseError{fmt::format("{}: --set {}: not a variable of [sweep] (declared: {})", spec.where.str(),
+                                          name, declared.empty() ? "none" : declared)};
         }
         auto value = sweep_value_from_text(*v, text);
-        if (auto* e = std::get_if<ParseError>(&value)) return ParseError{fmt::format("--set {}={}: {}", name, text, e->message)};
+        if (auto* e = std::get_if<ParseError>(&value))
+            return ParseError{fmt::format("{}: --set {}={}: {}", v->where.str(), name, text, e->message)};
         for (auto& c : cell)
             if (c.name == name) c = std::get<record::SweepValue>(value);
     }

@@ -65,7 +65,8 @@ std::optional<SweepSpec> parse_sweep_spec(const toml::table& root, TomlReader& r
 // the points, without duplicates and excluded cells. Throws std::runtime_error when it exceeds max_cells.
 std::vector<SweepCell> expand_cells(const SweepSpec& spec, std::size_t max_cells = 10000);
 
-// The defaults with `overrides` ("backlog" → "30") applied; errors name the variable and its kind.
+// The defaults with `overrides` ("backlog" → "30") applied; errors name the variable and its kind, at the
+// file:line:column where the variable (or, for a name it does not declare, the [sweep] table) is written.
 Parsed<SweepCell> cell_with(const SweepSpec& spec, const std::map<std::string, std::string>& overrides);
 
 // A value of `variable` from command-line text: "30" for an integer variable, "25ms" for a text one.

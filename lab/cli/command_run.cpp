@@ -233,7 +233,8 @@ Command add_run(CLI::App& app) {
     sub->add_flag("-q,--quiet", args->quiet, "Print only the summary, not each verdict table");
     sub->add_option("--set", args->sets,
                     "For a scenario with a [sweep] table: run the cell with NAME=VALUE instead of the default "
-                    "(repeatable); the record is the same as that cell's in `lab sweep`");
+                    "(repeatable); the record is the same as that cell's in `lab sweep`")
+        ->allow_extra_args(false);  // one NAME=VALUE per --set: `--set a=1 FILE` leaves FILE to the positional
     sub->add_option("--impairments", args->impairments,
                     "Backend for link impairments and events: netem (kernel qdisc), userspace (lab-wire), or "
                     "auto (netem where the kernel has it)")

@@ -176,8 +176,11 @@ void print_dry_run(const runner::SweepPlan& plan, const std::vector<Job>& jobs, 
         worst += to_seconds(plan.cells[j.cell].time_limit) + kRunOverheadSeconds;
     }
     const double lanes = std::min<double>(workers, static_cast<double>(jobs.size()));
-    fmt::print("\nestimated wall time at -j {}: about {} (at most {} if every run reached its time limit)\n", workers,
-               short_duration(total / lanes), short_duration(worst / lanes));
+    // A floor, not a forecast: parallel runs share the CPUs, so on a small machine the sweep takes longer
+    // (the shipped sweeps at -j 8 on 2 cores: 1.25–1.6 × this floor; bench/sweep/RESULTS.md).
+    fmt::print("\nwall time at -j {}: at least {} (every step on time, ~{:.0f} s of set-up and teardown per run), at "
+               "most {} (every run to its time limit)\n",
+               workers, short_duration(total / lanes), kRunOverheadSeconds, short_duration(worst / lanes));
 }
 
 class SweepRun {

@@ -27,18 +27,16 @@ Command add_validate(CLI::App& app) {
         int status = kExitPass;
         for (const auto& file : expand_scenario_args(*paths)) {
             try {
-                runner::Scenario s = runner::parse_scenario_file(file);
-                std::string cells;
-                if (s.sweep) {
-                    // Every cell of the grid, as `lab sweep` will check it before it runs anything.
-                    auto problems = runner::sweep_cell_problems(file);
-                    if (!problems.empty()) {
-                        for (const auto& d : problems) fmt::print(stderr, "{}\n", d);
-                        status = kExitError;
-                        continue;
-                    }
-                    cells = fmt::format(", a sweep over {}", describe_axes(*s.sweep));
+                // Every cell of a sweep's grid first, as `lab sweep` checks it before it runs anything: a
+                // problem of some cells is then named with their values, not as one of the default cell.
+                auto problems = runner::sweep_cell_problems(file);
+                if (!problems.empty()) {
+                    for (const auto& d : problems) fmt::print(stderr, "{}\n", d);
+                    status = kExitError;
+                    continue;
                 }
+                runner::Scenario s = runner::parse_scenario_file(file);
+                const std::string cells = s.sweep ? fmt::format(", a sweep over {}", describe_axes(*s.sweep)) : "";
                 fmt::print("ok  {}  ({}: {} hosts, {} links, {} steps, {} expectations{}{})\n", file, s.name,
                            s.hosts.size(), s.links.size(), s.steps.size(), s.expectations.size(),
                            s.metrics.empty() ? "" : fmt::format(", {} metrics", s.metrics.size()), cells);

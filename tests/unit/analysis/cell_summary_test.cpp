@@ -133,4 +133,21 @@ TEST(CellVerdicts, AnErrorRunIsMarkedButNotJudgedSoItDoesNotMakeTheCellFlaky) {
 }
 
 }  // namespace
+TEST(CellVerdicts, AnInterruptedRunIsMarkedButItsUnfinishedVerdictsAreNotFailures) {
+    auto vars = backlog_by_cookies();
+    auto a = sweep_record(vars, {"16", "0"}, 0);
+    auto b = sweep_record(vars, {"16", "0"}, 1);
+    b.run.outcome = record::RunOutcome::Interrupted;
+    b.run.outcome_detail = "SIGINT";
+    test::fail_verdict(b, "—", "snapshot 'steady' was not taken");
+    CellVerdicts v = cell_verdicts(cell_of({a, b}));
+    EXPECT_EQ(v.interrupted, 1u);
+    EXPECT_EQ(v.errors, 0u);
+    EXPECT_EQ(v.counts.total, 1u);
+    EXPECT_FALSE(v.failed());
+    EXPECT_FALSE(v.flaky());
+    EXPECT_EQ(cell_marks(v), "⚠");
+    EXPECT_EQ(v.outcome_details, (std::vector<std::string>{"repeat 1: interrupted: SIGINT"}));
+}
+
 }  // namespace lab::analysis

@@ -75,6 +75,8 @@ TEST(SweepResults, JsonLinesCarryTheSameRowsWithNumbersAsNumbers) {
     auto first = nlohmann::json::parse(lines[0]);
     EXPECT_EQ(first["sweep"], "backlog-sweep");
     EXPECT_EQ(first["backlog"], 16);  // the scenario wrote a number
+    EXPECT_TRUE(first["backlog"].is_number_integer());
+    EXPECT_NE(lines[0].find("\"backlog\":16,"), std::string::npos) << lines[0];  // not 16.0
     EXPECT_EQ(first["cc"], "cubic");
     EXPECT_EQ(first["repeat"], 0);
     EXPECT_EQ(first["metric"], "accept_queue");
@@ -85,6 +87,10 @@ TEST(SweepResults, JsonLinesCarryTheSameRowsWithNumbersAsNumbers) {
     EXPECT_EQ(first["hostname"], "labhost");
     auto second = nlohmann::json::parse(lines[1]);
     EXPECT_EQ(second["value"], 25.5);
+    EXPECT_TRUE(second["value"].is_number_float());
+    auto queue = nlohmann::json::parse(lines[4]);  // backlog 64: accept_queue 65
+    EXPECT_EQ(queue["metric"], "accept_queue");
+    EXPECT_TRUE(queue["value"].is_number_integer()) << lines[4];
     EXPECT_EQ(second["unit"], "ms");
     auto odd = nlohmann::json::parse(lines[2]);
     EXPECT_EQ(odd["cc"], "reno,\"x\"");

@@ -359,12 +359,12 @@ TEST(SweepScenario, ASweepReferenceInAFileWithoutSweepIsAnErrorWhereItIsWritten)
 
 TEST(SweepScenario, SetNamesItsVariableTheKindItTakesAndWhereItIsMissing) {
     EXPECT_THAT(diagnostics_of(kCellScenario, {{"backlogg", "1"}}),
-                ElementsAre("t.toml: --set backlogg: not a variable of [sweep] (declared: backlog, retries, delay, "
+                ElementsAre("t.toml:6:1: --set backlogg: not a variable of [sweep] (declared: backlog, retries, delay, "
                             "gap_ms, cookies)"));
     EXPECT_THAT(diagnostics_of(kCellScenario, {{"backlog", "many"}}),
-                ElementsAre("t.toml: --set backlog=many: 'backlog' takes integers, not 'many'"));
+                ElementsAre("t.toml:10:1: --set backlog=many: 'backlog' takes integers, not 'many'"));
     EXPECT_THAT(diagnostics_of(kCellScenario, {{"backlog", "1.5"}}),
-                ElementsAre("t.toml: --set backlog=1.5: 'backlog' takes integers, not '1.5'"));
+                ElementsAre("t.toml:10:1: --set backlog=1.5: 'backlog' takes integers, not '1.5'"));
     const std::string plain = replaced(kPlain, "\"${sweep.backlog}\"", "\"30\"");
     EXPECT_THAT(diagnostics_of(plain, {{"backlog", "1"}}),
                 ElementsAre("t.toml: --set backlog: the scenario has no [sweep] table to set it in"));

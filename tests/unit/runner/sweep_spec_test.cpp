@@ -107,8 +107,10 @@ TEST(SweepSpec, SetOverridesTheDefaultsWithValuesOfTheRightKind) {
     auto bad = cell_with(*p.spec, {{"backlog", "many"}});
     ASSERT_TRUE(failed(bad));
     EXPECT_THAT(std::get<ParseError>(bad).message, HasSubstr("'backlog' takes integers"));
+    EXPECT_THAT(std::get<ParseError>(bad).message, ::testing::StartsWith("s.toml:3:1: --set backlog=many: "));
     auto unknown = cell_with(*p.spec, {{"retries", "2"}});
     EXPECT_THAT(std::get<ParseError>(unknown).message, HasSubstr("declared: backlog, delay"));
+    EXPECT_THAT(std::get<ParseError>(unknown).message, ::testing::StartsWith("s.toml:1:1: --set retries: "));
 }
 
 TEST(SweepSpec, CellIdsAreStableAndChangedByAnyEditOrValue) {
