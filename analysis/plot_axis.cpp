@@ -70,6 +70,20 @@ PlotAxis plot_axis(const SweepAxis& axis) {
     }
     auto [lo, hi] = std::minmax_element(out.positions.begin(), out.positions.end());
     out.logarithmic = *lo > 0 && *hi / *lo >= kLogSpan;
+    // 0, 0.1, 1, 5, 25, 100 ms: the small values pile up at the left of a linear axis, and a log axis
+    // cannot hold the 0. Evenly spaced ticks labelled with the values keep every point readable.
+    if (!out.logarithmic && *lo == 0 && !out.tic_labels.empty()) {
+        double smallest_positive = 0;
+        for (double v : out.positions)
+            if (v > 0 && (smallest_positive == 0 || v < smallest_positive)) smallest_positive = v;
+        if (smallest_positive > 0 && *hi / smallest_positive >= kLogSpan) {
+            for (std::size_t i = 0; i < out.positions.size(); ++i) out.positions[i] = static_cast<double>(i);
+            out.evenly_spaced = true;
+            // Slopes between such points are not rates: the label says the scale is not linear.
+            out.label += out.kind == AxisKind::Duration ? "" : " (evenly spaced)";
+            if (out.kind == AxisKind::Duration) out.label.replace(out.label.size() - 1, 1, ", evenly spaced)");
+        }
+    }
     return out;
 }
 

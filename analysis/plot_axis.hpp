@@ -17,6 +17,7 @@ struct PlotAxis {
     std::vector<double> positions;        // per value of the variable
     std::vector<std::string> tic_labels;  // per value; empty: gnuplot chooses the tics (a numeric axis of many values)
     bool logarithmic = false;             // positive values spanning two decades or more (backlog 16 … 4096)
+    bool evenly_spaced = false;           // such a span with a 0 in it: positions are the values' indices
 };
 
 PlotAxis plot_axis(const SweepAxis& axis);

@@ -49,6 +49,20 @@ TEST(PlotAxis, DurationsAreMillisecondsAndTheLabelSaysSo) {
     EXPECT_TRUE(x.logarithmic);  // 0.5 … 1500 spans more than two decades
 }
 
+TEST(PlotAxis, AZeroBesideValuesSpanningDecadesSpacesThemEvenly) {
+    PlotAxis x = plot_axis(SweepAxis{"delay", {"0ms", "100us", "1ms", "5ms", "25ms", "100ms"}, {}});
+    EXPECT_EQ(x.kind, AxisKind::Duration);
+    EXPECT_FALSE(x.logarithmic);  // a log axis has no place for 0
+    EXPECT_TRUE(x.evenly_spaced);
+    EXPECT_EQ(x.label, "delay (ms, evenly spaced)");
+    EXPECT_EQ(x.positions, (std::vector<double>{0, 1, 2, 3, 4, 5}));
+    EXPECT_EQ(x.tic_labels, (std::vector<std::string>{"0", "0.1", "1", "5", "25", "100"}));
+    // A narrow span with a 0 keeps its linear scale.
+    PlotAxis narrow = plot_axis(SweepAxis{"stagger", {"0ms", "1ms", "10ms"}, {}});
+    EXPECT_FALSE(narrow.evenly_spaced);
+    EXPECT_EQ(narrow.positions, (std::vector<double>{0, 1, 10}));
+}
+
 TEST(PlotAxis, AnythingElseIsCategoricalInDeclaredOrder) {
     PlotAxis x = plot_axis(SweepAxis{"cc", {"cubic", "reno", "25ms"}, {}});
     EXPECT_EQ(x.kind, AxisKind::Categorical);
