@@ -33,7 +33,7 @@ constexpr std::pair<int, const char*> kNames[] = {
 std::string errno_name(int err) {
     for (const auto& [value, name] : kNames)
         if (value == err) return name;
-    return "E" + std::to_string(err);
+    return std::string("E").append(std::to_string(err));  // not "E" + …: GCC 12 -O3 warns -Wrestrict there
 }
 
 std::optional<int> errno_from_name(std::string_view name) {
