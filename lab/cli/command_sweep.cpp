@@ -209,6 +209,7 @@ public:
 
     int failed() const { return failed_; }
     int errors() const { return errors_; }
+    int unrecorded() const { return unrecorded_; }
 
 private:
     void play_one(const Job& job, runner::RunOptions options) {
@@ -240,6 +241,7 @@ private:
             verdict = fmt::format("error: {}", e.what());
             std::lock_guard lock(mutex_);
             ++errors_;
+            ++unrecorded_;
             failed = true;
         }
         progress_->finished(what, verdict, failed);
@@ -254,6 +256,7 @@ private:
     std::mutex mutex_;
     int failed_ = 0;
     int errors_ = 0;
+    int unrecorded_ = 0;  // errors before the run had a directory: no record says they happened
 };
 
 void print_outcome(const WrittenReports& w, const fs::path& dir) {
@@ -346,6 +349,12 @@ int sweep(const SweepArgs& a) {
                    resume_command(a, dir));
         return kExitError;
     }
+    if (run.unrecorded() > 0)
+        fmt::print(stderr,
+                   "lab sweep: {} run{} ended in an error before writing a record (the lines above say why; the tables "
+                   "count {} missing); `{}` runs them again\n",
+                   run.unrecorded(), run.unrecorded() == 1 ? "" : "s", run.unrecorded() == 1 ? "it as" : "them as",
+                   resume_command(a, dir));
     if (run.errors() > 0) return kExitError;
     return run.failed() > 0 ? kExitFail : kExitPass;
 }

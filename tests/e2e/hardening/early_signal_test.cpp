@@ -21,21 +21,13 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "lab_invocation.hpp"
+
 namespace {
 
-namespace bp = boost::process;
-namespace fs = std::filesystem;
+using namespace lab::hardening_test;
 using Clock = std::chrono::steady_clock;
 using ::testing::HasSubstr;
-
-const std::string kLab = std::string(LAB_BIN_DIR) + "/lab";
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 // True once `pid` catches SIGTERM (SigCgt in /proc/PID/status): `lab` installs its handlers first
 // thing in main, and the test process that forked it catches no SIGTERM of its own.
@@ -46,20 +38,6 @@ bool catches_sigterm(pid_t pid) {
     return false;
 }
 
-bool is_running_with(const std::string& marker) {
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator("/proc", ec)) {
-        const std::string name = e.path().filename().string();
-        if (name.find_first_not_of("0123456789") != std::string::npos || std::stoi(name) == ::getpid()) continue;
-        std::string cmd = slurp(e.path() / "cmdline");
-        for (char& c : cmd)
-            if (c == '\0') c = ' ';
-        if (cmd.find(marker) != std::string::npos) return true;
-    }
-    return false;
-}
-
-// Namespaces of run `run_id` still under /run/netns.
 std::vector<std::string> namespaces_of_run(const std::string& run_id) {
     std::vector<std::string> out;
     std::error_code ec;
@@ -143,7 +121,7 @@ snapshot = "later"
         SCOPED_TRACE(when);
         EXPECT_EQ(o.exit_code, 2) << o.err;  // not 143: the signal was handled
         EXPECT_THAT(o.err, HasSubstr("interrupted"));
-        EXPECT_FALSE(is_running_with("9." + marker_)) << "the scenario's program outlived lab";
+        EXPECT_THAT(processes_with("9." + marker_), ::testing::IsEmpty()) << "the scenario's program outlived lab";
         if (!o.run_dir) return;  // stopped before it made anything
         // <runs>/<scenario>/<time>-<run id>: the id names every namespace of the run.
         const std::string name = o.run_dir->filename().string();

@@ -25,22 +25,16 @@
 #include "runner/sysctl.hpp"
 #include "sys/kernel_error.hpp"
 
-namespace bp = boost::process;
-namespace fs = std::filesystem;
+#include "lab_invocation.hpp"
+
 using ::testing::HasSubstr;
 
 namespace {
 
-const std::string kLab = std::string(LAB_BIN_DIR) + "/lab";
+using namespace lab::hardening_test;
+
 constexpr const char* kLwtunnelKey = "net.netfilter.nf_hooks_lwtunnel";
 constexpr const char* kLwtunnelHostFile = "/proc/sys/net/netfilter/nf_hooks_lwtunnel";
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 // The host's value, read from this process's own namespace (the host's: the test runs there).
 std::optional<std::string> host_value(const char* path) {
@@ -51,35 +45,17 @@ std::optional<std::string> host_value(const char* path) {
     return value;
 }
 
-struct Result {
-    int exit_code = -1;
-    std::string err;
-};
-
 class SysctlScope : public ::testing::Test {
 protected:
     void SetUp() override {
         if (::geteuid() != 0) GTEST_SKIP() << "needs root: writes sysctls inside a network namespace it makes";
-        dir_ = fs::temp_directory_path() / ("lab-sysctl-scope-" + std::to_string(::getpid()) + "-" +
-                                            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::remove_all(dir_);
-        fs::create_directories(dir_);
-    }
-    void TearDown() override {
-        if (!dir_.empty()) fs::remove_all(dir_);
+        scratch_.emplace(std::string("sysctl-scope-") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        dir_ = scratch_->path();
     }
 
-    Result lab(const std::vector<std::string>& args) {
-        const fs::path out = dir_ / "stdout", err = dir_ / "stderr";
-        fs::remove(out);  // boost.process appends to an existing file
-        fs::remove(err);
-        Result r;
-        r.exit_code = bp::system(bp::exe = kLab, bp::args = args, bp::std_in < bp::null, bp::std_out > out.string(),
-                                 bp::std_err > err.string());
-        r.err = slurp(err);
-        return r;
-    }
+    Result lab(const std::vector<std::string>& args) { return run_lab(dir_, args); }
 
+    std::optional<Scratch> scratch_;
     fs::path dir_;
 };
 
