@@ -26,12 +26,12 @@ std::vector<GridCell> grid_cells(const std::vector<SweepVariable>& axes, const S
         return grid.listed.empty() ? axes[i].values.size() : std::min(grid.listed.at(i), axes[i].values.size());
     };
     std::vector<GridCell> cells;
-    const bool product = !axes.empty() && std::all_of(axes.begin(), axes.end(), [&](const auto& a) {
-        return listed(static_cast<std::size_t>(&a - axes.data())) > 0;
-    });
+    bool product = !axes.empty();
+    for (std::size_t i = 0; i < axes.size(); ++i) product = product && listed(i) > 0;
     if (product) {
         // Axes: a variable alone, or a zip group at the place of its first member.
         std::vector<std::vector<std::size_t>> axis_members;
+        std::vector<std::size_t> axis_lengths;
         std::set<std::size_t> placed;
         std::size_t total = 1;
         for (std::size_t i = 0; i < axes.size(); ++i) {
@@ -49,9 +49,10 @@ std::vector<GridCell> grid_cells(const std::vector<SweepVariable>& axes, const S
                 placed.insert(j);
                 length = std::min(length, listed(j));  // the parser refuses groups of unequal lengths
             }
-            total *= std::max<std::size_t>(length, 1);
+            total *= length;
             if (total > max_cells) throw std::length_error("the sweep's grid has more cells than allowed");
             axis_members.push_back(std::move(members));
+            axis_lengths.push_back(length);
         }
         std::vector<std::size_t> at(axis_members.size(), 0);
         for (std::size_t n = 0; n < total; ++n) {
@@ -60,7 +61,7 @@ std::vector<GridCell> grid_cells(const std::vector<SweepVariable>& axes, const S
                 for (std::size_t j : axis_members[a]) cell[j] = axes[j].values[at[a]];
             cells.push_back(std::move(cell));
             for (std::size_t a = axis_members.size(); a-- > 0;) {  // the last axis fastest
-                if (++at[a] < listed(axis_members[a].front())) break;
+                if (++at[a] < axis_lengths[a]) break;
                 at[a] = 0;
             }
         }

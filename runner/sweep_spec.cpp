@@ -4,11 +4,11 @@
 #include <charconv>
 #include <cstdint>
 #include <set>
-
-#include "record/sweep_grid.hpp"
 #include <stdexcept>
 
 #include <fmt/format.h>
+
+#include "record/sweep_grid.hpp"
 
 namespace lab::runner {
 namespace {
