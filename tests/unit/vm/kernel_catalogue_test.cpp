@@ -88,9 +88,9 @@ TEST(KernelCatalogue, GenericImagesNewestFirstMetapackagesAndRefusedFlavours) {
     ASSERT_EQ(c.usable.size(), 18u);
     EXPECT_EQ(c.usable.front().package, "linux-image-6.12.117+deb12-amd64");
     EXPECT_EQ(c.usable.front().line, "6.12");
-    EXPECT_EQ(c.usable[7].package, "linux-image-6.12.100+deb12-amd64");
-    EXPECT_EQ(c.usable[8].package, "linux-image-6.1.0-57-amd64");
-    EXPECT_EQ(c.usable[8].version, "6.1.192-3");
+    EXPECT_EQ(c.usable[6].package, "linux-image-6.12.100+deb12-amd64");  // 7 images of 6.12, 11 of 6.1
+    EXPECT_EQ(c.usable[7].package, "linux-image-6.1.0-57-amd64");
+    EXPECT_EQ(c.usable[7].version, "6.1.192-3");
     EXPECT_EQ(c.usable.back().package, "linux-image-6.1.0-47-amd64");
     ASSERT_EQ(c.pointers.size(), 2u);
     EXPECT_EQ(c.pointers[0].metapackage, "linux-image-amd64");
