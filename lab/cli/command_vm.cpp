@@ -306,7 +306,7 @@ Command add_vm(CLI::App& app) {
     run->add_flag("--compare-host", args->compare_host,
                   "Also run the scenarios on this host's kernel and show both kernels' verdicts in one table per scenario");
     run->footer("Exit status: 0 every expectation held, 1 some did not, 2 error (guest failed, timed out, interrupted).");
-    CLI::App* fetch = vm->add_subcommand("fetch", "Fetch and unpack the guest kernel into the cache (idempotent)");
+    CLI::App* fetch = vm->add_subcommand("fetch", "Fetch and unpack the guest kernel(s) --kernel names into the cache (idempotent)");
     kernel_option(fetch);
     CLI::App* kernels = vm->add_subcommand("kernels", "List the guest kernels apt can fetch and the cache holds, with sizes");
     kernels->add_option("--cache", args->cache, "Where unpacked kernel packages are kept")->capture_default_str();
