@@ -1,8 +1,11 @@
 // `lab vm run`: the same scenarios inside a qemu guest booted on a stock Debian kernel (which has
 // sch_netem), judged and printed like `lab run`, every table labelled with the guest's kernel.
+// `--kernel` takes several packages: the scenarios run in one guest per kernel, results per kernel.
 // `lab vm fetch`: fill the kernel cache only (CI and the Vagrant box do it ahead of the tests).
+// `lab vm kernels`: the guest kernels apt can fetch and the cache holds, and the flavours lab refuses.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -20,6 +23,7 @@
 #include "lab/cli/privileges.hpp"
 #include "lab/cli/record_files.hpp"
 #include "lab/cli/scenario_files.hpp"
+#include "lab/vm/kernel_catalogue.hpp"
 #include "lab/vm/program_run.hpp"
 #include "lab/vm/vm_session.hpp"
 #include "runner/scenario_parser.hpp"
@@ -31,7 +35,7 @@ namespace {
 
 struct VmArgs {
     std::vector<std::string> paths;
-    std::string kernel;
+    std::vector<std::string> kernels;  // images or metapackages; empty: what linux-image-amd64 points to
     std::string out = "runs";
     std::string accel = "auto";
     std::string impairments = "auto";
@@ -90,26 +94,39 @@ int run_on_host(const VmArgs& args, const std::vector<std::string>& files, const
     return host.end()->exit_code.value_or(kExitError);
 }
 
-int vm_run(const VmArgs& args) {
-    const std::vector<std::string> files = expand_scenario_args(args.paths);
-    auto loaded = load_scenarios_or_report(files, "lab vm");
-    if (!loaded) return kExitError;
-    const std::vector<runner::Scenario>& scenarios = *loaded;
-    if (!require_root("lab vm run")) return kExitError;
-    if (!args.kernel.empty() && !vm::is_debian_package_name(args.kernel)) {
-        fmt::print(stderr, "lab vm: --kernel '{}' is not a Debian package name\n", args.kernel);
-        return kExitError;
+// The packages --kernel names, each resolved to an image (metapackages to what they point to), in the
+// order given, none twice. Throws naming a package that is refused or not a kernel.
+std::vector<std::string> resolve_kernels(const VmArgs& args, const std::atomic<int>* interrupt) {
+    vm::KernelCache cache(args.cache);
+    std::vector<std::string> wanted = args.kernels.empty() ? std::vector<std::string>{""} : args.kernels;
+    std::vector<std::string> out;
+    for (const auto& k : wanted) {
+        std::string image = cache.resolve(k, interrupt);
+        if (std::find(out.begin(), out.end(), image) == out.end()) out.push_back(image);
     }
+    return out;
+}
 
-    const std::atomic<int>& interrupt = install_interrupt_handlers();
-    const std::string stamp = fmt::format("{}-{}", timestamp(), ::getpid());
+struct KernelRun {
+    std::string package;
+    std::string release;  // empty when the guest never got far enough to say
+    int status = kExitError;
+    std::vector<analysis::JudgedRun> runs;
+};
+
+// One guest on one kernel: boot, run, judge, print its tables and summary.
+KernelRun run_on_kernel(const VmArgs& args, const std::string& package, const std::vector<std::string>& files,
+                        const std::vector<runner::Scenario>& scenarios, const std::string& stamp,
+                        const std::atomic<int>& interrupt) {
+    KernelRun out;
+    out.package = package;
     vm::VmRunRequest req;
     req.scenario_files = files;
     // One scenario at a time in the guest: under TCG its two vCPUs are slow enough that scenarios side
     // by side would stretch each other's timelines past their time limits.
     req.guest_lab_args = {"-q", "--jobs", "1", "--impairments", args.impairments, "--repeat", std::to_string(args.repeat)};
-    req.results_dir = fmt::format("{}/vm-{}", args.out, stamp);
-    req.kernel_package = args.kernel;
+    req.results_dir = fmt::format("{}/vm-{}-{}", args.out, stamp, package);
+    req.kernel_package = package;
     req.accel = args.accel;
     req.cache_dir = args.cache;
     req.lab_exe = self_exe();
@@ -118,17 +135,25 @@ int vm_run(const VmArgs& args) {
     req.interrupt = &interrupt;
     req.progress = [](const std::string& s) { fmt::print(stderr, "lab vm: {}\n", s); };
 
-    vm::VmRunResult r = vm::run_in_vm(req);
+    vm::VmRunResult r;
+    try {
+        r = vm::run_in_vm(req);
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "lab vm: {}: {}\n", package, e.what());
+        return out;
+    }
+    out.release = r.kernel.release;
     fmt::print("VM           Debian {} {} (kernel {}) under {}\n", r.kernel.package, r.kernel.version, r.kernel.release,
                to_string(r.accel.accel));
     fmt::print("             {}\n", r.accel.reason);
-    fmt::print("             boot {} s to the command, {:.1f} s qemu wall time; results in {}\n\n",
-               r.boot_seconds ? fmt::format("{:.1f}", *r.boot_seconds) : std::string("?"), r.wall_seconds, r.results_dir);
+    fmt::print("             boot {} s to the command, {:.1f} s qemu wall time; initramfs {:.1f} MB ({} modules); results in {}\n\n",
+               r.boot_seconds ? fmt::format("{:.1f}", *r.boot_seconds) : std::string("?"), r.wall_seconds,
+               static_cast<double>(r.initramfs_bytes) / 1e6, r.initramfs_modules, r.results_dir);
 
-    std::vector<analysis::JudgedRun> vm_runs = judge(r.record_paths);
+    out.runs = judge(r.record_paths);
     std::vector<analysis::SummaryRow> summary;
     int status = kExitPass;
-    for (const auto& run : vm_runs) {
+    for (const auto& run : out.runs) {
         if (!args.quiet) fmt::print("{}\n", analysis::verdict_table(run.record, run.verdicts));
         summary.push_back(analysis::summary_row(run.record, run.verdicts));
         for (const auto& v : run.verdicts)
@@ -139,7 +164,7 @@ int vm_run(const VmArgs& args) {
 
     if (r.outcome != "completed") {
         fmt::print(stderr, "lab vm: {}: {}\n", r.outcome, r.detail);
-        return kExitError;
+        return out;
     }
     if (*r.guest_exit_code != kExitPass && *r.guest_exit_code != kExitFail) {
         fmt::print(stderr, "lab vm: lab run in the guest exited {} (see {}/{})\n", *r.guest_exit_code, r.results_dir,
@@ -148,9 +173,50 @@ int vm_run(const VmArgs& args) {
     } else if (*r.guest_exit_code > status) {
         status = *r.guest_exit_code;
     }
-    if (vm_runs.size() < scenarios.size() * static_cast<std::size_t>(args.repeat) && status != kExitError) {
-        fmt::print(stderr, "lab vm: {} of {} runs left a record\n", vm_runs.size(), scenarios.size() * args.repeat);
+    if (out.runs.size() < scenarios.size() * static_cast<std::size_t>(args.repeat) && status != kExitError) {
+        fmt::print(stderr, "lab vm: {} of {} runs left a record\n", out.runs.size(), scenarios.size() * args.repeat);
         status = kExitError;
+    }
+    out.status = status;
+    return out;
+}
+
+const char* status_word(int status) {
+    return status == kExitPass ? "every expectation held" : status == kExitFail ? "some expectations failed" : "error";
+}
+
+int vm_run(const VmArgs& args) {
+    const std::vector<std::string> files = expand_scenario_args(args.paths);
+    auto loaded = load_scenarios_or_report(files, "lab vm");
+    if (!loaded) return kExitError;
+    const std::vector<runner::Scenario>& scenarios = *loaded;
+    if (!require_root("lab vm run")) return kExitError;
+
+    const std::atomic<int>& interrupt = install_interrupt_handlers();
+    std::vector<std::string> packages;
+    try {
+        packages = resolve_kernels(args, &interrupt);
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "lab vm: --kernel {}\n", e.what());
+        return kExitError;
+    }
+    const std::string stamp = fmt::format("{}-{}", timestamp(), ::getpid());
+
+    std::vector<KernelRun> kernel_runs;
+    int status = kExitPass;
+    for (const auto& package : packages) {
+        if (interrupt.load() != 0) break;
+        if (packages.size() > 1) fmt::print(stderr, "lab vm: kernel {} of {}: {}\n", kernel_runs.size() + 1, packages.size(), package);
+        kernel_runs.push_back(run_on_kernel(args, package, files, scenarios, stamp, interrupt));
+        status = std::max(status, kernel_runs.back().status);
+        if (packages.size() > 1) fmt::print("\n");
+    }
+    if (interrupt.load() != 0) return kExitError;
+    if (kernel_runs.size() > 1) {
+        fmt::print("per kernel:\n");
+        for (const auto& k : kernel_runs)
+            fmt::print("  {:<40} {:<26} {} ({} records)\n", k.package, k.release.empty() ? "(no guest)" : k.release,
+                       status_word(k.status), k.runs.size());
     }
 
     if (args.compare_host) {
@@ -166,7 +232,8 @@ int vm_run(const VmArgs& args) {
             return kExitError;
         }
         std::vector<analysis::JudgedRun> all = judge(host_records);
-        for (auto& run : vm_runs) all.push_back(std::move(run));
+        for (auto& k : kernel_runs)
+            for (auto& run : k.runs) all.push_back(std::move(run));
         fmt::print("\n");
         print_comparisons(std::move(all));
         if (host_status > status) status = host_status;
@@ -178,9 +245,26 @@ int vm_fetch(const VmArgs& args) {
     if (!require_root("lab vm fetch")) return kExitError;
     const std::atomic<int>& interrupt = install_interrupt_handlers();
     vm::KernelCache cache(args.cache);
-    std::string package = args.kernel.empty() ? cache.default_package(&interrupt) : args.kernel;
-    vm::KernelTree t = cache.ensure(package, [](const std::string& s) { fmt::print(stderr, "lab vm: {}\n", s); }, &interrupt);
-    fmt::print("{} {} (kernel {}) in {}\n", t.package, t.version, t.release, t.root);
+    try {
+        for (const auto& package : resolve_kernels(args, &interrupt)) {
+            vm::KernelTree t = cache.ensure(package, [](const std::string& s) { fmt::print(stderr, "lab vm: {}\n", s); }, &interrupt);
+            fmt::print("{} {} (kernel {}) in {}\n", t.package, t.version, t.release, t.root);
+        }
+    } catch (const std::invalid_argument& e) {
+        fmt::print(stderr, "lab vm: --kernel {}\n", e.what());
+        return kExitError;
+    }
+    return kExitPass;
+}
+
+int vm_kernels(const VmArgs& args) {
+    if (!require_root("lab vm kernels")) return kExitError;  // apt's output is kept in the root-owned cache
+    const std::atomic<int>& interrupt = install_interrupt_handlers();
+    vm::KernelCache cache(args.cache);
+    vm::KernelCatalogue catalogue = cache.catalogue(&interrupt);
+    std::vector<vm::CachedKernel> cached;
+    for (const auto& t : cache.cached_packages()) cached.push_back({t.package, t.version, t.release, cache.disk_bytes(t)});
+    fmt::print("{}", vm::kernel_catalogue_text(catalogue, cached, cache.root()));
     return kExitPass;
 }
 
@@ -191,15 +275,18 @@ Command add_vm(CLI::App& app) {
     CLI::App* vm = app.add_subcommand("vm", "Run scenarios in a qemu guest on a stock Debian kernel (with sch_netem)");
     vm->require_subcommand(1);
     auto kernel_option = [&](CLI::App* sub) {
-        sub->add_option("--kernel", args->kernel,
-                        "Debian kernel package for the guest (default: what linux-image-amd64 points to, e.g. "
-                        "linux-image-6.1.0-56-amd64); fetched with apt-get download, never installed");
+        sub->add_option("--kernel", args->kernels,
+                        "Debian kernel package(s) for the guest: images (linux-image-6.12.117+deb12-amd64) or metapackages "
+                        "(linux-image-6.12-amd64), repeated or comma-separated; `lab vm kernels` lists them (default: what "
+                        "linux-image-amd64 points to); fetched with apt-get download, never installed")
+            ->delimiter(',')
+            ->allow_extra_args(false);
         sub->add_option("--cache", args->cache, "Where unpacked kernel packages are kept")->capture_default_str();
     };
     CLI::App* run = vm->add_subcommand("run", "Boot a guest, run the scenarios in it with the host-built lab, judge them");
     run->add_option("scenarios", args->paths, "Scenario files, or directories of *.toml scenarios")->required();
     kernel_option(run);
-    run->add_option("--out", args->out, "Directory that receives vm-<time>-<pid>/ (and host-<time>-<pid>/)")
+    run->add_option("--out", args->out, "Directory that receives vm-<time>-<pid>-<package>/ per kernel (and host-<time>-<pid>/)")
         ->capture_default_str();
     run->add_option("--accel", args->accel, "kvm, tcg, or auto (kvm only if a guest really boots under it here)")
         ->check(CLI::IsMember({"auto", "kvm", "tcg"}))
@@ -219,11 +306,14 @@ Command add_vm(CLI::App& app) {
     run->add_flag("--compare-host", args->compare_host,
                   "Also run the scenarios on this host's kernel and show both kernels' verdicts in one table per scenario");
     run->footer("Exit status: 0 every expectation held, 1 some did not, 2 error (guest failed, timed out, interrupted).");
-    CLI::App* fetch = vm->add_subcommand("fetch", "Fetch and unpack the guest kernel into the cache (idempotent)");
+    CLI::App* fetch = vm->add_subcommand("fetch", "Fetch and unpack the guest kernel(s) --kernel names into the cache (idempotent)");
     kernel_option(fetch);
-    return [args, run, fetch] {
+    CLI::App* kernels = vm->add_subcommand("kernels", "List the guest kernels apt can fetch and the cache holds, with sizes");
+    kernels->add_option("--cache", args->cache, "Where unpacked kernel packages are kept")->capture_default_str();
+    return [args, run, fetch, kernels] {
         if (run->parsed()) return vm_run(*args);
         if (fetch->parsed()) return vm_fetch(*args);
+        if (kernels->parsed()) return vm_kernels(*args);
         return kExitError;
     };
 }

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "common/errno_name.hpp"
+#include "lab/vm/module_decompression.hpp"
 #include "lab/vm/newc_archive.hpp"
 #include "sys/directory.hpp"
 
@@ -23,10 +24,6 @@ std::string read_file(const std::string& path) {
     std::stringstream s;
     s << in.rdbuf();
     return s.str();
-}
-
-bool ends_with(const std::string& s, std::string_view suffix) {
-    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 }  // namespace
@@ -55,8 +52,9 @@ bool is_static_elf(const std::string& path) {
 }
 
 std::string module_archive_path(const std::string& module_path) {
-    std::size_t slash = module_path.rfind('/');
-    return "modules/" + (slash == std::string::npos ? module_path : module_path.substr(slash + 1));
+    const std::string plain = unpacked_module_path(module_path);
+    std::size_t slash = plain.rfind('/');
+    return "modules/" + (slash == std::string::npos ? plain : plain.substr(slash + 1));
 }
 
 std::size_t write_initramfs(const std::string& path, const InitramfsSpec& spec) {
@@ -69,11 +67,8 @@ std::size_t write_initramfs(const std::string& path, const InitramfsSpec& spec) 
     a.add_char_device("dev/console", 5, 1);
     a.add_file("bin/busybox", read_file(spec.busybox), 0755);
     a.add_symlink("bin/sh", "busybox");
-    for (const auto& m : spec.module_paths) {
-        if (!ends_with(m, ".ko"))
-            throw std::runtime_error(fmt::format("kernel module {}: compressed; busybox insmod loads only plain .ko files", m));
-        a.add_file(module_archive_path(m), read_file(spec.kernel.modules_dir() + "/" + m), 0644);
-    }
+    for (const auto& m : spec.module_paths)
+        a.add_file(module_archive_path(m), unpack_module(m, read_file(spec.kernel.modules_dir() + "/" + m)), 0644);
     a.add_file("init", spec.init_script, 0755);
     std::string bytes = a.finish();
     const std::filesystem::path p = std::filesystem::absolute(path);

@@ -27,11 +27,13 @@ struct InitramfsSpec {
     std::string init_script;                // built with the archive paths module_archive_path() gives
 };
 
-// Where a module lands inside the initramfs: "modules/sch_netem.ko".
+// Where a module lands inside the initramfs, unpacked: "modules/sch_netem.ko" for
+// "kernel/net/sched/sch_netem.ko" and for "kernel/net/sched/sch_netem.ko.xz".
 std::string module_archive_path(const std::string& module_path);
 
 // Writes the archive to `path`; returns its size in bytes. Throws naming the file that could not be read
-// or written. A compressed module (.ko.xz, .ko.zst) is refused by name: busybox insmod cannot load one.
+// or written. Compressed modules (.ko.xz, .ko.zst) are stored unpacked: busybox insmod loads only
+// plain .ko files.
 std::size_t write_initramfs(const std::string& path, const InitramfsSpec& spec);
 
 }  // namespace lab::vm

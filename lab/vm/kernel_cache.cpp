@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "lab/vm/kernel_package_name.hpp"
 #include "lab/vm/program_run.hpp"
 #include "sys/directory.hpp"
 #include "lab/vm/scratch_directory.hpp"
@@ -74,15 +75,55 @@ std::optional<std::string> kernel_package_from_apt_show(std::string_view text) {
 }
 
 std::string KernelCache::default_package(const std::atomic<int>* interrupt) const {
+    return metapackage_target(kKernelMetapackage, interrupt);
+}
+
+std::string KernelCache::metapackage_target(const std::string& metapackage, const std::atomic<int>* interrupt) const {
     sys::Directory::open_or_create(root_);  // checked like every place lab writes as root
-    std::string out = root_ + "/apt-cache-show.txt";
-    run_program({{"apt-cache", "show", "--no-all-versions", kKernelMetapackage}, "", out}, std::chrono::seconds(60),
-                interrupt);
+    std::string out = fmt::format("{}/apt-cache-show-{}.txt", root_, metapackage);
+    run_program({{"apt-cache", "show", "--no-all-versions", metapackage}, "", out}, std::chrono::seconds(60), interrupt);
     auto package = kernel_package_from_apt_show(slurp(out));
     if (!package)
         throw std::runtime_error(fmt::format("{} names no linux-image package in apt's lists ({}); run apt-get update",
-                                             kKernelMetapackage, out));
+                                             metapackage, out));
     return *package;
+}
+
+std::string KernelCache::resolve(const std::string& package, const std::atomic<int>* interrupt) const {
+    if (package.empty()) return default_package(interrupt);
+    if (!is_debian_package_name(package)) throw std::invalid_argument(fmt::format("'{}' is not a Debian package name", package));
+    KernelPackageName k = classify_kernel_package(package);
+    if (k.kind == KernelPackageKind::NotAKernel)
+        throw std::invalid_argument(fmt::format("{}: not a Debian amd64 kernel image or metapackage (lab vm kernels lists them)",
+                                                package));
+    if (auto why = flavour_refusal(k.flavour))
+        throw std::invalid_argument(fmt::format("{}: the {} flavour is refused: {}", package, k.flavour, *why));
+    return k.kind == KernelPackageKind::Metapackage ? metapackage_target(package, interrupt) : package;
+}
+
+KernelCatalogue KernelCache::catalogue(const std::atomic<int>* interrupt) const {
+    sys::Directory::open_or_create(root_);
+    const std::string searched = root_ + "/apt-cache-search-kernels.txt", shown = root_ + "/apt-cache-show-kernels.txt";
+    run_program({{"apt-cache", "search", "--names-only", "^linux-image-"}, "", searched}, std::chrono::seconds(60), interrupt);
+    std::vector<std::string> names = package_names_from_apt_search(slurp(searched));
+    std::vector<std::string> to_show = packages_to_show(names);
+    std::vector<AptPackageRecord> records;
+    if (!to_show.empty()) {
+        std::vector<std::string> argv = {"apt-cache", "show", "--no-all-versions"};
+        argv.insert(argv.end(), to_show.begin(), to_show.end());
+        run_program({argv, "", shown}, std::chrono::seconds(60), interrupt);
+        records = package_records_from_apt_show(slurp(shown));
+    }
+    return kernel_catalogue(names, records);
+}
+
+std::uint64_t KernelCache::disk_bytes(const KernelTree& tree) const {
+    std::uint64_t total = 0;
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(fs::path(tree.root).parent_path(), ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+        if (it->is_regular_file(ec) && !it->is_symlink(ec)) total += it->file_size(ec);
+    return total;
 }
 
 std::optional<KernelTree> KernelCache::cached(const std::string& package) const {

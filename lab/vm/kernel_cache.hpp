@@ -9,6 +9,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "lab/vm/kernel_catalogue.hpp"
 
 namespace lab::vm {
 
@@ -44,14 +47,25 @@ public:
 
     // The linux-image-6.1.0-N-amd64 that linux-image-amd64 currently points to in apt's lists.
     std::string default_package(const std::atomic<int>* interrupt = nullptr) const;
+    // The image package `package` means: empty → default_package(); a metapackage (linux-image-6.12-amd64)
+    // → the image its candidate depends on; an image → itself. Throws naming a refused flavour and why,
+    // or a name that is no kernel image.
+    std::string resolve(const std::string& package, const std::atomic<int>* interrupt = nullptr) const;
+    // What `lab vm kernels` lists: apt-cache search and apt-cache show, read by kernel_catalogue().
+    KernelCatalogue catalogue(const std::atomic<int>* interrupt = nullptr) const;
     // The unpacked package, fetching it first when it is not cached. Throws naming the step that failed.
     KernelTree ensure(const std::string& package, const Progress& progress, const std::atomic<int>* interrupt) const;
     // The cached package if it is complete, without fetching anything.
     std::optional<KernelTree> cached(const std::string& package) const;
     // Every complete package in the cache.
     std::vector<KernelTree> cached_packages() const;
+    // Bytes the package's cache directory holds (file sizes, recursively).
+    std::uint64_t disk_bytes(const KernelTree& tree) const;
 
 private:
+    // The image a metapackage's candidate depends on, from apt-cache show.
+    std::string metapackage_target(const std::string& metapackage, const std::atomic<int>* interrupt) const;
+
     std::string root_;
 };
 

@@ -56,7 +56,7 @@ VmRunResult run_in_vm(const VmRunRequest& req) {
     const fs::path results = result.results_dir;
 
     KernelCache cache(req.cache_dir);
-    std::string package = req.kernel_package.empty() ? cache.default_package(req.interrupt) : req.kernel_package;
+    std::string package = cache.resolve(req.kernel_package, req.interrupt);
     result.kernel = cache.ensure(package, req.progress, req.interrupt);
 
     ModuleIndex modules = ModuleIndex::parse(slurp(result.kernel.modules_dir() + "/modules.dep"),
@@ -101,7 +101,10 @@ VmRunResult run_in_vm(const VmRunRequest& req) {
     spec.module_paths = module_paths;
     spec.init_script = guest_init_script(plan);
     const std::string initramfs = (work / "initramfs.cpio").string();
-    write_initramfs(initramfs, spec);
+    result.initramfs_bytes = write_initramfs(initramfs, spec);
+    result.initramfs_modules = module_paths.size();
+    req.progress(fmt::format("initramfs: busybox, {} modules (unpacked), {:.1f} MB", module_paths.size(),
+                             static_cast<double>(result.initramfs_bytes) / 1e6));
     results_dir.write_file("init.sh", spec.init_script, 0644);  // what the guest ran, for whoever debugs it
 
     result.accel = choose_accelerator(req.accel, result.kernel, work.string(), req.cache_dir, req.interrupt);

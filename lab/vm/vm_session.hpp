@@ -18,7 +18,7 @@ struct VmRunRequest {
     std::vector<std::string> scenario_files;  // host paths; staged into the results directory
     std::vector<std::string> guest_lab_args;  // extra `lab run` options inside (--impairments netem, --repeat 3)
     std::string results_dir;                  // host directory for this run; created, must not exist yet
-    std::string kernel_package;               // empty: what linux-image-amd64 points to
+    std::string kernel_package;               // an image or metapackage; empty: what linux-image-amd64 points to
     std::string accel = "auto";
     std::string cache_dir = kDefaultCacheDir;
     std::string busybox = "/bin/busybox";
@@ -39,6 +39,8 @@ struct VmRunResult {
     std::optional<int> guest_exit_code;
     std::optional<double> boot_seconds;  // guest uptime when lab started inside
     double wall_seconds = 0;             // qemu start to qemu end
+    std::size_t initramfs_bytes = 0;     // the uncompressed cpio archive qemu loaded
+    std::size_t initramfs_modules = 0;
     pid_t qemu_pid = -1;
     std::vector<std::string> record_paths;
 };
