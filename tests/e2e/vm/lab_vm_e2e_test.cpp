@@ -344,8 +344,11 @@ TEST_F(LabVm, SigintKillsTheGuestAndLeavesNoQemu) {
     bool running = false;
     while (!running && std::chrono::steady_clock::now() < deadline && lab_vm.running()) {
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
-        for (const auto& e : fs::recursive_directory_iterator(out_dir(), fs::directory_options::skip_permission_denied))
-            if (e.path().filename() == "console.log" && slurp(e.path()).find("lab-vm: running the command") != std::string::npos)
+        // The results directory appears only once lab has chosen the kernel (apt's lists may be read first).
+        std::error_code missing;
+        for (auto it = fs::recursive_directory_iterator(out_dir(), fs::directory_options::skip_permission_denied, missing);
+             !missing && it != fs::recursive_directory_iterator(); it.increment(missing))
+            if (it->path().filename() == "console.log" && slurp(it->path()).find("lab-vm: running the command") != std::string::npos)
                 running = true;
     }
     ASSERT_TRUE(running) << slurp(err);
