@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "analysis/number_text.hpp"
+#include "analysis/timeline_lateness.hpp"
 #include "common/printable.hpp"
 
 namespace lab::analysis {
@@ -21,6 +22,34 @@ const record::Verdict* find_verdict(const std::vector<record::Verdict>& vs, cons
     return nullptr;
 }
 
+const record::Expectation* find_expectation(const record::RunRecord& r, const std::string& id) {
+    for (const auto& e : r.expectations)
+        if (e.id == id) return &e;
+    return nullptr;
+}
+
+// evaluate() words a kernel condition's skip "kernel 6.1.0 not in >=6.2".
+bool skipped_by_kernel_condition(const record::Verdict& v) {
+    return v.status == record::VerdictStatus::Skip && v.detail.rfind("kernel ", 0) == 0;
+}
+
+// Whether what expectation `id` reads was observed after the run fell behind: its snapshot, or any step
+// due before it, started late. Events and exit codes span the run, so any late step counts for them.
+bool observed_late(const record::RunRecord& r, const std::string& id) {
+    const record::Expectation* e = find_expectation(r, id);
+    const std::vector<LateStep> late = late_steps(r);
+    if (late.empty() || (e && e->at == "start")) return false;
+    if (!e || e->at.empty() || e->at == "end") return true;
+    const std::string step = fmt::format("snapshot '{}'", e->at);
+    for (const auto& t : r.timeline) {
+        if (t.step != step) continue;
+        for (const auto& l : late)
+            if (l.timing.due_t <= t.due_t) return true;
+        return false;
+    }
+    return true;  // a snapshot the run never reached
+}
+
 }  // namespace
 
 std::string kernel_label(const record::RunRecord& r) {
@@ -30,21 +59,39 @@ std::string kernel_label(const record::RunRecord& r) {
     return label;
 }
 
+const char* to_string(Difference d) {
+    switch (d) {
+        case Difference::None: return "";
+        case Difference::Value: return "value";
+        case Difference::Kernel: return "kernel";
+        case Difference::Late: return "late?";
+        case Difference::Verdict: return "VERDICT";
+    }
+    return "";
+}
+
 Comparison compare_runs(const std::vector<JudgedRun>& runs, std::size_t width) {
     Comparison c;
     if (runs.empty()) return c;
     c.scenario = runs.front().record.scenario.name;
+    c.summary = runs.front().record.scenario.summary;
     // Expectation ids in the order of first appearance over all runs.
     std::vector<std::string> ids;
-    std::map<std::string, std::string> expected, names;
+    std::map<std::string, ComparedExpectation> by_id;
     for (const auto& run : runs) {
         c.labels.push_back(run.label);
         for (const auto& v : run.verdicts)
-            if (!expected.count(v.id)) {
+            if (!by_id.count(v.id)) {
                 ids.push_back(v.id);
-                expected[v.id] = v.expected;
-                names[v.id] = v.description.empty() ? printable(v.id) : printable(v.description, LineBreaks::Keep);
+                ComparedExpectation& e = by_id[v.id];
+                e.id = v.id;
+                e.expected = v.expected;
+                e.description = v.description.empty() ? printable(v.id) : printable(v.description, LineBreaks::Keep);
+                if (const record::Expectation* x = find_expectation(run.record, v.id)) e.kernel = x->kernel;
             }
+        if (const auto late = late_steps(run.record); !late.empty())
+            c.late_runs.push_back(fmt::format("{}: {} started {:.2f} s late", run.label, late.front().timing.step,
+                                              late.front().late_s));
     }
     c.expectations = ids.size();
 
@@ -56,57 +103,90 @@ Comparison compare_runs(const std::vector<JudgedRun>& runs, std::size_t width) {
     columns.push_back({"", 8});
     std::vector<TableRow> rows;
     for (const auto& id : ids) {
+        ComparedExpectation& e = by_id[id];
         TableRow row;
-        row.cells = {names[id], or_none(expected[id])};
-        std::optional<std::string> first_status, first_observed;
-        bool status_differs = false, observed_differs = false;
+        row.cells = {e.description, or_none(e.expected)};
+        std::optional<std::string> judged_status;  // the status of every run the kernel condition admits
+        bool status_differs = false, observed_differs = false, judged_differs = false, kernel_skip = false,
+             any_late = false;
         std::string per_kernel;
         for (const auto& run : runs) {
             const record::Verdict* v = find_verdict(run.verdicts, id);
-            std::string status = v ? record::to_string(v->status) : "absent";
-            std::string observed = v ? or_none(v->observed) : kNone;
-            row.cells.push_back(observed);
+            const std::string status = v ? record::to_string(v->status) : "absent";
+            const std::string observed = v ? or_none(v->observed) : kNone;
+            const bool late = v && observed_late(run.record, id);
+            row.cells.push_back(late ? observed + " (late)" : observed);
             row.cells.push_back(status);
-            if (!first_status) {
-                first_status = status;
-                first_observed = observed;
-            } else {
-                status_differs |= status != *first_status;
-                observed_differs |= observed != *first_observed;
+            if (!e.status.empty()) {
+                status_differs |= status != e.status.front();
+                observed_differs |= observed != e.observed.front();
             }
-            per_kernel += fmt::format("{}{}: {} ({})", per_kernel.empty() ? "" : "; ", run.label, status, observed);
+            if (v && skipped_by_kernel_condition(*v)) {
+                kernel_skip = true;
+            } else {
+                if (judged_status && status != *judged_status) judged_differs = true;
+                judged_status = status;
+            }
+            any_late |= late;
+            e.status.push_back(status);
+            e.observed.push_back(observed);
+            e.late.push_back(late);
+            per_kernel += fmt::format("{}{}: {} ({}{})", per_kernel.empty() ? "" : "; ", run.label, status, observed,
+                                      late ? ", late" : "");
         }
-        if (status_differs) {
+        if (status_differs && kernel_skip && !judged_differs) {
+            e.difference = Difference::Kernel;
+            ++c.kernel_explained;
+            c.differences.push_back(
+                printable(fmt::format("{}: judged only on kernels {} — {}", id, e.kernel, per_kernel)));
+        } else if (status_differs && any_late) {
+            e.difference = Difference::Late;
+            ++c.late_suspect;
+            c.differences.push_back(printable(fmt::format(
+                "{}: verdict differs where a run fell behind its timeline: not a kernel finding — {}", id, per_kernel)));
+        } else if (status_differs) {
+            e.difference = Difference::Verdict;
             ++c.verdicts_differ;
-            row.cells.push_back("VERDICT");
             c.differences.push_back(printable(fmt::format("{}: verdict differs — {}", id, per_kernel)));
         } else if (observed_differs) {
+            e.difference = Difference::Value;
             ++c.observations_differ;
-            row.cells.push_back("value");
             c.differences.push_back(
                 printable(fmt::format("{}: same verdict, observed value differs — {}", id, per_kernel)));
-        } else {
-            row.cells.push_back("");
         }
+        row.cells.push_back(to_string(e.difference));
         rows.push_back(std::move(row));
+        c.rows.push_back(std::move(e));
     }
 
     std::string out = fmt::format("scenario     {}\n", printable(or_none(c.scenario)));
-    for (const auto& run : runs)
-        out += printable(fmt::format("kernel       {} — {} ({}), outcome {}, wall {}", run.label,
+    for (const auto& run : runs) {
+        const auto late = late_steps(run.record);
+        out += printable(fmt::format("kernel       {} — {} ({}), outcome {}, wall {}{}", run.label,
                                      or_none(run.record.run.kernel), or_none(run.record.run.machine),
-                                     record::to_string(run.record.run.outcome), seconds_text(run.record.run.wall_seconds))) +
+                                     record::to_string(run.record.run.outcome), seconds_text(run.record.run.wall_seconds),
+                                     late.empty() ? std::string()
+                                                  : fmt::format(", LATE: {} started {:.2f} s late", late.front().timing.step,
+                                                                late.front().late_s))) +
                '\n';
+    }
     out += '\n';
     out += render_text_table(columns, rows, width);
     out += fmt::format("\n{} expectation{} on {} kernels: ", c.expectations, c.expectations == 1 ? "" : "s", runs.size());
-    if (c.verdicts_differ == 0 && c.observations_differ == 0) {
+    if (c.differences.empty()) {
         out += "the same verdicts and observations on every kernel\n";
     } else {
-        out += fmt::format("{} verdict{} differ, {} observation{} differ with the same verdict\n", c.verdicts_differ,
-                           c.verdicts_differ == 1 ? "" : "s", c.observations_differ,
+        out += fmt::format("{} verdict{} differ", c.verdicts_differ, c.verdicts_differ == 1 ? "" : "s");
+        if (c.kernel_explained) out += fmt::format(", {} by a kernel condition", c.kernel_explained);
+        if (c.late_suspect) out += fmt::format(", {} where a run fell behind its timeline", c.late_suspect);
+        out += fmt::format(", {} observation{} differ with the same verdict\n", c.observations_differ,
                            c.observations_differ == 1 ? "" : "s");
         for (const auto& d : c.differences) out += "  " + d + '\n';
+    }
+    if (!c.late_runs.empty()) {
+        out += "  The machine could not keep this scenario's time on:";
+        for (const auto& l : c.late_runs) out += "\n    " + printable(l);
+        out += "\n  Differences there come from its speed, not from its kernel.\n";
     }
     c.table = out;
     return c;

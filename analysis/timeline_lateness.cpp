@@ -14,6 +14,17 @@ std::string lateness_text(double seconds) {
     return seconds_text(seconds);
 }
 
+// "; run 'nc' ×100 let 100 held connects go within 0.21 ms" for each step of prestarted copies.
+std::string releases_text(const record::RunRecord& r) {
+    std::string out;
+    for (const record::StepTiming& t : r.timeline) {
+        if (!t.released) continue;
+        out += fmt::format("; {} let {} held call{} go", t.step, *t.released, *t.released == 1 ? "" : "s");
+        if (t.release_spread_s) out += fmt::format(" within {:.2f} ms", *t.release_spread_s * 1e3);
+    }
+    return out;
+}
+
 }  // namespace
 
 std::vector<LateStep> late_steps(const record::RunRecord& r, double tolerance_s) {
@@ -30,7 +41,7 @@ std::string timeline_text(const record::RunRecord& r) {
     if (late.empty()) {
         double worst = 0;
         for (const record::StepTiming& t : r.timeline) worst = std::max(worst, t.started_t - t.due_t);
-        return fmt::format("every step within {} of its time", lateness_text(worst));
+        return fmt::format("every step within {} of its time{}", lateness_text(worst), releases_text(r));
     }
     const LateStep& w = late.front();
     std::string text = fmt::format("LATE: {} ({}) started {} late, at {} instead of {}", w.timing.step,
@@ -39,6 +50,7 @@ std::string timeline_text(const record::RunRecord& r) {
     if (late.size() > 1)
         text += fmt::format("; {} more step{} over {}", late.size() - 1, late.size() > 2 ? "s" : "",
                             lateness_text(kLateStepSeconds));
+    text += releases_text(r);
     text += ". The machine could not keep the scenario's time: what was observed after it may be later than meant.";
     return text;
 }

@@ -62,7 +62,9 @@ struct ProcessResult {
     std::string host;
     std::vector<std::string> argv;
     int pid = 0;
-    double started_t = 0;
+    double started_t = 0;  // negative for a prestarted copy: it started before the timeline's clock
+    std::optional<double> held_t = std::nullopt;      // a prestarted copy: when it reached its first connect or send
+    std::optional<double> released_t = std::nullopt;  // ... and when the gate let that call go
     std::optional<double> ended_t;
     std::optional<int> exit_code;  // set when it exited by itself
     std::optional<int> signal;     // set when a signal ended it
@@ -79,6 +81,9 @@ struct StepTiming {
     double due_t = 0;
     double started_t = 0;
     double ended_t = 0;
+    // A run step of prestarted copies: how many held calls it let go, and first to last of them.
+    std::optional<int> released = std::nullopt;
+    std::optional<double> release_spread_s = std::nullopt;
 };
 
 // One line an agent wrote, with its times moved onto the timeline's clock.

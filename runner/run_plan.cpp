@@ -91,6 +91,7 @@ RunPlan make_plan(const Scenario& s, const std::string& run_id, const std::strin
         pp.name = p.name;
         pp.host = p.host;
         pp.copies = p.copies;
+        pp.prestart = p.prestart;
         pp.agent = !p.agent.empty();
         std::vector<std::string> words;
         if (!p.agent.empty()) {

@@ -18,6 +18,7 @@ struct PlannedProcess {
     std::vector<std::string> argv;  // argv[0] included
     int copies = 1;
     bool agent = false;  // its stdout is JSON lines of events
+    bool prestart = false;
 };
 
 struct RunPlan {

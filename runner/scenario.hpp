@@ -61,6 +61,10 @@ struct ProcessSpec {
     std::string agent;                 // "server" | "client" | "" for a command
     std::vector<std::string> command;  // for an agent: its arguments; may hold ${...} references
     int copies = 1;
+    // Started before the timeline's clock and held at the first connect or send (sys/connect_gate.hpp)
+    // until the step is due: the copies' first packets leave together however slowly the machine starts
+    // programs.
+    bool prestart = false;
     SourceLocation where;
 };
 

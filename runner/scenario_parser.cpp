@@ -347,7 +347,7 @@ private:
     }
 
     void parse_run(const toml::table& t, Step& step) {
-        r_.reject_unknown_keys(t, {"name", "host", "agent", "args", "command", "copies"}, "run");
+        r_.reject_unknown_keys(t, {"name", "host", "agent", "args", "command", "copies", "prestart"}, "run");
         ProcessSpec& p = step.run;
         p.where = r_.where(t);
         p.name = r_.string(t, "name", true).value_or("");
@@ -368,6 +368,7 @@ private:
             if (p.command.empty()) r_.error(*t.get("command"), "command must be a non-empty array of strings");
         }
         if (auto copies = r_.integer(t, "copies", false, 1, kMaxCopies)) p.copies = static_cast<int>(*copies);
+        p.prestart = r_.boolean(t, "prestart", false).value_or(false);
         const toml::node* argv_node = t.get(has_agent ? "args" : "command");
         for (const auto& word : p.command) {
             try {

@@ -21,6 +21,7 @@
 #include "runner/sysctl.hpp"
 #include "runner/topology.hpp"
 #include "sys/cgroup.hpp"
+#include "sys/connect_gate.hpp"
 #include "sys/process.hpp"
 
 using Clock = std::chrono::steady_clock;
@@ -32,6 +33,9 @@ constexpr auto kPollInterval = std::chrono::milliseconds(5);
 // A sock_diag dump of a few hundred sockets costs about a millisecond; 10 ms keeps a waiting run light.
 constexpr auto kSocketPollInterval = std::chrono::milliseconds(10);
 constexpr auto kStopGrace = std::chrono::milliseconds(1000);
+// How long prestarted copies may take to reach their first connect or send. An emulated guest starts
+// about 20 programs a second, and their set-up runs on top of that.
+constexpr auto kPrestartAllowance = std::chrono::seconds(60);
 
 // Settings every record shows for every host, set or not: they decide what the backlog cases do.
 const char* const kReportedSysctls[] = {
@@ -44,6 +48,8 @@ struct Instance {
     std::string stdout_name;  // in the run's processes/ directory
     std::optional<sys::Process> process;
     bool agent = false;
+    bool prestarted = false;  // held at the connect gate until its step
+    Clock::time_point started_at;
 };
 
 std::string utc_now_iso() {
@@ -114,6 +120,7 @@ private:
             shaper_ = start_link_shaper(backend_, ShaperContext{s_, *topology_, owner_.run_id(), *processes_dir_,
                                                                 o_.agent_dir + "/lab-wire", cgroup_procs_fd()});
         read_back_sysctls();
+        prestart_processes();
         // The clock starts after the start snapshot: on a loaded machine a snapshot of many hosts can
         // take half a second, which must not come out of the time between the first steps.
         t0_ = Clock::now();
@@ -123,6 +130,7 @@ private:
         for (auto& [name, view] : rec_.snapshots.back().hosts)
             if (view.counters_t) *view.counters_t -= std::chrono::duration<double>(t0_ - first_t0).count();
         deadline_ = t0_ + s_.time_limit;
+        place_prestarted_on_the_clock();
         play_steps();
         if (rec_.run.outcome != record::RunOutcome::Interrupted) take_snapshot("end");
         stop("");
@@ -146,6 +154,7 @@ private:
 
     void teardown() noexcept {
         instances_.clear();
+        gate_.reset();
         shaper_.reset();
         cgroup_.reset();
         topology_.reset();
@@ -229,7 +238,7 @@ private:
             if (!wait_until(t0_ + step.at)) return;
             record::StepTiming timing{step_text(step), step.where.str(),
                                       std::max(std::chrono::duration<double>(step.at).count(), held_until_t), now_t(), 0};
-            const bool ok = play(step);
+            const bool ok = play(step, timing);
             timing.ended_t = now_t();
             if (step.kind == StepKind::Wait || step.kind == StepKind::Stop) held_until_t = timing.ended_t;
             rec_.timeline.push_back(std::move(timing));
@@ -263,9 +272,12 @@ private:
     }
 
     // False when the run must stop early.
-    bool play(const Step& step) {
+    bool play(const Step& step, record::StepTiming& timing) {
         switch (step.kind) {
-            case StepKind::Run: start(step.run.name); break;
+            case StepKind::Run:
+                if (plan_.processes.at(step.run.name).prestart) release(step.run.name, timing);
+                else start(step.run.name);
+                break;
             case StepKind::Snapshot: take_snapshot(step.snapshot); break;
             case StepKind::Stop: stop(step.process); break;
             case StepKind::Impair: shaper_->apply(link_named(step.link), step.impairments); break;
@@ -302,10 +314,75 @@ private:
             spec.cgroup_procs_fd = cgroup_procs_fd();
             spec.stdout_fd = out.get();
             spec.stderr_fd = err.get();
+            if (p.prestart) spec.gate_socket = gate().child_socket();
             inst.process = sys::Process::spawn(spec);
+            inst.started_at = Clock::now();
             r.pid = inst.process->pid();
-            r.started_t = now_t();
+            if (p.prestart) {
+                inst.prestarted = true;
+                gate().adopt(r.pid);
+            } else {
+                r.started_t = now_t();
+            }
             instances_.push_back(std::move(inst));
+        }
+    }
+
+    sys::ConnectGate& gate() {
+        if (!gate_) gate_ = std::make_unique<sys::ConnectGate>();
+        return *gate_;
+    }
+
+    std::vector<pid_t> pids_of(const std::string& name, bool running_only) {
+        poll_children();
+        std::vector<pid_t> out;
+        for (const auto& inst : instances_)
+            if (inst.result.name == name && !(running_only && inst.process->ended())) out.push_back(inst.result.pid);
+        return out;
+    }
+
+    // Every prestarted copy is started and has reached its first connect or send (or ended) before the
+    // clock starts, so what starting it cost is outside the scenario's time.
+    void prestart_processes() {
+        std::vector<std::string> names;
+        for (const Step& step : s_.steps)
+            if (step.kind == StepKind::Run && plan_.processes.at(step.run.name).prestart) names.push_back(step.run.name);
+        if (names.empty()) return;
+        for (const auto& name : names) start(name);
+        const auto until = Clock::now() + kPrestartAllowance;
+        for (const auto& name : names) {
+            for (;;) {
+                if (interrupted()) throw std::runtime_error(fmt::format("interrupted while starting '{}'", name));
+                std::vector<pid_t> pids = pids_of(name, true);
+                const auto slice = std::min(until, Clock::now() + kPollInterval);
+                const std::vector<pid_t> waiting = gate().wait_until_held(pids, slice);
+                if (waiting.empty()) break;
+                if (Clock::now() >= until)
+                    throw std::runtime_error(fmt::format(
+                        "prestart: {} of {} copies of '{}' did not reach a connect or send within {} (pid {} ...)",
+                        waiting.size(), pids.size(), name, format_duration(kPrestartAllowance), waiting.front()));
+            }
+        }
+    }
+
+    void place_prestarted_on_the_clock() {
+        for (auto& inst : instances_) {
+            if (!inst.prestarted) continue;
+            inst.result.started_t = std::chrono::duration<double>(inst.started_at - t0_).count();
+            if (auto held = gate().held_at(inst.result.pid))
+                inst.result.held_t = std::chrono::duration<double>(*held - t0_).count();
+        }
+    }
+
+    void release(const std::string& name, record::StepTiming& timing) {
+        const std::vector<pid_t> pids = pids_of(name, false);
+        const sys::GateRelease r = gate().release(pids);
+        timing.released = static_cast<int>(r.released);
+        if (r.first) {
+            timing.release_spread_s = std::chrono::duration<double>(*r.last - *r.first).count();
+            const double first_t = std::chrono::duration<double>(*r.first - t0_).count();
+            for (auto& inst : instances_)
+                if (inst.result.name == name && inst.result.held_t) inst.result.released_t = first_t;
         }
     }
 
@@ -403,6 +480,7 @@ private:
     std::optional<Topology> topology_;
     std::optional<sys::RunCgroup> cgroup_;
     std::unique_ptr<LinkShaper> shaper_;
+    std::unique_ptr<sys::ConnectGate> gate_;  // holds prestarted copies; outlives them
     std::vector<Instance> instances_;
 };
 

@@ -88,6 +88,17 @@ std::optional<std::string> TomlReader::string(const toml::table& t, std::string_
     return std::nullopt;
 }
 
+std::optional<bool> TomlReader::boolean(const toml::table& t, std::string_view key, bool required) {
+    const toml::node* n = t.get(key);
+    if (!n) {
+        if (required) error(t, fmt::format("missing required key '{}'", key));
+        return std::nullopt;
+    }
+    if (n->is_boolean()) return *n->value<bool>();
+    error(*n, fmt::format("'{}' must be true or false, not {}", key, type_name(n->type())));
+    return std::nullopt;
+}
+
 std::optional<std::int64_t> TomlReader::integer(const toml::table& t, std::string_view key, bool required,
                                                 std::int64_t min, std::int64_t max) {
     const toml::node* n = t.get(key);

@@ -41,6 +41,7 @@ public:
     // Typed getters: a missing optional key gives nullopt silently; a missing required key or a value of
     // the wrong type is reported at the table or value and gives nullopt.
     std::optional<std::string> string(const toml::table& t, std::string_view key, bool required);
+    std::optional<bool> boolean(const toml::table& t, std::string_view key, bool required);
     std::optional<std::int64_t> integer(const toml::table& t, std::string_view key, bool required,
                                         std::int64_t min, std::int64_t max);
     std::optional<double> number(const toml::table& t, std::string_view key);

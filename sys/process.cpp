@@ -21,6 +21,7 @@
 #include <fmt/format.h>
 
 #include "common/errno_name.hpp"
+#include "sys/connect_gate.hpp"
 #include "sys/descriptor_limit.hpp"
 #include "sys/unique_fd.hpp"
 
@@ -84,6 +85,13 @@ struct PrepareChild : bp::extend::handler {
         sigset_t none;
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, nullptr);
+        // Last: from here on the program's connect and send calls are the gate's to hold.
+        if (spec->gate_socket >= 0) {
+            if (const int e = install_connect_gate(spec->gate_socket); e != 0) {
+                errno = e;
+                fail("seccomp(SECCOMP_FILTER_FLAG_NEW_LISTENER) for the connect gate");
+            }
+        }
     }
 };
 

@@ -32,6 +32,9 @@ struct ProcessSpec {
     int stdout_fd = -1;
     int stderr_fd = -1;
     std::string working_dir;  // "": lab's own
+    // A ConnectGate's child_socket(): the program is held at its first connect or send until the gate
+    // releases it (sys/connect_gate.hpp). -1: not gated.
+    int gate_socket = -1;
 };
 
 struct ProcessEnd {

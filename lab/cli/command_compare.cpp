@@ -18,14 +18,19 @@ namespace lab::cli {
 
 Command add_compare(CLI::App& app) {
     auto paths = std::make_shared<std::vector<std::string>>();
+    auto markdown = std::make_shared<bool>(false);
     CLI::App* sub = app.add_subcommand(
         "compare", "Show each scenario's verdicts on every kernel it ran on (host, VM, other machines) in one table");
     sub->add_option("records", *paths,
                     "record.json files, or directories searched for them (lab run --out, lab vm run); or two or "
                     "more sweep directories, compared metric by metric")
         ->required();
-    sub->footer("Exit status: 0 the same verdicts on every kernel, 1 some verdict differs, 2 error.");
-    return [paths] {
+    sub->add_flag("--markdown", *markdown,
+                  "Print one Markdown document instead of the tables: every expectation that differs anywhere, and a "
+                  "paragraph per difference a kernel condition explains (how docs/kernels.md is made)");
+    sub->footer("Exit status: 0 every verdict is the same on every kernel, or differs where the expectation's kernel "
+                "condition says so; 1 a verdict differs unexplained, or where a run fell behind its timeline; 2 error.");
+    return [paths, markdown] {
         // Sweep directories are compared as sweeps: per metric the pivot tables side by side.
         const bool sweeps = std::all_of(paths->begin(), paths->end(), [](const std::string& p) {
             return std::filesystem::exists(std::filesystem::path(p) / kSweepManifestFile);
@@ -47,7 +52,7 @@ Command add_compare(CLI::App& app) {
             auto verdicts = analysis::evaluate(rec);
             runs.push_back({analysis::kernel_label(rec), std::move(rec), std::move(verdicts)});
         }
-        return print_comparisons(runs);
+        return print_comparisons(runs, *markdown ? ComparisonOutput::Markdown : ComparisonOutput::Tables);
     };
 }
 

@@ -235,8 +235,8 @@ int vm_run(const VmArgs& args) {
         for (auto& k : kernel_runs)
             for (auto& run : k.runs) all.push_back(std::move(run));
         fmt::print("\n");
-        print_comparisons(std::move(all));
-        if (host_status > status) status = host_status;
+        const int compared = print_comparisons(std::move(all));
+        status = std::max({status, host_status, compared});
     }
     return status;
 }

@@ -67,4 +67,61 @@ TEST(ComparisonTable, AnExpectationMissingOnOneKernelIsADifference) {
     EXPECT_THAT(c.differences.at(0), HasSubstr("b: absent"));
 }
 
+// A behaviour that changed between kernels, written as the catalogue writes it: one expectation per side
+// of the change, each with its kernel condition; evaluate() skips the other.
+lab::analysis::JudgedRun changed_behaviour_run(std::string kernel, bool newer) {
+    Verdict older_v = verdict("rst-old", "0", newer ? VerdictStatus::Skip : VerdictStatus::Pass);
+    Verdict newer_v = verdict("rst-new", "1", newer ? VerdictStatus::Pass : VerdictStatus::Skip);
+    (newer ? older_v : newer_v).detail = newer ? "kernel 6.18.44 not in <6.2" : "kernel 6.1.0 not in >=6.2";
+    auto r = run(std::move(kernel), "none", {older_v, newer_v});
+    lab::record::Expectation e_old, e_new;
+    e_old.id = "rst-old";
+    e_old.kernel = "<6.2";
+    e_new.id = "rst-new";
+    e_new.kernel = ">=6.2";
+    r.record.expectations = {e_old, e_new};
+    return r;
+}
+
+TEST(ComparisonTable, ADifferenceAKernelConditionExplainsIsNotAnUnexplainedOne) {
+    auto c = lab::analysis::compare_runs({changed_behaviour_run("6.18.44", true), changed_behaviour_run("6.1.0-57-amd64", false)});
+    EXPECT_EQ(c.verdicts_differ, 0u);
+    EXPECT_EQ(c.kernel_explained, 2u);
+    ASSERT_EQ(c.rows.size(), 2u);
+    EXPECT_EQ(c.rows[0].difference, lab::analysis::Difference::Kernel);
+    EXPECT_EQ(c.rows[0].kernel, "<6.2");
+    EXPECT_THAT(c.differences[1], HasSubstr("rst-new: judged only on kernels >=6.2"));
+    EXPECT_THAT(c.table, HasSubstr("0 verdicts differ, 2 by a kernel condition"));
+}
+
+TEST(ComparisonTable, AKernelConditionDoesNotExcuseADifferenceWhereItJudges) {
+    auto newer = changed_behaviour_run("6.18.44", true);
+    auto also_newer = changed_behaviour_run("6.12.117", true);
+    also_newer.verdicts[1].status = VerdictStatus::Fail;
+    auto c = lab::analysis::compare_runs({newer, also_newer, changed_behaviour_run("6.1.0", false)});
+    EXPECT_EQ(c.rows[1].difference, lab::analysis::Difference::Verdict);
+    EXPECT_EQ(c.verdicts_differ, 1u);
+}
+
+TEST(ComparisonTable, ADifferenceAfterTheRunFellBehindIsSuspectNotAKernelFinding) {
+    auto on_time = run("6.18.44", "none", {verdict("queue", "31", VerdictStatus::Pass), verdict("exits", "100", VerdictStatus::Pass)});
+    auto late = run("6.1.0", "netem", {verdict("queue", "0", VerdictStatus::Fail), verdict("exits", "100", VerdictStatus::Pass)});
+    lab::record::Expectation queue, exits;
+    queue.id = "queue";
+    queue.at = "settled";
+    exits.id = "exits";
+    for (auto* r : {&on_time, &late}) r->record.expectations = {queue, exits};
+    on_time.record.timeline = {{"run 'nc' ×100", "s.toml:9:1", 0.3, 0.301, 0.4}, {"snapshot 'settled'", "s.toml:12:1", 1.8, 1.801, 1.9}};
+    late.record.timeline = {{"run 'nc' ×100", "s.toml:9:1", 0.3, 0.301, 3.4}, {"snapshot 'settled'", "s.toml:12:1", 1.8, 3.4, 3.5}};
+    auto c = lab::analysis::compare_runs({on_time, late});
+    EXPECT_EQ(c.verdicts_differ, 0u);
+    EXPECT_EQ(c.late_suspect, 1u);
+    EXPECT_EQ(c.rows[0].difference, lab::analysis::Difference::Late);
+    EXPECT_EQ(c.rows[0].late, (std::vector<bool>{false, true}));
+    ASSERT_EQ(c.late_runs.size(), 1u);
+    EXPECT_THAT(c.late_runs[0], HasSubstr("6.1.0 [netem]: snapshot 'settled' started 1.60 s late"));
+    EXPECT_THAT(c.table, HasSubstr("0 (late)"));
+    EXPECT_THAT(c.table, HasSubstr("not from its kernel"));
+}
+
 }  // namespace

@@ -47,6 +47,14 @@ TEST(TimelineLateness, TheLatestStepIsNamedWithItsLineAndTimes) {
     EXPECT_THAT(lab::analysis::verdict_table_markdown(r, r.verdicts), HasSubstr("**timeline:** LATE"));
 }
 
+TEST(TimelineLateness, PrestartedCopiesSayHowTogetherTheyWereLetGo) {
+    lab::record::StepTiming release{"run 'nc' ×100", "s.toml:63:1", 0.3, 0.301, 0.302};
+    release.released = 100;
+    release.release_spread_s = 0.00021;
+    RunRecord r = with_timeline({{"run 'srv'", "s.toml:10:1", 0, 0.001, 0.002}, release});
+    EXPECT_EQ(timeline_text(r), "every step within 1 ms of its time; run 'nc' ×100 let 100 held calls go within 0.21 ms");
+}
+
 TEST(TimelineLateness, ARecordWithoutATimelineSaysNothing) {
     RunRecord r = with_timeline({});
     EXPECT_EQ(timeline_text(r), "");

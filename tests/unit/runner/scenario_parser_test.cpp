@@ -150,6 +150,19 @@ TEST(ScenarioParser, WrongTypesNameTheKeyAndTheType) {
                 HasSubstr("t.toml:6:14: 'time_limit' must be a duration string"));
 }
 
+TEST(ScenarioParser, PrestartIsABooleanOnARun) {
+    Scenario s = parse_scenario_text(with("copies = 3", "copies = 3, prestart = true"), "t.toml");
+    int prestarted = 0;
+    for (const auto& step : s.steps) {
+        if (step.kind != lab::runner::StepKind::Run || !step.run.prestart) continue;
+        ++prestarted;
+        EXPECT_EQ(step.run.copies, 3);
+    }
+    EXPECT_EQ(prestarted, 1);
+    EXPECT_THAT(errors_of(with("copies = 3", "copies = 3, prestart = 1")),
+                HasSubstr("'prestart' must be true or false, not an integer"));
+}
+
 TEST(ScenarioParser, BadDurationsSayWhy) {
     EXPECT_THAT(errors_of(with("at = \"100ms\"", "at = \"100\"")), HasSubstr("has no unit"));
     EXPECT_THAT(errors_of(with("at = \"100ms\"", "at = \"100 fortnights\"")), HasSubstr("unknown unit 'fortnights'"));
