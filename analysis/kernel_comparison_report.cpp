@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -93,12 +94,22 @@ std::string comparison_summary_text(const std::vector<Comparison>& cs, std::size
     std::vector<TableColumn> columns = {{"scenario", 34}, {"expectations", 12}, {"differ", 0}};
     std::vector<TableRow> rows;
     for (const auto& c : cs) {
+        // Grouped by why, the unexplained first: "VERDICT: a; kernel condition >=6.2: b, c; value only: d".
         std::string differ;
-        for (const auto& e : c.rows) {
-            if (e.difference == Difference::None) continue;
-            differ += fmt::format("{}{} ({})", differ.empty() ? "" : "; ", e.id, why(e));
+        for (Difference d : {Difference::Verdict, Difference::Late, Difference::Kernel, Difference::Value}) {
+            std::map<std::string, std::string> ids_by_why;
+            std::vector<std::string> order;
+            for (const auto& e : c.rows) {
+                if (e.difference != d) continue;
+                const std::string w = why(e);
+                if (!ids_by_why.count(w)) order.push_back(w);
+                ids_by_why[w] += (ids_by_why[w].empty() ? "" : ", ") + e.id;
+            }
+            for (const auto& w : order) differ += fmt::format("{}{}: {}", differ.empty() ? "" : "; ", w, ids_by_why[w]);
         }
-        if (!c.late_runs.empty()) differ += fmt::format("{}fell behind on {}", differ.empty() ? "" : "; ", c.late_runs.size() == 1 ? c.late_runs.front() : fmt::format("{} kernels", c.late_runs.size()));
+        if (!c.late_runs.empty())
+            differ += fmt::format("{}fell behind on {}", differ.empty() ? "" : "; ",
+                                  c.late_runs.size() == 1 ? c.late_runs.front() : fmt::format("{} kernels", c.late_runs.size()));
         rows.push_back({{printable(c.scenario), std::to_string(c.expectations), differ.empty() ? "—" : printable(differ)}, {}});
     }
     const ComparisonTotals t = totals(cs);

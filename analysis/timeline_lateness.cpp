@@ -25,12 +25,28 @@ std::string releases_text(const record::RunRecord& r) {
     return out;
 }
 
+// The step texts lab itself writes (runner/scenario_run.cpp): "wait ...", "snapshot '...'".
+bool is_wait(const record::StepTiming& t) { return t.step.rfind("wait ", 0) == 0; }
+bool is_snapshot(const record::StepTiming& t) { return t.step.rfind("snapshot ", 0) == 0; }
+
 }  // namespace
 
 std::vector<LateStep> late_steps(const record::RunRecord& r, double tolerance_s) {
     std::vector<LateStep> late;
-    for (const record::StepTiming& t : r.timeline)
-        if (t.started_t - t.due_t > tolerance_s) late.push_back({t, t.started_t - t.due_t});
+    const auto& steps = r.timeline;
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        const record::StepTiming& t = steps[i];
+        if (t.started_t - t.due_t <= tolerance_s || is_wait(t)) continue;
+        // A late start or impairment that a wait then absorbed (the steps after a wait are due when it
+        // ends) moved no observation; a late snapshot always did.
+        bool absorbed = false;
+        for (std::size_t j = i + 1; j < steps.size() && !is_snapshot(t) && !is_snapshot(steps[j]); ++j)
+            if (is_wait(steps[j])) {
+                absorbed = true;
+                break;
+            }
+        if (!absorbed) late.push_back({t, t.started_t - t.due_t});
+    }
     std::stable_sort(late.begin(), late.end(), [](const LateStep& a, const LateStep& b) { return a.late_s > b.late_s; });
     return late;
 }
@@ -40,7 +56,8 @@ std::string timeline_text(const record::RunRecord& r) {
     const std::vector<LateStep> late = late_steps(r);
     if (late.empty()) {
         double worst = 0;
-        for (const record::StepTiming& t : r.timeline) worst = std::max(worst, t.started_t - t.due_t);
+        for (const record::StepTiming& t : r.timeline)
+            if (!is_wait(t)) worst = std::max(worst, t.started_t - t.due_t);
         return fmt::format("every step within {} of its time{}", lateness_text(worst), releases_text(r));
     }
     const LateStep& w = late.front();

@@ -19,7 +19,9 @@ struct LateStep {
     double late_s = 0;  // started_t - due_t
 };
 
-// The steps that started more than `tolerance_s` after they were due, the latest first.
+// The steps that started more than `tolerance_s` after they were due and moved an observation, the latest
+// first: never a wait (it holds the timeline until it ends, and the steps after it are due then), nor a
+// late run or impairment that a wait after it absorbed before the next snapshot.
 std::vector<LateStep> late_steps(const record::RunRecord& r, double tolerance_s = kLateStepSeconds);
 
 // One line for the report: "every step within 8 ms of its time", or which step was late and by how

@@ -102,6 +102,8 @@ RunPlan make_plan(const Scenario& s, const std::string& run_id, const std::strin
             pp.executable = agent;
             words.push_back(agent);
             for (const auto& a : p.command) words.push_back(a);
+            // Our own client is held by itself, at no cost per connect (see scenario_run.cpp).
+            if (p.prestart) words.push_back("--start-on-signal");
         } else {
             try {
                 pp.executable = sys::find_executable(p.command.front());

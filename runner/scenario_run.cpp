@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <thread>
 #include <utility>
@@ -22,6 +23,8 @@
 #include "runner/topology.hpp"
 #include "sys/cgroup.hpp"
 #include "sys/connect_gate.hpp"
+#include "sys/realtime_priority.hpp"
+#include "sys/signal_mask.hpp"
 #include "sys/process.hpp"
 
 using Clock = std::chrono::steady_clock;
@@ -314,13 +317,16 @@ private:
             spec.cgroup_procs_fd = cgroup_procs_fd();
             spec.stdout_fd = out.get();
             spec.stderr_fd = err.get();
-            if (p.prestart) spec.gate_socket = gate().child_socket();
+            // A program is held at its first connect or send by the seccomp gate; lab-client holds itself
+            // (--start-on-signal), since the gate would make each of its many connects a round trip to lab.
+            const bool gated = p.prestart && !p.agent;
+            if (gated) spec.gate_socket = gate().child_socket();
             inst.process = sys::Process::spawn(spec);
             inst.started_at = Clock::now();
             r.pid = inst.process->pid();
             if (p.prestart) {
                 inst.prestarted = true;
-                gate().adopt(r.pid);
+                if (gated) gate().adopt(r.pid);
             } else {
                 r.started_t = now_t();
             }
@@ -355,7 +361,8 @@ private:
                 if (interrupted()) throw std::runtime_error(fmt::format("interrupted while starting '{}'", name));
                 std::vector<pid_t> pids = pids_of(name, true);
                 const auto slice = std::min(until, Clock::now() + kPollInterval);
-                const std::vector<pid_t> waiting = gate().wait_until_held(pids, slice);
+                const std::vector<pid_t> waiting = plan_.processes.at(name).agent ? not_yet_holding(pids, slice)
+                                                                                   : gate().wait_until_held(pids, slice);
                 if (waiting.empty()) break;
                 if (Clock::now() >= until)
                     throw std::runtime_error(fmt::format(
@@ -365,18 +372,47 @@ private:
         }
     }
 
+    // The prestarted lab-clients that have not yet blocked SIGUSR1 (their "ready"), polled until `until`.
+    std::vector<pid_t> not_yet_holding(const std::vector<pid_t>& pids, Clock::time_point until) {
+        std::vector<pid_t> waiting;
+        for (;;) {
+            waiting.clear();
+            for (pid_t pid : pids)
+                if (!sys::blocks_signal(pid, SIGUSR1)) waiting.push_back(pid);
+                else if (!self_held_at_.count(pid)) self_held_at_[pid] = Clock::now();
+            if (waiting.empty() || Clock::now() >= until) return waiting;
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+    }
+
     void place_prestarted_on_the_clock() {
         for (auto& inst : instances_) {
             if (!inst.prestarted) continue;
             inst.result.started_t = std::chrono::duration<double>(inst.started_at - t0_).count();
-            if (auto held = gate().held_at(inst.result.pid))
-                inst.result.held_t = std::chrono::duration<double>(*held - t0_).count();
+            std::optional<Clock::time_point> held;
+            if (auto it = self_held_at_.find(inst.result.pid); it != self_held_at_.end()) held = it->second;
+            else if (gate_) held = gate_->held_at(inst.result.pid);
+            if (held) inst.result.held_t = std::chrono::duration<double>(*held - t0_).count();
         }
+    }
+
+    // SIGUSR1 to each held lab-client, in one loop kept ahead of the programs it wakes.
+    sys::GateRelease signal_release(const std::vector<pid_t>& pids) {
+        sys::GateRelease out;
+        const sys::ScopedRealtimePriority ahead_of_the_woken;
+        for (pid_t pid : pids) {
+            if (!self_held_at_.count(pid) || ::kill(pid, SIGUSR1) != 0) continue;
+            const auto now = Clock::now();
+            if (!out.first) out.first = now;
+            out.last = now;
+            ++out.released;
+        }
+        return out;
     }
 
     void release(const std::string& name, record::StepTiming& timing) {
         const std::vector<pid_t> pids = pids_of(name, false);
-        const sys::GateRelease r = gate().release(pids);
+        const sys::GateRelease r = plan_.processes.at(name).agent ? signal_release(pids) : gate().release(pids);
         timing.released = static_cast<int>(r.released);
         if (r.first) {
             timing.release_spread_s = std::chrono::duration<double>(*r.last - *r.first).count();
@@ -481,6 +517,7 @@ private:
     std::optional<sys::RunCgroup> cgroup_;
     std::unique_ptr<LinkShaper> shaper_;
     std::unique_ptr<sys::ConnectGate> gate_;  // holds prestarted copies; outlives them
+    std::map<pid_t, Clock::time_point> self_held_at_;  // prestarted lab-clients seen holding themselves
     std::vector<Instance> instances_;
 };
 

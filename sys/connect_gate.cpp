@@ -19,6 +19,7 @@
 #include <fmt/format.h>
 
 #include "common/errno_name.hpp"
+#include "sys/realtime_priority.hpp"
 
 namespace lab::sys {
 namespace {
@@ -208,6 +209,7 @@ std::optional<std::chrono::steady_clock::time_point> ConnectGate::held_at(pid_t 
 
 GateRelease ConnectGate::release(std::span<const pid_t> pids) {
     GateRelease out;
+    const ScopedRealtimePriority ahead_of_the_woken;  // sys/realtime_priority.hpp says why
     std::lock_guard lock(mutex_);
     for (pid_t pid : pids) {
         auto it = gated_.find(pid);

@@ -104,6 +104,9 @@ std::variant<ClientOptions, sys::CliExit> parse_client_options(int argc, const c
                    "wait this long before opening any socket: time for a server started with it to be bound, "
                    "however late a loaded machine starts both")
         ->capture_default_str();
+    app.add_flag("--start-on-signal", options.start_on_signal,
+                 "block SIGUSR1, then wait for it before opening any socket: lab starts prestarted copies ahead of "
+                 "time and lets them all go at once with it");
 
     try {
         app.parse(argc, argv);

@@ -41,6 +41,7 @@ struct ClientOptions {
     Duration deadline = std::chrono::seconds(60);
     Duration hold{};
     Duration start_after{};  // sleep this long before anything else
+    bool start_on_signal = false;  // then hold until SIGUSR1 (lab's prestart)
 };
 
 // argv[0] is the program name, as in main().

@@ -33,18 +33,30 @@ TEST(TimelineLateness, TheLatestStepIsNamedWithItsLineAndTimes) {
     RunRecord r = with_timeline({{"run 'nc' ×100", "s.toml:63:1", 0.6, 0.6, 5.3},
                                  {"snapshot 'settled'", "s.toml:66:1", 2.5, 5.62, 5.7},
                                  {"wait 'nc'", "s.toml:69:1", 2.6, 5.7, 9.0},
+                                 {"run 'late'", "s.toml:75:1", 9.0, 9.4, 9.4},
                                  {"snapshot 'gone'", "s.toml:80:1", 9.5, 9.5, 9.6}});
     auto late = late_steps(r);
     ASSERT_EQ(late.size(), 2u);
     EXPECT_EQ(late[0].timing.step, "snapshot 'settled'");
     EXPECT_NEAR(late[0].late_s, 3.12, 1e-9);
-    EXPECT_EQ(late[1].timing.step, "wait 'nc'");
+    EXPECT_EQ(late[1].timing.step, "run 'late'");
     EXPECT_EQ(timeline_text(r),
               "LATE: snapshot 'settled' (s.toml:66:1) started 3.12s late, at 5.62s instead of 2.50s; 1 more step "
               "over 250 ms. The machine could not keep the scenario's time: what was observed after it may be later "
               "than meant.");
     EXPECT_THAT(lab::analysis::verdict_table(r, r.verdicts), HasSubstr("LATE: snapshot 'settled'"));
     EXPECT_THAT(lab::analysis::verdict_table_markdown(r, r.verdicts), HasSubstr("**timeline:** LATE"));
+}
+
+TEST(TimelineLateness, AWaitIsNeverLateAndAbsorbsTheLateStartsBeforeIt) {
+    // A guest that takes 0.4 s to start its servers, then waits until they listen: nothing observed moved.
+    RunRecord r = with_timeline({{"run 'srv1'", "s.toml:10:1", 0, 0.001, 0.2},
+                                 {"run 'srv2'", "s.toml:12:1", 0, 0.2, 0.4},
+                                 {"wait for 1 tcp listen local port 7001 on 'server'", "s.toml:14:1", 0, 0.4, 0.45},
+                                 {"run 'cli'", "s.toml:16:1", 0.45, 0.45, 0.46},
+                                 {"snapshot 'settled'", "s.toml:20:1", 1.8, 1.801, 1.9}});
+    EXPECT_TRUE(late_steps(r).empty());
+    EXPECT_EQ(timeline_text(r), "every step within 200 ms of its time");
 }
 
 TEST(TimelineLateness, PrestartedCopiesSayHowTogetherTheyWereLetGo) {
