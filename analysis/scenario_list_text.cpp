@@ -27,13 +27,19 @@ std::string cut(const std::string& paragraph, std::size_t width) {
     return wrap(paragraph, width - 1).front() + "…";
 }
 
+constexpr std::size_t kSourceColumnsOnATerminal = 30;
+
 }  // namespace
 
 std::string scenario_list_text(const std::vector<ScenarioListRow>& rows, std::optional<std::size_t> width) {
     std::size_t name_w = display_width("scenario"), source_w = display_width("source");
     for (const auto& r : rows) name_w = std::max(name_w, display_width(r.name)), source_w = std::max(source_w, display_width(r.source));
+    // On a terminal one long source ("seed 003, Linux, 2013 (H2O, ...)") must not push every summary off
+    // the screen: the column is capped and such a source cut.
+    if (width) source_w = std::min(source_w, kSourceColumnsOnATerminal);
     auto line = [&](const std::string& name, const std::string& source, const std::string& summary) {
-        const std::string prefix = pad_right(name, name_w) + "  " + pad_right(source, source_w) + "  ";
+        const std::string shown_source = width ? cut(source, source_w) : source;
+        const std::string prefix = pad_right(name, name_w) + "  " + pad_right(shown_source, source_w) + "  ";
         const std::size_t prefix_w = display_width(prefix);
         std::string text = one_paragraph(summary);
         if (width) text = *width > prefix_w ? cut(text, *width - prefix_w) : "";
@@ -51,7 +57,11 @@ std::string scenario_list_long_text(const std::vector<ScenarioListRow>& rows, st
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const auto& r = rows[i];
         if (i) out += "\n";
-        out += r.source.empty() ? r.name + "\n" : fmt::format("{}  ({})\n", r.name, r.source);
+        // A heading wider than the screen (a long source) continues on lines indented by two.
+        const std::string heading = r.source.empty() ? r.name : fmt::format("{}  ({})", r.name, r.source);
+        const std::vector<std::string> heading_lines =
+            display_width(heading) <= width ? std::vector<std::string>{heading} : wrap(heading, std::max<std::size_t>(width, 22) - 2);
+        for (std::size_t k = 0; k < heading_lines.size(); ++k) out += (k ? "  " : "") + heading_lines[k] + "\n";
         for (const auto& l : wrap(one_paragraph(r.summary), text_width))
             out += trailing_spaces_removed(std::string(kIndent, ' ') + l) + "\n";
     }

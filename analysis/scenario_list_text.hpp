@@ -1,7 +1,8 @@
 #pragma once
 // `lab list` as text. One line per scenario — name, source, summary — and, on a terminal, each line cut
 // to the terminal's width with "…", so a catalogue of long summaries stays one screen line per scenario
-// (as `ip -br link`, `ss` and `ctest -N` show one row per object). Written to a pipe or a file the lines
+// (as `ip -br link`, `ss` and `ctest -N` show one row per object); a source wider than 30 columns is cut
+// there too. Written to a pipe or a file the lines
 // are whole, so grep and scripts see every word. `--long` shows each summary in full, wrapped and
 // indented under its scenario's name.
 #include <cstddef>

@@ -93,7 +93,7 @@ TEST_F(LabOutput, OutputExpectationsJudgeWhatAbAndAShellClientPrinted) {
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
     // stdout is one JSON document and nothing else; the verdict table went to stderr.
     const Json doc = Json::parse(r.out);
-    EXPECT_THAT(r.err, HasSubstr("ab-complete"));
+    EXPECT_THAT(r.err, HasSubstr("ab reports every request complete"));
     EXPECT_EQ(doc.at("schema"), "lab.run/1");
     EXPECT_EQ(doc.at("status"), "pass");
     EXPECT_EQ(doc.at("exit_code"), 0);
@@ -221,11 +221,8 @@ TEST_F(LabOutput, ListCutsLinesToTheWidthItIsGivenAndNotIntoAPipe) {
         std::size_t columns = 0;
         for (unsigned char ch : c) columns += (ch & 0xC0) != 0x80;
         EXPECT_LE(columns, 100u) << c;
-        if (c != p) {
-            ++cut_count;
-            EXPECT_EQ(c.substr(c.size() - 3), "…");
-            EXPECT_EQ(p.rfind(c.substr(0, c.size() - 3), 0), 0u) << "a cut line is the start of the whole one";
-        }
+        EXPECT_EQ(c.substr(0, c.find(' ')), p.substr(0, p.find(' '))) << "the same scenario on the same line";
+        if (c.size() >= 3 && c.substr(c.size() - 3) == "…") ++cut_count;
     }
     EXPECT_GT(lines, 10u);
     EXPECT_GT(longest_piped, 300u) << "into a pipe the summaries are whole";

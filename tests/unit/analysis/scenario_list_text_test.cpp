@@ -18,7 +18,7 @@ std::vector<ScenarioListRow> catalogue() {
         {"load-econnreset", "seed 004, 3.2.0",
          "Real ApacheBench (ab -n 1000 -c 1000) through 5 ms of delay each way\nagainst lab-server answering "
          "HTTP/1.0 but accepting only 300 connections a second — ≥ 100 overflows."},
-        {"udp", "", "short"},
+        {"udp", "seed 003, Linux, 2013 (H2O, 'at least 2 modern Linux variants')", "short"},
         {"scenarios/broken.toml", "INVALID", "scenarios/broken.toml:3:1: [scenario] needs 'summary'"},
     };
 }
@@ -45,9 +45,10 @@ TEST(ScenarioListText, IntoAPipeTheLinesAreWhole) {
     test::expect_golden(text, "scenario_list_whole.txt");
 }
 
-TEST(ScenarioListText, ATerminalNarrowerThanTheNamesShowsTheNamesOnly) {
+TEST(ScenarioListText, ATerminalNarrowerThanNamesAndSourcesShowsNoSummary) {
     const std::string text = scenario_list_text(catalogue(), 20);
-    EXPECT_NE(text.find("\nudp\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("\nudp                    seed 003, Linux, 2013 (H2O,…\n"), std::string::npos) << text;
+    EXPECT_EQ(text.find("variants"), std::string::npos) << "the source column is capped on a terminal";
     EXPECT_EQ(text.find("short"), std::string::npos);
     EXPECT_EQ(text.find("Listener"), std::string::npos);
 }
@@ -56,7 +57,8 @@ TEST(ScenarioListText, LongWrapsEverySummaryUnderItsName) {
     const std::string text = scenario_list_long_text(catalogue(), 60);
     EXPECT_LE(widest_line(text), 60u);
     EXPECT_NE(text.find("backlog-30-netcat  (seed 001, 2.6.26)\n    Listener with backlog 30"), std::string::npos);
-    EXPECT_NE(text.find("\nudp\n    short\n"), std::string::npos);
+    EXPECT_NE(text.find("\nudp (seed 003, Linux, 2013 (H2O, 'at least 2 modern Linux\n  variants'))\n    short\n"),
+              std::string::npos) << "a heading wider than the screen goes on, indented by two";
     test::expect_golden(text, "scenario_list_long_60.txt");
 }
 
