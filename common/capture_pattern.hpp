@@ -2,8 +2,8 @@
 // A regular expression that reads one number from a line a program printed ("Failed requests:\s+(\d+)",
 // "connect_ok=(\d+)"): ECMAScript syntax, exactly one capture group. The scenario parser compiles it to
 // refuse a bad one at validation; the output selector (analysis/) compiles it again to read a record.
+#include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 
@@ -23,6 +23,9 @@ public:
     // Lines are searched on their first kLineBytes only: libstdc++'s matcher recurses once per character,
     // and a line of megabytes would overflow the stack.
     static constexpr std::size_t kLineBytes = 4096;
+    // What compiling may cost: the pattern's length, and the product of its {N} and {M,N} bounds.
+    static constexpr std::size_t kPatternBytes = 1024;
+    static constexpr unsigned long kRepetitions = 10000;
 
     // A pattern that does not compile, or has not exactly one capture group, is a ParseError saying so.
     static Parsed<CapturePattern> compile(const std::string& pattern);
@@ -32,8 +35,9 @@ public:
     CapturedNumber search(std::string_view line) const;
 
 private:
-    explicit CapturePattern(std::regex re) : re_(std::move(re)) {}
-    std::regex re_;
+    struct Compiled;  // the std::regex, kept out of this header (see capture_pattern.cpp)
+    explicit CapturePattern(std::shared_ptr<const Compiled> re) : re_(std::move(re)) {}
+    std::shared_ptr<const Compiled> re_;
 };
 
 }  // namespace lab

@@ -62,6 +62,14 @@ TEST(CapturePattern, RefusesAnythingButExactlyOneCaptureGroup) {
     EXPECT_EQ(problem_of(R"((?:ok|err)=(\d+))"), "") << "a non-capturing group does not count";
 }
 
+TEST(CapturePattern, RefusesPatternsTooCostlyToCompile) {
+    EXPECT_THAT(problem_of("(a{1000}){1000}"), HasSubstr("repeats too much"));
+    EXPECT_THAT(problem_of("(\\d{1,99999999999999999999})"), HasSubstr("repeats too much"));
+    EXPECT_EQ(problem_of("(\\d{1,5}) x{3}"), "");
+    EXPECT_EQ(problem_of("\\{(\\d+)\\}"), "") << "escaped braces are text";
+    EXPECT_THAT(problem_of("(" + std::string(2000, 'a') + ")"), HasSubstr("at most 1024"));
+}
+
 TEST(CapturePattern, SearchesOnlyTheFirstKilobytesOfAVeryLongLine) {
     const CapturePattern p = compiled(R"(n=(\d+))");
     std::string line(CapturePattern::kLineBytes - 4, 'x');
