@@ -59,7 +59,7 @@ std::string suite_name_of(const record::RunRecord& r) {
 std::string failure_body(const record::Verdict& v) {
     std::string body = fmt::format("expected: {}\nobserved: {}\n", v.expected, v.observed);
     if (!v.documented.empty()) body += fmt::format("documented: {}\n", v.documented);
-    body += fmt::format("origin: {}\ndetail: {}", v.origin, v.detail);
+    body += fmt::format("where: {}\ndetail: {}", v.origin, v.detail);
     return body;
 }
 

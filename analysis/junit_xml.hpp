@@ -2,8 +2,8 @@
 // JUnit XML for CI systems (Jenkins, GitLab, GitHub test reporters): <testsuites>, one <testsuite> per
 // run record, one <testcase> per expectation — classname the scenario (in a sweep: the sweep's label and
 // the cell's values), name the expectation id. A failed expectation carries <failure> with expected,
-// observed, documented, origin (file:line:col) and detail; a skipped one <skipped/>; a run whose outcome
-// is "error" judged nothing, so each of its expectations is an <error>, and a run cut short (time limit,
+// observed, documented, where (the expectation's file:line:col) and detail; a skipped one <skipped/>; a
+// run whose outcome is "error" judged nothing, so each of its expectations is an <error>, and a run cut short (time limit,
 // interrupted) adds a "run outcome" testcase with an <error>. tests/failures/errors/skipped are counted
 // on every suite and on the root; time is the run's wall time in seconds.
 #include <string>

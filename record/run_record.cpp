@@ -65,7 +65,8 @@ static void enum_from_json(const nlohmann::json& j, E& out, const std::pair<E, c
 static constexpr std::pair<ExpectKind, const char*> kKindNames[] = {{ExpectKind::Sockets, "sockets"},
                                                                     {ExpectKind::Counter, "counter"},
                                                                     {ExpectKind::Events, "events"},
-                                                                    {ExpectKind::Exit, "exit"}};
+                                                                    {ExpectKind::Exit, "exit"},
+                                                                    {ExpectKind::Output, "output"}};
 static constexpr std::pair<RunOutcome, const char*> kOutcomeNames[] = {{RunOutcome::Completed, "completed"},
                                                                        {RunOutcome::TimeLimit, "time-limit"},
                                                                        {RunOutcome::Interrupted, "interrupted"},
@@ -96,6 +97,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(StepTiming, step, origin, due_t,
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ProcessResult, name, instance, host, argv, pid, started_t, held_t,
                                                 released_t, ended_t, exit_code, signal, stopped_by_lab, stdout_path,
                                                 stderr_path)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OutputSelector, stream, pattern, matches, instance, per_instance)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ProcessOutput, process, instance, stream, text, bytes)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Event, process, instance, agent, group, conn, op, arg, result,
                                                 errno_name, bytes, start_t, end_t, values)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ScenarioInfo, name, summary, file, source_doc, source_kernel,
@@ -125,6 +128,7 @@ static void selection_to_json(nlohmann::json& j, const Selection& s) {
     j["sum"] = s.sum;
     j["per_conn"] = s.per_conn;
     j["timing"] = s.timing;
+    j["output"] = s.output;
 }
 
 static void selection_from_json(const nlohmann::json& j, Selection& s) {
@@ -147,6 +151,7 @@ static void selection_from_json(const nlohmann::json& j, Selection& s) {
     s.sum = j.value("sum", d.sum);
     s.per_conn = j.value("per_conn", d.per_conn);
     s.timing = j.value("timing", d.timing);
+    s.output = j.value("output", d.output);
 }
 
 void to_json(nlohmann::json& j, const Expectation& e) {
@@ -211,6 +216,7 @@ const char* to_string(ExpectKind k) {
         case ExpectKind::Counter: return "counter";
         case ExpectKind::Events: return "events";
         case ExpectKind::Exit: return "exit";
+        case ExpectKind::Output: return "output";
     }
     return "?";
 }
@@ -236,7 +242,8 @@ nlohmann::json to_json(const RunRecord& r) {
     return nlohmann::json{{"schema", r.schema},           {"scenario", r.scenario},   {"run", r.run},
                           {"hosts", r.hosts},             {"snapshots", r.snapshots}, {"timeline", r.timeline},
                           {"processes", r.processes},
-                          {"events", r.events},           {"expectations", r.expectations},
+                          {"events", r.events},           {"outputs", r.outputs},
+                          {"expectations", r.expectations},
                           {"verdicts", r.verdicts},       {"metrics", r.metrics},
                           {"metric_values", r.metric_values}, {"sweep", r.sweep}};
 }
@@ -272,6 +279,7 @@ RunRecord run_record_from_json(const nlohmann::json& j) {
     read_section(j, "timeline", r.timeline, false);
     read_section(j, "processes", r.processes, false);
     read_section(j, "events", r.events, false);
+    read_section(j, "outputs", r.outputs, false);
     read_section(j, "expectations", r.expectations, false);
     read_section(j, "verdicts", r.verdicts, false);
     read_section(j, "metrics", r.metrics, false);

@@ -106,7 +106,32 @@ struct Event {
     std::map<std::string, double> values;
 };
 
-enum class ExpectKind { Sockets, Counter, Events, Exit };
+enum class ExpectKind { Sockets, Counter, Events, Exit, Output };
+
+// Output: numbers a program printed, read from its stdout or stderr with a regular expression (ECMAScript
+// syntax) that has exactly one capture group. Each matching line gives the number its group captured;
+// `matches` folds one instance's lines ("sum", "last" or "count" of the matching lines), then the
+// instances are summed, or `instance` picks one, or `per_instance` takes their "min" or "max".
+struct OutputSelector {
+    std::string stream = "stdout";  // "stdout" | "stderr"
+    std::string pattern;
+    std::string matches = "sum";
+    std::optional<int> instance;
+    std::string per_instance;  // "" (sum over the instances) | "min" | "max"
+};
+
+// What a program printed, kept in the record for the output selectors that read it (only those streams,
+// and at most kKeptOutputBytes of each), so that a stored record can be judged again without its run
+// directory.
+struct ProcessOutput {
+    std::string process;
+    int instance = 0;
+    std::string stream;  // "stdout" | "stderr"
+    std::string text;
+    std::uint64_t bytes = 0;  // the whole stream's size: more than text.size() when it was cut
+};
+
+inline constexpr std::size_t kKeptOutputBytes = 1 << 20;
 
 // What one number of a run is: a selector over the record, with no judgement attached. Expectations
 // compare it; metrics report it (one number per run, tabulated across the cells of a sweep). Exactly one
@@ -136,6 +161,8 @@ struct Selection {
     // Events: how long the selected ops took (end_t - start_t), in milliseconds: "min", "p50", "p90",
     // "p99", "max" or "mean" over them, instead of a count. "How long until recv() reports ECONNRESET".
     std::string timing;
+    // Output: process (above) names the program.
+    OutputSelector output;
 };
 
 // A structured expectation, already validated by the parser: a selection and a comparison.
@@ -263,6 +290,7 @@ struct RunRecord {
     std::vector<StepTiming> timeline;
     std::vector<ProcessResult> processes;
     std::vector<Event> events;
+    std::vector<ProcessOutput> outputs;  // the streams output selectors read
     std::vector<Expectation> expectations;
     std::vector<Verdict> verdicts;
     std::vector<Metric> metrics;

@@ -9,6 +9,7 @@
 
 #include "common/errno_name.hpp"
 #include "common/successor_cycles.hpp"
+#include "runner/output_selection_parser.hpp"
 #include "runner/sweep_substitution.hpp"
 
 namespace lab::runner {
@@ -21,7 +22,7 @@ constexpr std::string_view kResults[] = {"ok", "error", "timeout", "eof", "aband
 constexpr std::string_view kPerConn[] = {"min", "max", "nonzero"};
 constexpr std::string_view kTimings[] = {"min", "p50", "p90", "p99", "max", "mean"};
 // The keys of a selection, shared by [[expect]] and [[metric]].
-constexpr std::string_view kSelectionKeys[] = {"at", "host", "sockets", "counter", "events", "exit"};
+constexpr std::string_view kSelectionKeys[] = {"at", "host", "sockets", "counter", "events", "exit", "output"};
 
 bool in(std::string_view v, const auto& list) { return std::find(std::begin(list), std::end(list), v) != std::end(list); }
 
@@ -40,14 +41,16 @@ public:
     // False (reported) when the table has not exactly one selector.
     bool parse(const toml::table& t, record::Selection& e, std::string_view context) {
         int kinds = int(t.contains("sockets")) + int(t.contains("counter")) + int(t.contains("events")) +
-                    int(t.contains("exit"));
+                    int(t.contains("exit")) + int(t.contains("output"));
         if (kinds != 1) {
-            r_.error(t, fmt::format("{} needs exactly one of 'sockets', 'counter', 'events' and 'exit'", context));
+            r_.error(t, fmt::format("{} needs exactly one of 'sockets', 'counter', 'events', 'exit' and 'output'",
+                                    context));
             return false;
         }
         if (t.contains("sockets")) parse_sockets(t, e);
         else if (t.contains("counter")) parse_counter(t, e);
         else if (t.contains("events")) parse_events(t, e);
+        else if (t.contains("output")) parse_output(t, e);
         else parse_exit(t, e);
         return true;
     }
@@ -147,6 +150,12 @@ private:
         if (!s->contains("process")) r_.error(*s, "exit needs 'process'");
         parse_process_ref(*s, e);
         if (auto code = r_.integer(*s, "code", false, 0, 255)) e.exit_code = static_cast<int>(*code);
+    }
+
+    void parse_output(const toml::table& t, record::Selection& e) {
+        e.kind = record::ExpectKind::Output;
+        reject_snapshot_keys(t, "output");
+        if (const toml::table* s = r_.table(t, "output", true)) parse_output_selection(*s, r_, names_.processes, e);
     }
 
     TomlReader& r_;

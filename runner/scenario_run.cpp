@@ -16,6 +16,7 @@
 
 #include "runner/agent_events.hpp"
 #include "runner/host_view.hpp"
+#include "runner/kept_output.hpp"
 #include "runner/link_shaper.hpp"
 #include "runner/run_owner.hpp"
 #include "runner/run_plan.hpp"
@@ -482,7 +483,14 @@ private:
 
     void collect_processes_and_events() {
         std::int64_t t0_ns = monotonic_ns(t0_);
+        const auto kept_streams = streams_read_by_output_selectors(s_);
         for (auto& inst : instances_) {
+            for (const char* stream : {"stdout", "stderr"})
+                if (kept_streams.count({inst.result.name, stream})) {
+                    const std::string file = fmt::format("{}.{}.{}", inst.result.name, inst.result.instance, stream);
+                    rec_.outputs.push_back(kept_output(inst.result.name, inst.result.instance, stream,
+                                                       processes_dir_->read_file(file).value_or("")));
+                }
             if (inst.process && inst.process->end()) {
                 inst.result.exit_code = inst.process->end()->exit_code;
                 inst.result.signal = inst.process->end()->signal;

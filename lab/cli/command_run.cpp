@@ -20,7 +20,9 @@
 #include "lab/cli/interrupt.hpp"
 #include "lab/cli/job_pool.hpp"
 #include "lab/cli/privileges.hpp"
+#include "lab/cli/junit_file.hpp"
 #include "lab/cli/record_output.hpp"
+#include "lab/cli/run_summary_json.hpp"
 #include "lab/cli/scenario_files.hpp"
 #include "runner/scenario_run.hpp"
 #include "sys/directory.hpp"
@@ -36,6 +38,8 @@ struct RunArgs {
     std::string impairments = "auto";
     int jobs = 4;
     std::vector<std::string> sets;  // NAME=VALUE: the sweep cell to run
+    bool json = false;               // the summary as JSON on stdout; everything else to stderr
+    std::string junit;               // a JUnit XML file of every run's verdicts
 };
 
 bool all_pass(const std::vector<record::Verdict>& verdicts) {
@@ -62,12 +66,28 @@ std::vector<std::string> unstable_expectations(const std::vector<std::vector<rec
     return out;
 }
 
+// A run that failed before it had a record (its directory could not be made, the kernel refused a
+// namespace) still appears in --json and --junit: as a record with outcome "error", its expectations
+// listed and none judged.
+record::RunRecord record_of_failed_start(const runner::Scenario& scenario, const std::string& why) {
+    record::RunRecord r;
+    r.scenario.name = scenario.name;
+    r.scenario.summary = scenario.summary;
+    r.scenario.file = scenario.file;
+    r.run.outcome = record::RunOutcome::Error;
+    r.run.outcome_detail = why;
+    r.expectations = scenario.expectations;
+    return r;
+}
+
 // What one scenario's runs produced, kept until it is this scenario's turn to print: scenarios run
 // side by side, but their tables appear in the order they were given, whatever finished first.
 struct ScenarioOutcome {
     std::string out;
     std::string err;
     std::vector<analysis::SummaryRow> rows;
+    std::vector<record::RunRecord> records;  // every run's, judged; a stand-in for a run that never began
+    std::vector<std::string> unstable;      // expectations whose verdicts changed between repeats
     int status = kExitPass;
     bool interrupted = false;
 };
@@ -86,11 +106,13 @@ ScenarioOutcome run_one(const runner::Scenario& scenario, const runner::RunOptio
             row.counts.total = scenario.expectations.size();
             row.outcome = "error";
             o.rows.push_back(row);
+            o.records.push_back(record_of_failed_start(scenario, e.what()));
             o.status = kExitError;
             return o;
         }
         record::RunRecord& rec = result->record;
         judge_and_write(rec, result->directory);
+        o.records.push_back(rec);
         if (rec.run.outcome == record::RunOutcome::Error) {
             o.err += fmt::format("lab: {}: {} (record: {}/record.json)\n", scenario.file, rec.run.outcome_detail,
                                  rec.run.directory);
@@ -111,6 +133,7 @@ ScenarioOutcome run_one(const runner::Scenario& scenario, const runner::RunOptio
     }
     if (args.repeat > 1) {
         auto unstable = unstable_expectations(repeats);
+        o.unstable = unstable;
         if (unstable.empty()) {
             o.out += fmt::format("{}: verdicts identical over {} repeats\n", scenario.name, repeats.size());
         } else {
@@ -128,6 +151,23 @@ class ScenarioQueue {
 public:
     ScenarioQueue(const std::vector<runner::Scenario>& scenarios, const runner::RunOptions& options, const RunArgs& args)
         : scenarios_(scenarios), options_(options), args_(args), outcomes_(scenarios.size()) {}
+
+    // Every run's record, in the order the scenarios were given (after run()).
+    std::vector<const record::RunRecord*> records() const {
+        std::vector<const record::RunRecord*> out;
+        for (const auto& o : outcomes_)
+            if (o)
+                for (const auto& r : o->records) out.push_back(&r);
+        return out;
+    }
+
+    std::vector<std::string> unstable() const {
+        std::vector<std::string> out;
+        for (std::size_t i = 0; i < outcomes_.size(); ++i)
+            if (outcomes_[i])
+                for (const auto& u : outcomes_[i]->unstable) out.push_back(scenarios_[i].name + ": " + u);
+        return out;
+    }
 
     std::vector<analysis::SummaryRow> run(int jobs, int& status) {
         run_jobs(scenarios_.size(), jobs, [this](std::size_t i) { run_and_print(i); }, [this] {
@@ -160,7 +200,7 @@ private:
     void print_ready() {
         while (printed_ < outcomes_.size() && outcomes_[printed_]) {
             const ScenarioOutcome& o = *outcomes_[printed_];
-            if (!o.out.empty()) fmt::print("{}", o.out);
+            if (!o.out.empty()) fmt::print(args_.json ? stderr : stdout, "{}", o.out);
             if (!o.err.empty()) fmt::print(stderr, "{}", o.err);
             std::fflush(stdout);
             ++printed_;
@@ -204,14 +244,26 @@ int run(const RunArgs& args) {
     int status = kExitPass;
     const auto started = std::chrono::steady_clock::now();
     std::vector<analysis::SummaryRow> summary = queue.run(args.jobs, status);
+    // Whatever ran is reported, an interrupted run too: a CI system shows its errors rather than nothing.
+    if (!args.junit.empty()) {
+        try {
+            write_junit_file(args.junit, queue.records());
+        } catch (const std::exception& e) {
+            fmt::print(stderr, "lab: --junit {}: {}\n", args.junit, e.what());
+            status = kExitError;
+        }
+    }
+    if (queue.interrupted()) status = kExitError;
+    if (args.json) fmt::print("{}\n", run_summary_json(queue.records(), queue.unstable(), status).dump(2));
     if (queue.interrupted()) return kExitError;
     if (summary.size() > 1 || args.quiet) {
-        fmt::print("{}", analysis::summary_table(summary));
+        std::FILE* to = args.json ? stderr : stdout;
+        fmt::print(to, "{}", analysis::summary_table(summary));
         if (scenarios.size() > 1)
-            fmt::print("elapsed {} with up to {} scenarios at a time\n",
+            fmt::print(to, "elapsed {} with up to {} scenarios at a time\n",
                        analysis::seconds_text(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()),
                        std::min<std::size_t>(static_cast<std::size_t>(args.jobs), scenarios.size()));
-        fmt::print("\n");
+        fmt::print(to, "\n");
     }
     return status;
 }
@@ -240,6 +292,12 @@ Command add_run(CLI::App& app) {
                     "auto (netem where the kernel has it)")
         ->check(CLI::IsMember({"auto", "netem", "userspace"}))
         ->capture_default_str();
+    sub->add_flag("--json", args->json,
+                  "The summary as one JSON document on stdout (docs/json-output.md); verdict tables and "
+                  "progress go to stderr");
+    sub->add_option("--junit", args->junit,
+                    "Also write the verdicts as JUnit XML to FILE: one testcase per expectation, a failure with "
+                    "expected, observed and where (file:line:column)");
     sub->footer("Exit status: 0 every expectation held, 1 some did not, 2 error (nothing judged).");
     return [args] { return run(*args); };
 }

@@ -23,7 +23,8 @@ constexpr std::string_view kKeys[] = {
     "args", "command", "copies", "snapshot", "wait", "process", "timeout", "sockets", "at_least", "stop",
     "unplug", "replug", "link", "expect", "id", "description", "counter", "events", "exit", "equals", "min",
     "max", "in", "same_as", "documented", "protocol", "state", "local_port", "remote_port", "metric", "group",
-    "op", "result", "errno", "sum", "per_conn", "code", "\"client>server\"", "\"net.ipv4.tcp_syncookies\"",
+    "op", "result", "errno", "sum", "per_conn", "code", "output", "stream", "pattern", "matches", "instance",
+    "per_instance", "\"client>server\"", "\"net.ipv4.tcp_syncookies\"",
     "\"net.netfilter.nf_hooks_lwtunnel\""};
 
 // A value of every TOML type, and a few that are hard on parsers.

@@ -221,7 +221,7 @@ TEST(JunitXml, APlainRunIsOneSuiteWithATestcasePerExpectation) {
     EXPECT_EQ(failure.name, "failure");
     EXPECT_EQ(failure.attr("message"), "expected ≥ 20, observed 0");
     EXPECT_EQ(failure.text,
-              "expected: ≥ 20\nobserved: 0\ndocumented: 29\norigin: scenarios/x.toml:52:1\ndetail: 0 < 20 <script>");
+              "expected: ≥ 20\nobserved: 0\ndocumented: 29\nwhere: scenarios/x.toml:52:1\ndetail: 0 < 20 <script>");
     ASSERT_EQ(cases[2]->children.size(), 1u);
     EXPECT_EQ(cases[2]->children[0].name, "skipped");
     EXPECT_EQ(cases[2]->children[0].attr("message"), "kernel 6.18 is not <5.0");
