@@ -369,9 +369,6 @@ private:
         }
         if (auto copies = r_.integer(t, "copies", false, 1, kMaxCopies)) p.copies = static_cast<int>(*copies);
         p.prestart = r_.boolean(t, "prestart", false).value_or(false);
-        if (p.prestart && p.agent == "server")
-            r_.error(*t.get("prestart"), "prestart is for clients (a command, or agent = \"client\"): a server started "
-                                         "early would listen before its time");
         const toml::node* argv_node = t.get(has_agent ? "args" : "command");
         for (const auto& word : p.command) {
             try {

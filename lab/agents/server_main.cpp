@@ -6,6 +6,7 @@
 
 #include "lab/agents/event_log.hpp"
 #include "lab/agents/server_options.hpp"
+#include "lab/agents/start_signal.hpp"
 #include "lab/agents/tcp_server.hpp"
 #include "lab/agents/udp_server.hpp"
 
@@ -16,6 +17,7 @@ int main(int argc, char** argv) {
     const auto& options = std::get<ServerOptions>(parsed);
     try {
         EventLog log("server", options.group, STDOUT_FILENO);
+        if (options.udp && options.start_on_signal) hold_until_start_signal();  // TCP holds once it listens
         return options.udp ? run_udp_server(options, log) : run_tcp_server(options, log);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "lab-server: %s\n", e.what());

@@ -70,6 +70,9 @@ std::variant<ServerOptions, sys::CliExit> parse_server_options(int argc, const c
     app.add_option("--group", options.group, "label copied into every event");
     app.add_option("--deadline", deadline_text, "run at most this long, then write the summary and exit 0")
         ->capture_default_str();
+    app.add_flag("--start-on-signal", options.start_on_signal,
+                 "TCP: listen, then block SIGUSR1 and wait for it before accepting or timing anything (UDP: before "
+                 "binding); lab starts prestarted servers ahead of the clock this way");
 
     try {
         app.parse(argc, argv);

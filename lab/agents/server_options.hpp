@@ -44,6 +44,7 @@ struct ServerOptions {
     Duration report_every = std::chrono::seconds(1);
     std::string group;
     Duration deadline = std::chrono::seconds(300);
+    bool start_on_signal = false;  // listen, then hold until SIGUSR1 (lab's prestart)
 };
 
 // argv[0] is the program name, as in main().

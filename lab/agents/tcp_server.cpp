@@ -18,6 +18,7 @@
 #include "lab/agents/http_request_end.hpp"
 #include "sys/monotonic_clock.hpp"
 #include "lab/agents/socket_report.hpp"
+#include "lab/agents/start_signal.hpp"
 #include "sys/termination_signals.hpp"
 #include "sys/unique_fd.hpp"
 
@@ -107,6 +108,8 @@ int TcpServer::run() {
         return fail_listen("setrlimit");
     }
     if (!open_listener()) return exit_listen_failed;
+    // Prestarted: listening before the timeline's clock starts, and from its step on like any other.
+    if (options_.start_on_signal) hold_until_start_signal();
     const std::int64_t listening_since = sys::monotonic_ns();
     gate_.reset(new SharedGate{AcceptGate(options_.accept, listening_since), {}});
     std::optional<std::int64_t> close_at;
