@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "analysis/merge_order.hpp"
 #include "analysis/sweep_overview.hpp"
 #include "analysis/sweep_pivot.hpp"
 #include "analysis/verdict_counts.hpp"
@@ -16,18 +17,13 @@
 #include "lab/cli/record_files.hpp"
 #include "lab/cli/sweep_manifest.hpp"
 #include "lab/cli/sweep_reports.hpp"
+#include "lab/cluster/shard_census.hpp"
 #include "sys/directory.hpp"
 
 namespace fs = std::filesystem;
 
 namespace lab::cli {
 namespace {
-
-// A shard directory found below the merged directories: which shard its sweep.json says it holds.
-struct FoundShard {
-    fs::path dir;
-    ShardPart part;
-};
 
 std::optional<SweepManifest> manifest_in(const fs::path& dir) {
     const sys::Directory d = sys::Directory::open_existing(dir).value();
@@ -41,11 +37,11 @@ std::optional<SweepManifest> manifest_in(const fs::path& dir) {
 }
 
 // The shard directories given, and those one level below a directory given (submit's shared directory).
-std::vector<FoundShard> shards_below(const std::vector<fs::path>& dirs) {
-    std::vector<FoundShard> found;
+std::vector<cluster::FoundShard> shards_below(const std::vector<fs::path>& dirs) {
+    std::vector<cluster::FoundShard> found;
     auto look = [&](const fs::path& dir) {
         if (!fs::exists(dir / kSweepManifestFile)) return;
-        if (auto m = manifest_in(dir); m && m->shard) found.push_back({dir, *m->shard});
+        if (auto m = manifest_in(dir); m && m->shard) found.push_back({dir.string(), {m->shard->index, m->shard->count}});
     };
     for (const auto& dir : dirs) {
         look(dir);
@@ -57,40 +53,6 @@ std::vector<FoundShard> shards_below(const std::vector<fs::path>& dirs) {
         for (const auto& c : children) look(c);
     }
     return found;
-}
-
-struct ShardCensus {
-    std::vector<std::string> missing;  // shards no directory holds, or of another split: their cells are missing
-    std::vector<std::string> doubled;  // shards two directories hold: their runs are duplicated
-};
-
-ShardCensus shard_census(const std::vector<FoundShard>& shards) {
-    ShardCensus census;
-    std::vector<std::string>& problems = census.missing;
-    if (shards.empty()) return census;
-    int count = 0;
-    for (const auto& s : shards) count = std::max(count, s.part.count);
-    std::map<int, std::vector<std::string>> where;
-    for (const auto& s : shards) {
-        if (s.part.count != count)
-            problems.push_back(fmt::format("{}: shard {}/{} of a split into {}, not {}: another submission's", s.dir.string(),
-                                           s.part.index, s.part.count, s.part.count, count));
-        else
-            where[s.part.index].push_back(s.dir.string());
-    }
-    for (int i = 0; i < count; ++i) {
-        auto it = where.find(i);
-        if (it == where.end())
-            problems.push_back(fmt::format("shard {}/{}: no directory holds it (its task never started, or wrote elsewhere)", i, count));
-        else if (it->second.size() > 1)
-            census.doubled.push_back(fmt::format("shard {}/{}: {} directories hold it ({}); the first record of each run is used",
-                                                 i, count, it->second.size(), fmt::join(it->second, ", ")));
-    }
-    return census;
-}
-
-bool cut_short(const record::RunRecord& r) {
-    return r.run.outcome == record::RunOutcome::Interrupted || r.run.outcome == record::RunOutcome::Error;
 }
 
 }  // namespace
@@ -132,14 +94,9 @@ int merge_sweep(const SweepMergeArgs& a) {
             unreadable.push_back(e.what());
         }
     }
-    // Of two records of one run (a shard played again elsewhere), the sweep keeps the first: let that be one
-    // that completed, and otherwise the first by path, so that the merge does not depend on the file system.
-    std::stable_sort(records.begin(), records.end(), [](const auto& x, const auto& y) {
-        if (cut_short(x.record) != cut_short(y.record)) return !cut_short(x.record);
-        return x.source < y.source;
-    });
+    analysis::order_for_merge(records);
 
-    const ShardCensus shards = shard_census(shards_below(dirs));
+    const cluster::ShardCensus shards = cluster::shard_census(shards_below(dirs));
     const sys::Directory out_dir = sys::Directory::open_or_create(out);
     const WrittenReports w = write_sweep_reports(out_dir, std::move(records));
     const analysis::Sweep& sweep = w.sweep;
@@ -152,7 +109,7 @@ int merge_sweep(const SweepMergeArgs& a) {
         bool cell_failed = false, cell_error = false;
         for (const auto& r : cell.runs) {
             hosts.insert(r.record.run.hostname);
-            if (cut_short(r.record)) {
+            if (r.record.run.outcome == record::RunOutcome::Interrupted || r.record.run.outcome == record::RunOutcome::Error) {
                 ++errors;
                 cell_error = true;
             } else if (analysis::count_verdicts(r.record.verdicts).failed > 0) {
@@ -179,6 +136,7 @@ int merge_sweep(const SweepMergeArgs& a) {
     for (const auto* c : missing) missing_names.push_back(c->name);
     list("missing shards", shards.missing);
     list("shards held twice", shards.doubled);
+    list("shard directories of another split", shards.other_split);
     list("missing cells (no shard recorded them)", missing_names);
     list("incomplete cells", sweep.incomplete);
     list("cells with a run that errored or was cut short", error_cells);
