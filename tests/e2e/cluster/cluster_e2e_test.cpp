@@ -5,6 +5,7 @@
 // and of a shard played twice. Hosts are named after the test process, so that its namespaces are told
 // apart from other labs on the machine.
 #include <signal.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,6 +17,7 @@
 #include <sstream>
 
 #include <boost/process.hpp>
+#include <boost/process/extend.hpp>
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -205,8 +207,10 @@ protected:
         const fs::path out = root_ / "stdout", err = root_ / "stderr";
         fs::remove(out);
         fs::remove(err);
+        // lab (and the sbatch --wait it runs) ends with the test if a timeout kills the test.
+        auto die_with_the_test = bp::extend::on_exec_setup = [](auto&) { ::prctl(PR_SET_PDEATHSIG, SIGTERM); };
         r.exit_code = bp::system(bp::exe = kLab, bp::args = args, bp::start_dir = work().string(), bp::std_in < bp::null,
-                                 bp::std_out > out.string(), bp::std_err > err.string());
+                                 bp::std_out > out.string(), bp::std_err > err.string(), die_with_the_test);
         r.out = slurp(out);
         r.err = slurp(err);
         return r;

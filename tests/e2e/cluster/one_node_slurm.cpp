@@ -2,6 +2,7 @@
 
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include <boost/process/extend.hpp>
 #include <fmt/format.h>
 
 namespace bp = boost::process;
@@ -184,8 +186,10 @@ OneNodeSlurm::~OneNodeSlurm() { stop_all(); }
 
 void OneNodeSlurm::start(const std::string& name, const std::vector<std::string>& argv) {
     const fs::path out = dir_ / "log" / (name + ".out");
-    daemons_.emplace_back(name, bp::child(bp::exe = program_path(name), bp::args = argv,
-                                          bp::std_out > out.string(), bp::std_err > out.string(), bp::std_in < bp::null));
+    // The daemon ends with the test even when the test is killed (a ctest timeout) before its destructor runs.
+    auto die_with_the_test = bp::extend::on_exec_setup = [](auto&) { ::prctl(PR_SET_PDEATHSIG, SIGTERM); };
+    daemons_.emplace_back(name, bp::child(bp::exe = program_path(name), bp::args = argv, bp::std_out > out.string(),
+                                          bp::std_err > out.string(), bp::std_in < bp::null, die_with_the_test));
 }
 
 bool OneNodeSlurm::node_idle() const {
