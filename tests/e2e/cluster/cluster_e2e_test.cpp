@@ -346,6 +346,14 @@ TEST_F(ClusterSweep, TwoShardsAtOnceOnTheNodeKeepTheirOwnRunsAndMergeNamesMissin
     EXPECT_THAT(doubled.out, HasSubstr("duplicated runs (the first is used) (2):"));
     EXPECT_THAT(doubled.out, HasSubstr("shards held twice (1):"));
     EXPECT_EQ(verdict_rows(work() / "merged" / "results.csv"), verdict_rows(shared / "results.csv"));
+
+    // lab doctor inside a Slurm task: the batch-task row names the job and finds root's capabilities.
+    const fs::path doctor_log = work() / "doctor.out";
+    const int doctor = bp::system(bp::exe = "/usr/bin/sbatch",
+                                  bp::args = {"--wait", "--output=" + doctor_log.string(), "--wrap", kLab + " doctor"},
+                                  bp::std_out > bp::null, bp::std_err > bp::null, bp::std_in < bp::null);
+    EXPECT_EQ(doctor, 0) << slurp(doctor_log);
+    EXPECT_THAT(slurp(doctor_log), ::testing::ContainsRegex("batch task +ok +Slurm job [0-9]+: root with CAP_NET_ADMIN and CAP_SYS_ADMIN"));
 }
 
 }  // namespace
