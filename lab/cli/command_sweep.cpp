@@ -499,6 +499,9 @@ Command add_sweep(CLI::App& app) {
     submit->add_flag("--wait", a->submit_args.wait,
                      "Wait for the merge job (sbatch --wait) and exit with its status: 0 all passed, 1 failed, 2 missing or errors");
     submit->fallthrough();  // --repeat, --var, --set, --seed, --order, --impairments of `lab sweep` itself
+    submit->footer("Also takes `lab sweep`'s --repeat, --var, --set, --seed, --order and --impairments, passed on to every "
+                   "task. Writes OUT/sweep.sbatch, OUT/merge.sbatch and OUT/logs/; task i writes OUT/shard-i/, the merge "
+                   "job OUT/report.md and the other reports.");
     submit->callback([a] { a->submit = true; });
     CLI::App* merge = sub->add_subcommand(
         "merge", "Merge the shards of a sweep (their directories, or the one holding them) into one sweep's tables; "
