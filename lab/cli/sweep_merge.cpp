@@ -104,11 +104,9 @@ int merge_sweep(const SweepMergeArgs& a) {
     // What each cell came to, from the records the tables hold.
     std::size_t errors = 0, failed = 0;
     std::vector<std::string> failed_cells, error_cells;
-    std::set<std::string> hosts;
     for (const auto& cell : sweep.cells) {
         bool cell_failed = false, cell_error = false;
         for (const auto& r : cell.runs) {
-            hosts.insert(r.record.run.hostname);
             if (r.record.run.outcome == record::RunOutcome::Interrupted || r.record.run.outcome == record::RunOutcome::Error) {
                 ++errors;
                 cell_error = true;
@@ -124,7 +122,7 @@ int merge_sweep(const SweepMergeArgs& a) {
     const analysis::SweepOverview overview = analysis::sweep_overview(sweep, analysis::pivot_layout(sweep));
 
     fmt::print("sweep {} merged from {} record{} ({} host{}, kernel{} {}) into {}\n", sweep.label, sweep.run_count(),
-               sweep.run_count() == 1 ? "" : "s", hosts.size(), hosts.size() == 1 ? "" : "s",
+               sweep.run_count() == 1 ? "" : "s", sweep.hostnames.size(), sweep.hostnames.size() == 1 ? "" : "s",
                sweep.kernels.size() == 1 ? "" : "s", fmt::join(sweep.kernels, ", "), out.string());
     fmt::print("{}\n", overview.verdict_total);
     auto list = [](const std::string& title, const std::vector<std::string>& items) {
