@@ -17,8 +17,9 @@ set(ALLOWED_runner   "common;sys;record;shaping")
 set(ALLOWED_lab_agents "common;sys")
 set(ALLOWED_lab_wire "common;sys;shaping")
 set(ALLOWED_lab_vm   "common;sys")
-set(ALLOWED_lab_cli  "common;sys;record;shaping;runner;analysis;lab/vm")
-set(LAYERED common sys record shaping analysis runner lab/agents lab/wire lab/vm lab/cli)
+set(ALLOWED_lab_cluster "common")
+set(ALLOWED_lab_cli  "common;sys;record;shaping;runner;analysis;lab/vm;lab/cluster")
+set(LAYERED common sys record shaping analysis runner lab/agents lab/wire lab/vm lab/cluster lab/cli)
 # Everything of ours that a header may live in, so that an include of another top directory is caught.
 set(OWN_TOPS common sys record shaping analysis runner lab tests bench)
 

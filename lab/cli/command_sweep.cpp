@@ -23,6 +23,10 @@
 #include "lab/cli/privileges.hpp"
 #include "lab/cli/record_output.hpp"
 #include "lab/cli/sweep_manifest.hpp"
+#include "lab/cli/sweep_merge.hpp"
+#include "lab/cli/sweep_submit.hpp"
+#include "lab/cluster/shard.hpp"
+#include "lab/cluster/shard_split.hpp"
 #include "lab/cli/sweep_progress.hpp"
 #include "lab/cli/sweep_reports.hpp"
 #include "runner/scenario_parser.hpp"
@@ -51,6 +55,12 @@ struct SweepArgs {
     std::vector<std::string> sets;  // NAME=V
     std::string impairments = "auto";
     std::string report_dir;         // lab sweep report DIR
+    std::string shard;              // --shard I/N
+    std::optional<int> shard_count; // with the engine's index variable
+    bool submit = false;            // lab sweep submit FILE
+    SweepSubmitArgs submit_args;
+    bool merge = false;             // lab sweep merge DIR...
+    SweepMergeArgs merge_args;
 };
 
 struct Job {
@@ -165,6 +175,32 @@ std::string resume_command(const SweepArgs& a, const fs::path& dir) {
     return command;
 }
 
+// The options every shard of a submitted sweep is run with: the grid and repeats the plan was made with.
+std::vector<std::string> sweep_options(const SweepArgs& a, std::uint64_t seed) {
+    std::vector<std::string> options;
+    if (a.repeat) options.insert(options.end(), {"--repeat", std::to_string(*a.repeat)});
+    for (const auto& v : a.vars) options.insert(options.end(), {"--var", v});
+    for (const auto& x : a.sets) options.insert(options.end(), {"--set", x});
+    options.insert(options.end(), {"--order", a.order, "--seed", std::to_string(seed), "--impairments", a.impairments});
+    return options;
+}
+
+// This process's part of the sweep: --shard, else the batch engine's variables, else the whole grid.
+std::optional<cluster::Shard> shard_of(const SweepArgs& a) {
+    if (!a.shard.empty()) return cluster::parse_shard(a.shard);
+    auto shard = cluster::shard_from_environment(
+        [](const std::string& name) -> std::optional<std::string> {
+            const char* v = std::getenv(name.c_str());
+            return v ? std::optional<std::string>(v) : std::nullopt;
+        },
+        a.shard_count);
+    if (!shard && a.shard_count)
+        throw std::invalid_argument(fmt::format(
+            "--shard-count {}: neither SLURM_ARRAY_TASK_ID nor JOB_COMPLETION_INDEX is set: give --shard INDEX/{}",
+            *a.shard_count, *a.shard_count));
+    return shard;
+}
+
 void print_dry_run(const runner::SweepPlan& plan, const std::vector<Job>& jobs, int repeats, int workers) {
     fmt::print("sweep {} of {}: {} cell{} × {} repeat{} = {} run{}\n\n", plan.spec.label, plan.file, plan.cells.size(),
                plan.cells.size() == 1 ? "" : "s", repeats, repeats == 1 ? "" : "s", jobs.size(), jobs.size() == 1 ? "" : "s");
@@ -181,6 +217,19 @@ void print_dry_run(const runner::SweepPlan& plan, const std::vector<Job>& jobs, 
     fmt::print("\nwall time at -j {}: at least {} (every step on time, ~{:.0f} s of set-up and teardown per run), at "
                "most {} (every run to its time limit)\n",
                workers, short_duration(total / lanes), kRunOverheadSeconds, short_duration(worst / lanes));
+}
+
+// The shard's jobs, in the order given. The split is by cell id and estimated time, so that every task of
+// the sweep, computing it alone, agrees on who runs what.
+std::vector<Job> shard_jobs(const runner::SweepPlan& plan, const std::vector<Job>& jobs, const cluster::Shard& shard) {
+    std::vector<cluster::ShardRun> runs;
+    for (const auto& j : jobs)
+        runs.push_back({plan.cells[j.cell].sweep->cell_id, j.repeat, estimated_run_seconds(plan.cells[j.cell])});
+    const std::vector<int> shard_of_run = cluster::split_into_shards(runs, shard.count);
+    std::vector<Job> mine;
+    for (std::size_t i = 0; i < jobs.size(); ++i)
+        if (shard_of_run[i] == shard.index) mine.push_back(jobs[i]);
+    return mine;
 }
 
 class SweepRun {
@@ -279,6 +328,7 @@ int sweep_report(const SweepArgs& a) {
 
 int sweep(const SweepArgs& a) {
     if (!a.report_dir.empty()) return sweep_report(a);
+    if (a.merge) return merge_sweep(a.merge_args);
     if (a.file.empty()) {
         fmt::print(stderr, "lab sweep: give a scenario file with a [sweep] table (or `lab sweep report DIR`)\n");
         return kExitError;
@@ -294,6 +344,22 @@ int sweep(const SweepArgs& a) {
     const int repeats = a.repeat.value_or(plan.spec.repeats);
     std::uint64_t seed = a.seed.value_or(std::random_device{}());
     std::vector<Job> jobs = job_order(plan.cells.size(), repeats, a.order, seed);
+    if (a.submit) {
+        SubmittedSweep submitted{plan.spec.label, a.file, a.out, plan.cells.size(), repeats, sweep_options(a, seed)};
+        return submit_sweep(a.submit_args, submitted, install_interrupt_handlers());
+    }
+    std::optional<cluster::Shard> shard;
+    try {
+        shard = shard_of(a);
+    } catch (const std::invalid_argument& e) {
+        fmt::print(stderr, "lab sweep: {}\n", e.what());
+        return kExitError;
+    }
+    const std::size_t grid_runs = jobs.size();
+    if (shard) {
+        jobs = shard_jobs(plan, jobs, *shard);
+        fmt::print("{} of the sweep {}: {} of its {} runs\n", cluster::shard_text(*shard), plan.spec.label, jobs.size(), grid_runs);
+    }
     if (a.dry_run) {
         print_dry_run(plan, jobs, repeats, a.jobs);
         return kExitPass;
@@ -307,6 +373,7 @@ int sweep(const SweepArgs& a) {
                                  : fs::path(a.out);
     std::optional<sys::Directory> sweep_dir;
     SweepManifest manifest = manifest_of(plan, a, repeats, seed);
+    if (shard) manifest.shard = ShardPart{shard->index, shard->count};
     if (a.resume) {
         if (a.out.empty()) {
             auto latest = latest_sweep_dir(default_parent, plan.spec.label);
@@ -330,6 +397,7 @@ int sweep(const SweepArgs& a) {
         }
         manifest = stored;  // its order and seed, so that a resumed sweep plays the rest in the same order
         jobs = job_order(plan.cells.size(), repeats, stored.order, stored.seed);
+        if (shard) jobs = shard_jobs(plan, jobs, *shard);
     } else {
         const fs::path absolute = fs::absolute(dir).lexically_normal();
         sweep_dir = sys::Directory::open_or_create(absolute.parent_path()).create_subdirectory(absolute.filename().string(), 0755);
@@ -340,6 +408,11 @@ int sweep(const SweepArgs& a) {
                plan.spec.label, plan.cells.size(), plan.cells.size() == 1 ? "" : "s", repeats, repeats == 1 ? "" : "s",
                jobs.size(), jobs.size() == 1 ? "" : "s", manifest.order, manifest.seed, a.jobs, dir.string());
 
+    if (jobs.empty()) {
+        // More shards than runs: this one has nothing to do, and its directory says so (sweep.json).
+        fmt::print("nothing to run in this shard: the split gives its {} runs to the other shards\n", grid_runs);
+        return kExitPass;
+    }
     SweepRun run(plan, a, runs, repeats, interrupt);
     run.play(jobs);
     WrittenReports w = write_sweep_reports(*sweep_dir, load_sweep_records(sweep_dir->path()));
@@ -396,6 +469,46 @@ Command add_sweep(CLI::App& app) {
     sub->add_option("--impairments", a->impairments, "Impairment backend: auto, netem or userspace")
         ->check(CLI::IsMember({"auto", "netem", "userspace"}))
         ->capture_default_str();
+    sub->add_option("--shard", a->shard,
+                    "Run only shard INDEX/COUNT of the cells × repeats (0-based, e.g. 0/4): split by cell id, balanced by "
+                    "estimated time, the same in every task. Default: from SLURM_ARRAY_TASK_ID (with SLURM_ARRAY_TASK_COUNT "
+                    "and SLURM_ARRAY_TASK_MIN) or JOB_COMPLETION_INDEX when set (docs/cluster.md)");
+    sub->add_option("--shard-count", a->shard_count,
+                    "How many shards the sweep is split into, the index coming from SLURM_ARRAY_TASK_ID or "
+                    "JOB_COMPLETION_INDEX as it is (needed for Kubernetes, and for a Slurm task submitted again alone)")
+        ->check(CLI::Range(1, 100000));
+    CLI::App* submit = sub->add_subcommand(
+        "submit", "Run the sweep on a batch engine: write an array job (one shard per task) and a merge job after it, "
+                  "and submit both (docs/cluster.md)");
+    submit->add_option("scenario", a->file, "A scenario file with a [sweep] table, on a filesystem every node sees")->required();
+    submit->add_flag("--slurm", a->submit_args.slurm, "Submit to Slurm with sbatch (an array job and a dependent merge job)");
+    submit->add_option("--tasks", a->submit_args.tasks,
+                       fmt::format("Shards, one array task each (default: one per run, at most {})", kDefaultTasks))
+        ->check(CLI::Range(1, 100000));
+    submit->add_option("--max-parallel", a->submit_args.max_parallel, "Array tasks running at once (--array=0-(N-1)%K); default: no limit")
+        ->check(CLI::Range(1, 100000));
+    submit->add_option("--partition", a->submit_args.partition, "The Slurm partition (default: the cluster's default)");
+    submit->add_option("--jobs-per-task", a->submit_args.jobs_per_task,
+                       "Runs at the same time inside a task (lab sweep -j), and the CPUs it asks for")
+        ->check(CLI::Range(1, 32))
+        ->capture_default_str();
+    submit->add_option("--out", a->out,
+                       "The shared directory for every shard, the logs and the merged reports (default "
+                       "runs/sweeps/<sweep>-<UTC time>, which must then be on a shared filesystem)");
+    submit->add_flag("--print", a->submit_args.print, "Print the two sbatch scripts and submit nothing");
+    submit->add_flag("--wait", a->submit_args.wait,
+                     "Wait for the merge job (sbatch --wait) and exit with its status: 0 all passed, 1 failed, 2 missing or errors");
+    submit->fallthrough();  // --repeat, --var, --set, --seed, --order, --impairments of `lab sweep` itself
+    submit->footer("Also takes `lab sweep`'s --repeat, --var, --set, --seed, --order and --impairments, passed on to every "
+                   "task. Writes OUT/sweep.sbatch, OUT/merge.sbatch and OUT/logs/; task i writes OUT/shard-i/, the merge "
+                   "job OUT/report.md and the other reports.");
+    submit->callback([a] { a->submit = true; });
+    CLI::App* merge = sub->add_subcommand(
+        "merge", "Merge the shards of a sweep (their directories, or the one holding them) into one sweep's tables; "
+                 "names missing, failed and duplicated cells; no root needed");
+    merge->add_option("dirs", a->merge_args.dirs, "Shard directories, or the directory `lab sweep submit` wrote into")->required();
+    merge->add_option("--out", a->merge_args.out, "Where the merged reports go (default: the one directory given)");
+    merge->callback([a] { a->merge = true; });
     CLI::App* report = sub->add_subcommand(
         "report", "Write a sweep directory's tables and plots again from its records (no root needed)");
     report->add_option("dir", a->report_dir, "A sweep directory (sweep.json, runs/)")->required();

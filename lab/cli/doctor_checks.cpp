@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "common/errno_name.hpp"
+#include "lab/cli/batch_task_check.hpp"
 #include "lab/cli/privileges.hpp"
 #include "lab/vm/accelerator.hpp"
 #include "lab/vm/initramfs.hpp"
@@ -92,6 +93,7 @@ std::vector<DoctorCheck> run_doctor_checks() {
     utsname u{};
     ::uname(&u);
     out.push_back({"kernel", "ok", fmt::format("{} {}", u.release, u.machine), false});
+    if (auto task = batch_task_check()) out.push_back(*task);
     bool root = ::geteuid() == 0;
     out.push_back({"root", root ? "ok" : "no", root ? "" : "lab run, clean and these checks need root", true});
     if (!root) return out;

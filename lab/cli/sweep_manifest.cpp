@@ -34,6 +34,7 @@ std::string manifest_json(const SweepManifest& m) {
     for (const auto& v : m.variables) j["variables"].push_back({{"name", v.name}, {"values", v.values}});
     j["cells"] = nlohmann::ordered_json::array();
     for (const auto& c : m.cells) j["cells"].push_back({{"id", c.id}, {"values", values_json(c.values)}});
+    if (m.shard) j["shard"] = {{"index", m.shard->index}, {"count", m.shard->count}};
     return j.dump(1) + "\n";
 }
 
@@ -67,6 +68,7 @@ SweepManifest manifest_from_json(const std::string& text) {
             }
             m.cells.push_back(std::move(cell));
         }
+        if (j.contains("shard")) m.shard = ShardPart{j["shard"].at("index").get<int>(), j["shard"].at("count").get<int>()};
         return m;
     } catch (const nlohmann::json::exception& e) {
         throw std::runtime_error(fmt::format("sweep.json: {}", e.what()));
@@ -80,6 +82,12 @@ std::string resume_mismatch(const SweepManifest& stored, const SweepManifest& re
         return fmt::format("the scenario changed since this sweep started ({} then, {} now): its cells would not be "
                            "the same; start a new sweep",
                            stored.scenario_hash, resumed.scenario_hash);
+    auto shard_words = [](const std::optional<ShardPart>& s) {
+        return s ? fmt::format("shard {}/{}", s->index, s->count) : std::string("the whole grid");
+    };
+    if (stored.shard != resumed.shard)
+        return fmt::format("this directory holds {} of the sweep, the command line asks for {}", shard_words(stored.shard),
+                           shard_words(resumed.shard));
     if (stored.repeats != resumed.repeats)
         return fmt::format("this sweep runs {} repeats per cell, not {}", stored.repeats, resumed.repeats);
     std::vector<std::string> a, b;

@@ -4,6 +4,7 @@
 // `lab sweep --resume` reads it back and refuses to mix another scenario's or another grid's runs into
 // the directory; every run directory below runs/ is named after its cell and repeat.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,12 @@ struct ManifestCell {
     std::vector<record::SweepValue> values;
 };
 
+struct ShardPart {
+    int index = 0;
+    int count = 1;
+    bool operator==(const ShardPart&) const = default;
+};
+
 struct SweepManifest {
     std::string label;
     std::string scenario_name;
@@ -33,6 +40,9 @@ struct SweepManifest {
     int repeats = 1;
     std::vector<record::SweepVariable> variables;
     std::vector<ManifestCell> cells;  // grid order
+    // The part of the grid this directory holds when the sweep runs in shards (`--shard I/N`, or a batch
+    // engine's array task): every cell is listed above, but only this shard's runs are played here.
+    std::optional<ShardPart> shard;
 };
 
 std::string manifest_json(const SweepManifest& m);

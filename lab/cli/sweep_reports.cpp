@@ -21,13 +21,15 @@ namespace lab::cli {
 
 std::vector<analysis::StoredRecord> load_sweep_records(const fs::path& dir) {
     std::vector<analysis::StoredRecord> out;
-    for (const auto& path : find_record_files({dir.string()})) {
-        record::RunRecord rec = load_record(path);
-        rec.verdicts = analysis::evaluate(rec);
-        rec.metric_values = analysis::measure(rec);
-        out.push_back({fs::relative(path, dir).string(), std::move(rec)});
-    }
+    for (const auto& path : find_record_files({dir.string()})) out.push_back(load_sweep_record(path, dir));
     return out;
+}
+
+analysis::StoredRecord load_sweep_record(const fs::path& file, const fs::path& base) {
+    record::RunRecord rec = load_record(file.string());
+    rec.verdicts = analysis::evaluate(rec);
+    rec.metric_values = analysis::measure(rec);
+    return {fs::relative(file, base).string(), std::move(rec)};
 }
 
 WrittenReports write_sweep_reports(const sys::Directory& sweep_dir, std::vector<analysis::StoredRecord> records) {

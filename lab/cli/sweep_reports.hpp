@@ -13,6 +13,9 @@ namespace lab::cli {
 // Every record.json below `dir` (its runs/ and anything merged into it), judged afresh.
 std::vector<analysis::StoredRecord> load_sweep_records(const std::filesystem::path& dir);
 
+// One record.json judged afresh, its source named relative to `base` (the directory the reports go to).
+analysis::StoredRecord load_sweep_record(const std::filesystem::path& file, const std::filesystem::path& base);
+
 struct WrittenReports {
     analysis::Sweep sweep;
     std::vector<std::string> files;  // relative to the sweep directory
