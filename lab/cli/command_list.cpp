@@ -10,10 +10,13 @@
 namespace lab::cli {
 
 Command add_list(CLI::App& app) {
-    auto dir = std::make_shared<std::string>("scenarios");
+    auto dir = std::make_shared<std::string>();
     CLI::App* sub = app.add_subcommand("list", "List the scenarios of a directory: name, source, summary");
-    sub->add_option("dir", *dir, "Directory of *.toml scenarios")->capture_default_str();
+    sub->add_option("dir", *dir,
+                    "Directory of *.toml scenarios (default: the catalogue, ./scenarios or else the installed "
+                    "../share/lab/scenarios beside the lab program)");
     return [dir] {
+        if (dir->empty()) *dir = default_catalogue_directory();
         struct Row {
             std::string name, source, summary;
         };
