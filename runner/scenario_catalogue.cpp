@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <string>
 
+#include <fmt/format.h>
+
 namespace fs = std::filesystem;
 
 namespace lab::runner {
@@ -27,8 +29,8 @@ std::optional<fs::path> find_catalogue_scenario(std::string_view name, const std
             if (it->path().filename() == file_name && it->is_regular_file(ec)) found.push_back(it->path());
         std::sort(found.begin(), found.end());
         if (found.size() > 1)
-            throw std::runtime_error(std::string(name) + ": two scenarios of that name, " + found[0].string() +
-                                     " and " + found[1].string() + "; name the file");
+            throw std::runtime_error(fmt::format("{}: two scenarios of that name, {} and {}; name the file", name,
+                                                 found[0].string(), found[1].string()));
         if (!found.empty()) return found.front();
     }
     return std::nullopt;

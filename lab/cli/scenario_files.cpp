@@ -22,7 +22,10 @@ std::vector<fs::path> catalogue_search_path() {
 
 std::string describe_search_path(const std::vector<fs::path>& directories) {
     std::string out;
-    for (const auto& d : directories) out += (out.empty() ? "" : ", ") + d.string();
+    for (const auto& d : directories) {
+        if (!out.empty()) out += ", ";
+        out += d.string();
+    }
     return out;
 }
 
@@ -32,8 +35,8 @@ std::string default_catalogue_directory() {
         std::error_code ec;
         if (fs::is_directory(d, ec)) return d.string();
     }
-    throw std::runtime_error("no scenario catalogue: none of " + describe_search_path(search) +
-                             " is a directory; name one (lab list DIR)");
+    throw std::runtime_error(
+        fmt::format("no scenario catalogue: none of {} is a directory; name one (lab list DIR)", describe_search_path(search)));
 }
 
 std::string resolve_scenario_file(const std::string& arg) {
