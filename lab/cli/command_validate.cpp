@@ -22,7 +22,9 @@ std::string describe_axes(const record::SweepRun& sweep) {
 Command add_validate(CLI::App& app) {
     auto paths = std::make_shared<std::vector<std::string>>();
     CLI::App* sub = app.add_subcommand("validate", "Check scenario files without running them (no root needed)");
-    sub->add_option("scenarios", *paths, "Scenario files, directories of *.toml scenarios, or catalogue names (lab list)")->required();
+    sub->add_option("scenarios", *paths,
+                    "Scenario files, directories of *.toml scenarios, or catalogue names (lab list)")
+        ->required();
     return [paths] {
         int status = kExitPass;
         for (const auto& file : expand_scenario_args(*paths)) {

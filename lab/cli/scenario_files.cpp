@@ -35,8 +35,8 @@ std::string default_catalogue_directory() {
         std::error_code ec;
         if (fs::is_directory(d, ec)) return d.string();
     }
-    throw std::runtime_error(
-        fmt::format("no scenario catalogue: none of {} is a directory; name one (lab list DIR)", describe_search_path(search)));
+    throw std::runtime_error(fmt::format("no scenario catalogue: none of {} is a directory; name one (lab list DIR)",
+                                         describe_search_path(search)));
 }
 
 std::string resolve_scenario_file(const std::string& arg) {
