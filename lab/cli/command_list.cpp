@@ -14,7 +14,7 @@ namespace lab::cli {
 namespace {
 
 struct ListArgs {
-    std::string dir = "scenarios";
+    std::string dir;  // "": the catalogue (default_catalogue_directory)
     bool long_form = false;
     bool json = false;
 };
@@ -27,12 +27,15 @@ constexpr std::size_t kDefaultWrapWidth = 80;
 Command add_list(CLI::App& app) {
     auto args = std::make_shared<ListArgs>();
     CLI::App* sub = app.add_subcommand("list", "List the scenarios of a directory: name, source, summary");
-    sub->add_option("dir", args->dir, "Directory of *.toml scenarios")->capture_default_str();
+    sub->add_option("dir", args->dir,
+                    "Directory of *.toml scenarios (default: the catalogue, ./scenarios or else the installed "
+                    "../share/lab/scenarios beside the lab program)");
     sub->add_flag("-l,--long", args->long_form, "Each summary in full, wrapped under its scenario's name");
     sub->add_flag("--json", args->json, "One JSON document on stdout (docs/json-output.md)");
     sub->footer("On a terminal each scenario is one line, cut to the terminal's width ($COLUMNS when set); into a "
                 "pipe or a file the lines are whole.\nExit status: 0 every scenario is valid, 2 some is not.");
     return [args] {
+        if (args->dir.empty()) args->dir = default_catalogue_directory();
         std::vector<analysis::ScenarioListRow> rows;
         nlohmann::json scenarios = nlohmann::json::array();
         int status = kExitPass;

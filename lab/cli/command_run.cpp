@@ -273,7 +273,9 @@ int run(const RunArgs& args) {
 Command add_run(CLI::App& app) {
     auto args = std::make_shared<RunArgs>();
     CLI::App* sub = app.add_subcommand("run", "Build the lab of each scenario, replay its timeline and judge it");
-    sub->add_option("scenarios", args->paths, "Scenario files, or directories of *.toml scenarios")->required();
+    sub->add_option("scenarios", args->paths,
+                    "Scenario files, directories of *.toml scenarios, or catalogue names (lab list)")
+        ->required();
     sub->add_option("--out", args->out, "Directory that receives one run directory per run")->capture_default_str();
     sub->add_option("--repeat", args->repeat, "Run each scenario N times and check that the verdicts are identical")
         ->check(CLI::Range(1, 100));

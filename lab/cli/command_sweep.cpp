@@ -22,6 +22,7 @@
 #include "lab/cli/job_pool.hpp"
 #include "lab/cli/privileges.hpp"
 #include "lab/cli/record_output.hpp"
+#include "lab/cli/scenario_files.hpp"
 #include "lab/cli/sweep_manifest.hpp"
 #include "lab/cli/sweep_merge.hpp"
 #include "lab/cli/sweep_submit.hpp"
@@ -335,7 +336,7 @@ int sweep(const SweepArgs& a) {
     }
     runner::SweepPlan plan;
     try {
-        plan = runner::plan_sweep(a.file, overrides_of(a));
+        plan = runner::plan_sweep(resolve_scenario_file(a.file), overrides_of(a));
     } catch (const runner::ScenarioError& e) {
         for (const auto& d : e.diagnostics()) fmt::print(stderr, "{}\n", d);
         fmt::print(stderr, "lab sweep: nothing was run: fix the errors above\n");
@@ -439,7 +440,8 @@ Command add_sweep(CLI::App& app) {
     CLI::App* sub = app.add_subcommand(
         "sweep", "Run a scenario over the grid of its [sweep] table (cells × repeats side by side) and write "
                  "comparison tables and plots");
-    sub->add_option("scenario", a->file, "A scenario file with a [sweep] table (docs/scenario-format.md#sweeps)");
+    sub->add_option("scenario", a->file,
+                    "A scenario file with a [sweep] table (docs/scenario-format.md#sweeps), or its name in the catalogue");
     sub->add_option("--repeat", a->repeat, "Runs per cell (default: the [sweep] table's repeat, else 1)")
         ->check(CLI::Range(1, 100));
     sub->add_option("-j,--jobs", a->jobs, "Runs at the same time, each in namespaces of its own")

@@ -29,7 +29,7 @@ struct ValidateArgs {
 Command add_validate(CLI::App& app) {
     auto args = std::make_shared<ValidateArgs>();
     CLI::App* sub = app.add_subcommand("validate", "Check scenario files without running them (no root needed)");
-    sub->add_option("scenarios", args->paths, "Scenario files, or directories of *.toml scenarios")->required();
+    sub->add_option("scenarios", args->paths, "Scenario files, directories of *.toml scenarios, or catalogue names (lab list)")->required();
     sub->add_flag("--json", args->json,
                   "One JSON document on stdout, diagnostics included, each with file, line and column "
                   "(docs/json-output.md)");

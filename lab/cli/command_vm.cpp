@@ -284,7 +284,9 @@ Command add_vm(CLI::App& app) {
         sub->add_option("--cache", args->cache, "Where unpacked kernel packages are kept")->capture_default_str();
     };
     CLI::App* run = vm->add_subcommand("run", "Boot a guest, run the scenarios in it with the host-built lab, judge them");
-    run->add_option("scenarios", args->paths, "Scenario files, or directories of *.toml scenarios")->required();
+    run->add_option("scenarios", args->paths,
+                    "Scenario files, directories of *.toml scenarios, or catalogue names (lab list)")
+        ->required();
     kernel_option(run);
     run->add_option("--out", args->out, "Directory that receives vm-<time>-<pid>-<package>/ per kernel (and host-<time>-<pid>/)")
         ->capture_default_str();

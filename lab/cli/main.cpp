@@ -16,7 +16,8 @@ int main(int argc, char** argv) {
     // any scenario is read.
     lab::sys::raise_descriptor_limit();
 
-    CLI::App app{"lab — replay documented TCP/UDP kernel behaviours in network namespaces, with a verdict"};
+    // Named, not taken from argv[0]: the usage line says `lab run`, not a build path (the man pages are made of it).
+    CLI::App app{"lab — replay documented TCP/UDP kernel behaviours in network namespaces, with a verdict", "lab"};
     app.require_subcommand(1);
     app.set_version_flag("--version", LAB_VERSION);
     std::map<CLI::App*, lab::cli::Command> commands;
