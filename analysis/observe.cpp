@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "analysis/packets_observation.hpp"
+
 namespace lab::analysis {
 namespace {
 
@@ -174,6 +176,7 @@ Observation observe(const record::RunRecord& r, const record::Selection& e) {
         case record::ExpectKind::Counter: return observe_counter(r, e);
         case record::ExpectKind::Events: return observe_events(r, e);
         case record::ExpectKind::Exit: return observe_exit(r, e);
+        case record::ExpectKind::Packets: return observe_packets(r, e);
     }
     return missing("unknown expectation kind");
 }
