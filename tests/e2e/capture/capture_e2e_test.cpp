@@ -26,6 +26,7 @@ namespace {
 
 const std::string kLab = std::string(LAB_BIN_DIR) + "/lab";
 const std::string kScenario = std::string(LAB_SOURCE_DIR) + "/tests/e2e/scenarios/capture-handshake.toml";
+const std::string kStepsScenario = std::string(LAB_SOURCE_DIR) + "/tests/e2e/scenarios/capture-steps.toml";
 
 std::string slurp(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);
@@ -161,6 +162,32 @@ TEST_F(Capture, EachEndHoldsTheHandshakesAndThePacketsExpectationCountsThem) {
     EXPECT_EQ(report.exit_code, 0) << report.out;
     EXPECT_THAT(report.out, HasSubstr("tcpdump -nn -r " + (record_path.parent_path() / "captures/lan.server.pcapng").string()));
     EXPECT_THAT(report.out, HasSubstr("tcpdump -nn -r " + (record_path.parent_path() / "captures/lan.client.pcapng").string()));
+}
+
+TEST_F(Capture, StepsStartAndStopWritingTheFrames) {
+    Result r = run(kLab, {"run", "--out", (dir_ / "runs").string(), kStepsScenario});
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    const fs::path record_path = only_record();
+    const auto rec = lab::record::run_record_from_json(nlohmann::json::parse(slurp(record_path)));
+    ASSERT_EQ(rec.captures.size(), 2u);
+    ASSERT_EQ(counter_delta(rec, "client", "Tcp.ActiveOpens"), 9);
+    const auto syn = filter("dst port 7000 and tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn");
+    for (const auto& c : rec.captures) {
+        SCOPED_TRACE(c.host);
+        const fs::path file = record_path.parent_path() / c.file;
+        const auto contents = lab::capture::read_pcapng(slurp(file), file.string());
+        int syns = 0;
+        for (const auto& f : contents.frames) {
+            syns += syn.matches(f);
+            // Every frame lies between the start step (600 ms) and the stop step (1200 ms), give or take the
+            // frames the kernel timestamped before the step and lab read after it.
+            const double t = static_cast<double>(f.unix_ns - c.timeline_zero_unix_ns) / 1e9;
+            EXPECT_GT(t, 0.55);
+            EXPECT_LT(t, 1.25);
+        }
+        EXPECT_EQ(syns, 3);
+        EXPECT_EQ(contents.frames.size(), c.packets);
+    }
 }
 
 }  // namespace
