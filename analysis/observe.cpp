@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "analysis/output_observation.hpp"
+#include "analysis/packets_observation.hpp"
 
 namespace lab::analysis {
 namespace {
@@ -177,6 +178,7 @@ Observation observe(const record::RunRecord& r, const record::Selection& e) {
         case record::ExpectKind::Events: return observe_events(r, e);
         case record::ExpectKind::Exit: return observe_exit(r, e);
         case record::ExpectKind::Output: return observe_output(r, e);
+        case record::ExpectKind::Packets: return observe_packets(r, e);
     }
     return missing("unknown expectation kind");
 }

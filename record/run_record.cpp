@@ -66,7 +66,8 @@ static constexpr std::pair<ExpectKind, const char*> kKindNames[] = {{ExpectKind:
                                                                     {ExpectKind::Counter, "counter"},
                                                                     {ExpectKind::Events, "events"},
                                                                     {ExpectKind::Exit, "exit"},
-                                                                    {ExpectKind::Output, "output"}};
+                                                                    {ExpectKind::Output, "output"},
+                                                                    {ExpectKind::Packets, "packets"}};
 static constexpr std::pair<RunOutcome, const char*> kOutcomeNames[] = {{RunOutcome::Completed, "completed"},
                                                                        {RunOutcome::TimeLimit, "time-limit"},
                                                                        {RunOutcome::Interrupted, "interrupted"},
@@ -108,6 +109,11 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RunInfo, id, prefix, directory, 
                                                 machine, hostname, lab_version, impairment_backend, outcome,
                                                 outcome_detail, containment, time_limit_s)
 
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PacketSelector, link, filter, from, to)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(CaptureFile, link, host, netns, interface, file, path, snaplen,
+                                                max_bytes, packets, bytes, dropped, not_written,
+                                                timeline_zero_unix_ns, problem)
+
 // A selection's fields sit flat beside the expectation's or metric's own in the JSON object.
 static void selection_to_json(nlohmann::json& j, const Selection& s) {
     j["kind"] = s.kind;
@@ -129,6 +135,7 @@ static void selection_to_json(nlohmann::json& j, const Selection& s) {
     j["per_conn"] = s.per_conn;
     j["timing"] = s.timing;
     j["output"] = s.output;
+    if (s.kind == ExpectKind::Packets) j["packets"] = s.packets;
 }
 
 static void selection_from_json(const nlohmann::json& j, Selection& s) {
@@ -152,6 +159,7 @@ static void selection_from_json(const nlohmann::json& j, Selection& s) {
     s.per_conn = j.value("per_conn", d.per_conn);
     s.timing = j.value("timing", d.timing);
     s.output = j.value("output", d.output);
+    s.packets = j.value("packets", d.packets);
 }
 
 void to_json(nlohmann::json& j, const Expectation& e) {
@@ -217,6 +225,7 @@ const char* to_string(ExpectKind k) {
         case ExpectKind::Events: return "events";
         case ExpectKind::Exit: return "exit";
         case ExpectKind::Output: return "output";
+        case ExpectKind::Packets: return "packets";
     }
     return "?";
 }
@@ -245,7 +254,7 @@ nlohmann::json to_json(const RunRecord& r) {
                           {"events", r.events},           {"outputs", r.outputs},
                           {"expectations", r.expectations},
                           {"verdicts", r.verdicts},       {"metrics", r.metrics},
-                          {"metric_values", r.metric_values}, {"sweep", r.sweep}};
+                          {"metric_values", r.metric_values}, {"sweep", r.sweep}, {"captures", r.captures}};
 }
 
 // Reads one top-level section, so that an error names where in the record it is.
@@ -285,6 +294,7 @@ RunRecord run_record_from_json(const nlohmann::json& j) {
     read_section(j, "metrics", r.metrics, false);
     read_section(j, "metric_values", r.metric_values, false);
     read_section(j, "sweep", r.sweep, false);
+    read_section(j, "captures", r.captures, false);
     return r;
 }
 

@@ -106,7 +106,7 @@ struct Event {
     std::map<std::string, double> values;
 };
 
-enum class ExpectKind { Sockets, Counter, Events, Exit, Output };
+enum class ExpectKind { Sockets, Counter, Events, Exit, Output, Packets };
 
 // Output: numbers a program printed, read from its stdout or stderr with a regular expression (ECMAScript
 // syntax) that has exactly one capture group. Each matching line gives the number its group captured;
@@ -132,6 +132,14 @@ struct ProcessOutput {
 };
 
 inline constexpr std::size_t kKeptOutputBytes = 1 << 20;
+
+// Packets: the frames of one link end's capture that a pcap filter matches, between two snapshots.
+struct PacketSelector {
+    std::string link;
+    std::string filter;  // a pcap filter expression, as tcpdump takes it ("" matches every frame)
+    std::string from;    // snapshot names; "" = from the capture's first frame / to its last
+    std::string to;
+};
 
 // What one number of a run is: a selector over the record, with no judgement attached. Expectations
 // compare it; metrics report it (one number per run, tabulated across the cells of a sweep). Exactly one
@@ -163,6 +171,8 @@ struct Selection {
     std::string timing;
     // Output: process (above) names the program.
     OutputSelector output;
+    // Packets (with `host`: the link end whose capture is read)
+    PacketSelector packets;
 };
 
 // A structured expectation, already validated by the parser: a selection and a comparison.
@@ -258,6 +268,25 @@ struct HostInfo {
     std::map<std::string, std::string> sysctls;  // as read back from inside the namespace
 };
 
+// One pcapng file a run wrote: a link end's frames as its interface saw them (runner/link_capture).
+struct CaptureFile {
+    std::string link;
+    std::string host;
+    std::string netns;
+    std::string interface;  // the name inside the namespace, also the file's if_name
+    std::string file;       // relative to the run directory: "captures/lan.server.pcapng"
+    std::string path;       // as written (for messages and the tcpdump command)
+    std::uint32_t snaplen = 0;
+    std::uint64_t max_bytes = 0;
+    std::uint64_t packets = 0;      // frames written
+    std::uint64_t bytes = 0;        // their lengths on the wire
+    std::uint64_t dropped = 0;      // frames the kernel dropped before lab read them (socket buffer full)
+    std::uint64_t not_written = 0;  // frames seen after the file reached max_bytes
+    // CLOCK_REALTIME at the timeline's t = 0, so frame times (real time, in the file) map onto snapshots.
+    std::int64_t timeline_zero_unix_ns = 0;
+    std::string problem;  // why the capture stopped early or never ran; "" when it ran to the end
+};
+
 // How a run ended: its timeline played to the end, the time limit stopped it, a signal interrupted it,
 // or an error (bad input found late, the kernel refused) stopped it before or while it played.
 enum class RunOutcome { Completed, TimeLimit, Interrupted, Error };
@@ -296,6 +325,7 @@ struct RunRecord {
     std::vector<Metric> metrics;
     std::vector<MetricValue> metric_values;  // one per metric, same order; filled by analysis like verdicts
     std::optional<SweepRun> sweep;            // set when the run was one cell of a sweep (or `lab run --set`)
+    std::vector<CaptureFile> captures;        // one per captured link end
 };
 
 const char* to_string(ExpectKind k);

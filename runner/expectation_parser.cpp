@@ -10,6 +10,7 @@
 #include "common/errno_name.hpp"
 #include "common/successor_cycles.hpp"
 #include "runner/output_selection_parser.hpp"
+#include "runner/packets_selection_parser.hpp"
 #include "runner/sweep_substitution.hpp"
 
 namespace lab::runner {
@@ -22,7 +23,7 @@ constexpr std::string_view kResults[] = {"ok", "error", "timeout", "eof", "aband
 constexpr std::string_view kPerConn[] = {"min", "max", "nonzero"};
 constexpr std::string_view kTimings[] = {"min", "p50", "p90", "p99", "max", "mean"};
 // The keys of a selection, shared by [[expect]] and [[metric]].
-constexpr std::string_view kSelectionKeys[] = {"at", "host", "sockets", "counter", "events", "exit", "output"};
+constexpr std::string_view kSelectionKeys[] = {"at", "host", "sockets", "counter", "events", "exit", "output", "packets"};
 
 bool in(std::string_view v, const auto& list) { return std::find(std::begin(list), std::end(list), v) != std::end(list); }
 
@@ -41,11 +42,15 @@ public:
     // False (reported) when the table has not exactly one selector.
     bool parse(const toml::table& t, record::Selection& e, std::string_view context) {
         int kinds = int(t.contains("sockets")) + int(t.contains("counter")) + int(t.contains("events")) +
-                    int(t.contains("exit")) + int(t.contains("output"));
+                    int(t.contains("exit")) + int(t.contains("output")) + int(t.contains("packets"));
         if (kinds != 1) {
-            r_.error(t, fmt::format("{} needs exactly one of 'sockets', 'counter', 'events', 'exit' and 'output'",
+            r_.error(t, fmt::format("{} needs exactly one of 'sockets', 'counter', 'events', 'exit', 'output' and 'packets'",
                                     context));
             return false;
+        }
+        if (t.contains("packets")) {
+            parse_packets_selection(t, e, r_, names_);
+            return true;
         }
         if (t.contains("sockets")) parse_sockets(t, e);
         else if (t.contains("counter")) parse_counter(t, e);

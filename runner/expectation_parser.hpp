@@ -2,6 +2,7 @@
 // The [[expect]] and [[metric]] tables of a scenario → record::Expectation and record::Metric, checked
 // against the names the rest of the scenario defines (hosts, snapshots, processes) so that a typo fails
 // validation, not the verdict.
+#include <map>
 #include <set>
 #include <string>
 #include <string_view>
@@ -18,6 +19,7 @@ struct KnownNames {
     std::set<std::string> hosts;
     std::set<std::string> snapshots;
     std::set<std::string> processes;
+    std::map<std::string, std::set<std::string>> captured_link_ends;  // captured link → its hosts
 };
 
 std::vector<record::Expectation> parse_expectations(const toml::table& root, TomlReader& reader,

@@ -46,12 +46,23 @@ struct DirectedImpairment {
     shaping::Impairment impairment;
 };
 
+// Packet capture on a link: one pcapng file per end, written by lab itself (runner/link_capture).
+struct CaptureSpec {
+    static constexpr std::uint32_t kDefaultSnaplen = 262144;           // tcpdump's: whole frames
+    static constexpr std::uint64_t kDefaultMaxBytes = 64ULL << 20;      // per file
+    bool from_start = true;  // false: a `capture` step starts it
+    std::uint32_t snaplen = kDefaultSnaplen;
+    std::uint64_t max_bytes = kDefaultMaxBytes;
+    SourceLocation where;
+};
+
 struct LinkSpec {
     std::string name;                // "link0" unless named
     std::vector<std::string> ends;   // host names; more than two makes a switched segment
     Ipv4Cidr subnet;  // inside 198.18.0.0/15: as the scenario fixed it, or as validation assigned it
     std::vector<DirectedImpairment> impairments;  // static, per direction (two-ended links only)
     bool shaped = false;  // impaired, or the timeline changes it: it gets a middle (switch) namespace
+    std::optional<CaptureSpec> capture;  // `capture = true | { ... }`, or a `capture` step names the link
     SourceLocation where;
 };
 
@@ -77,7 +88,7 @@ struct SocketsWait {
     std::int64_t at_least = 0;
 };
 
-enum class StepKind { Run, Snapshot, Wait, Stop, Impair, Unplug, Replug };
+enum class StepKind { Run, Snapshot, Wait, Stop, Impair, Unplug, Replug, Capture };
 
 struct Step {
     Duration at{};
@@ -86,7 +97,8 @@ struct Step {
     std::string snapshot;      // Snapshot: its name
     std::string process;       // Wait, Stop: the process name (all copies)
     std::optional<SocketsWait> sockets_wait;  // Wait: on sockets instead of a process
-    std::string link;          // Impair, Unplug, Replug
+    std::string link;          // Impair, Unplug, Replug, Capture
+    bool capture_on = true;    // Capture: start (true) or stop writing the link's frames
     std::vector<DirectedImpairment> impairments;  // Impair: each direction's new setting, whole
     std::size_t file_index = 0;  // position among the file's steps, before sorting by time
     Duration timeout{};        // Wait: how long at most

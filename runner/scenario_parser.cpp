@@ -14,6 +14,7 @@
 
 #include "common/printable.hpp"
 #include "common/text_fields.hpp"
+#include "runner/capture_parser.hpp"
 #include "runner/expectation_parser.hpp"
 #include "runner/lab_addresses.hpp"
 #include "runner/scenario_budget.hpp"
@@ -163,7 +164,7 @@ private:
                 r_.error(ln, "each [[links]] entry must be a table");
                 continue;
             }
-            r_.reject_unknown_keys(*t, {"name", "ends", "subnet", "impair"}, "[[links]]");
+            r_.reject_unknown_keys(*t, {"name", "ends", "subnet", "impair", "capture"}, "[[links]]");
             LinkSpec l;
             l.where = r_.where(ln);
             l.name = r_.string(*t, "name", false).value_or(fmt::format("link{}", index));
@@ -193,6 +194,7 @@ private:
                 if (l.ends.size() != 2) r_.error(*imp, "impairments apply to two-ended links only (for now)");
                 else l.impairments = directed_impairments(*imp, l, nullptr);
             }
+            if (const toml::node* capture = t->get("capture")) l.capture = parse_link_capture(*capture, r_);
             s_.links.push_back(std::move(l));
             ++index;
         }
@@ -413,7 +415,7 @@ private:
                 r_.error(sn, "each [[steps]] entry must be a table");
                 continue;
             }
-            r_.reject_unknown_keys(*t, {"at", "run", "snapshot", "wait", "stop", "impair", "unplug", "replug"},
+            r_.reject_unknown_keys(*t, {"at", "run", "snapshot", "wait", "stop", "impair", "unplug", "replug", "capture"},
                                    "[[steps]]");
             Step step;
             step.where = r_.where(sn);
@@ -422,15 +424,17 @@ private:
                 r_.error(*t->get("at"), fmt::format("step at {} is after the time limit {}", format_duration(step.at),
                                                     format_duration(s_.time_limit)));
             int kinds = 0;
-            for (auto k : {"run", "snapshot", "wait", "stop", "impair", "unplug", "replug"}) kinds += t->contains(k);
+            for (auto k : {"run", "snapshot", "wait", "stop", "impair", "unplug", "replug", "capture"}) kinds += t->contains(k);
             if (kinds != 1) {
-                r_.error(*t, "a step needs exactly one of 'run', 'snapshot', 'wait', 'stop', 'impair', 'unplug' and "
-                             "'replug'");
+                r_.error(*t, "a step needs exactly one of 'run', 'snapshot', 'wait', 'stop', 'impair', 'unplug', "
+                             "'replug' and 'capture'");
                 continue;
             }
             step.file_index = s_.steps.size();
             if (t->contains("impair") || t->contains("unplug") || t->contains("replug")) {
                 parse_link_step(*t, step);
+            } else if (const toml::node* capture = t->get("capture")) {
+                parse_capture_step(*capture, step, r_);
             } else if (const toml::node* run = t->get("run")) {
                 step.kind = StepKind::Run;
                 if (const toml::table* rt = run->as_table()) parse_run(*rt, step);
@@ -458,6 +462,7 @@ private:
         }
         std::stable_sort(s_.steps.begin(), s_.steps.end(), [](const Step& a, const Step& b) { return a.at < b.at; });
         resolve_impair_steps();
+        resolve_capture_steps(s_, r_);
     }
 
     // { process, timeout } or { host, sockets, at_least, timeout }.
@@ -567,6 +572,8 @@ private:
             if (step.kind == StepKind::Snapshot) k.snapshots.insert(step.snapshot);
             if (step.kind == StepKind::Run) k.processes.insert(step.run.name);
         }
+        for (const auto& l : s_.links)
+            if (l.capture) k.captured_link_ends[l.name] = std::set<std::string>(l.ends.begin(), l.ends.end());
         return k;
     }
 

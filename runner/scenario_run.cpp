@@ -17,6 +17,7 @@
 #include "runner/agent_events.hpp"
 #include "runner/host_view.hpp"
 #include "runner/kept_output.hpp"
+#include "runner/link_capture.hpp"
 #include "runner/link_shaper.hpp"
 #include "runner/run_owner.hpp"
 #include "runner/run_plan.hpp"
@@ -97,12 +98,15 @@ public:
                                  ? o_.out->subdirectory(s_.name, 0755).create_subdirectory(stamp_id_, 0755)
                                  : o_.out->create_subdirectory(o_.run_name, 0755);
         processes_dir_ = dir.create_subdirectory("processes", 0755);
+        run_dir_ = dir.duplicate();
         fill_header();
         try {
             play_whole_run();
         } catch (const std::exception& e) {
             rec_.run.outcome = record::RunOutcome::Error;
             add_outcome_detail(e.what());
+            instances_.clear();
+            finish_captures();
             teardown();
         }
         rec_.run.wall_seconds = std::chrono::duration<double>(Clock::now() - wall_start).count();
@@ -123,6 +127,7 @@ private:
         if (shaped())
             shaper_ = start_link_shaper(backend_, ShaperContext{s_, *topology_, owner_.run_id(), *processes_dir_,
                                                                 o_.agent_dir + "/lab-wire", cgroup_procs_fd()});
+        start_captures();
         read_back_sysctls();
         prestart_processes();
         // The clock starts after the start snapshot: on a loaded machine a snapshot of many hosts can
@@ -135,10 +140,12 @@ private:
             if (view.counters_t) *view.counters_t -= std::chrono::duration<double>(t0_ - first_t0).count();
         deadline_ = t0_ + s_.time_limit;
         place_prestarted_on_the_clock();
+        for (auto& capture : captures_) capture->set_timeline_zero(realtime_at(t0_));
         play_steps();
         if (rec_.run.outcome != record::RunOutcome::Interrupted) take_snapshot("end");
         stop("");
         collect_processes_and_events();
+        finish_captures();  // after the processes: their last FINs and RSTs belong in the files
         if (shaper_) {
             auto wires = shaper_->finish(now_t());
             rec_.processes.insert(rec_.processes.end(), wires.begin(), wires.end());
@@ -158,6 +165,7 @@ private:
 
     void teardown() noexcept {
         instances_.clear();
+        captures_.clear();
         gate_.reset();
         shaper_.reset();
         cgroup_.reset();
@@ -265,6 +273,7 @@ private:
             case StepKind::Impair: return fmt::format("impair '{}'", step.link);
             case StepKind::Unplug: return fmt::format("unplug '{}'", step.link);
             case StepKind::Replug: return fmt::format("replug '{}'", step.link);
+            case StepKind::Capture: return fmt::format("capture '{}' {}", step.link, step.capture_on ? "start" : "stop");
         }
         return "step";
     }
@@ -287,6 +296,10 @@ private:
             case StepKind::Impair: shaper_->apply(link_named(step.link), step.impairments); break;
             case StepKind::Unplug: topology_->set_carrier(step.link, false); break;
             case StepKind::Replug: topology_->set_carrier(step.link, true); break;
+            case StepKind::Capture:
+                for (auto& capture : captures_)
+                    if (capture->result().link == step.link) capture->set_recording(step.capture_on);
+                break;
             case StepKind::Wait:
                 if (step.sockets_wait) return wait_for_sockets(*step.sockets_wait, Clock::now() + step.timeout, step);
                 return wait_for_exit(step.process, Clock::now() + step.timeout, step);
@@ -473,6 +486,43 @@ private:
         poll_children();
     }
 
+    // One capture per end of every captured link, on the host's own interface, running before the first
+    // step. The files go to <run dir>/captures/<link>.<host>.pcapng.
+    void start_captures() {
+        for (const LinkSpec& link : s_.links) {
+            if (!link.capture) continue;
+            if (!captures_dir_) captures_dir_ = run_dir_->create_subdirectory("captures", 0755);
+            for (const Topology::Port& port : topology_->ports()) {
+                if (port.segment != link.name) continue;
+                CaptureTarget target;
+                target.link = link.name;
+                target.host = port.host;
+                target.interface = port.ifname;
+                target.file_name = fmt::format("{}.{}.pcapng", link.name, port.host);
+                target.file = "captures/" + target.file_name;
+                captures_.push_back(std::make_unique<LinkCapture>(topology_->host_netns(port.host), target,
+                                                                  *link.capture, *captures_dir_));
+            }
+        }
+    }
+
+    void finish_captures() noexcept {
+        for (auto& capture : captures_) {
+            capture->finish();
+            rec_.captures.push_back(capture->result());
+            if (!capture->result().problem.empty()) add_outcome_detail("capture: " + capture->result().problem);
+        }
+        captures_.clear();
+    }
+
+    // The real time of a steady-clock instant: what frame timestamps (CLOCK_REALTIME) are compared with.
+    static std::int64_t realtime_at(Clock::time_point t) {
+        const auto now_real = std::chrono::system_clock::now();
+        const auto now_steady = Clock::now();
+        return std::chrono::duration_cast<std::chrono::nanoseconds>(now_real.time_since_epoch() - (now_steady - t))
+            .count();
+    }
+
     void take_snapshot(const std::string& name) {
         record::Snapshot snap;
         snap.name = name;
@@ -517,6 +567,8 @@ private:
     ImpairmentBackend backend_ = ImpairmentBackend::Auto;
     RunPlan plan_;
     std::optional<sys::Directory> processes_dir_;
+    std::optional<sys::Directory> run_dir_;
+    std::optional<sys::Directory> captures_dir_;
     record::RunRecord rec_;
     Clock::time_point t0_{};
     Clock::time_point deadline_{};
@@ -526,6 +578,7 @@ private:
     std::unique_ptr<LinkShaper> shaper_;
     std::unique_ptr<sys::ConnectGate> gate_;  // holds prestarted copies; outlives them
     std::map<pid_t, Clock::time_point> self_held_at_;  // prestarted lab-clients seen holding themselves
+    std::vector<std::unique_ptr<LinkCapture>> captures_;
     std::vector<Instance> instances_;
 };
 

@@ -1,9 +1,11 @@
+#include <filesystem>
 #include <fstream>
 #include <memory>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "analysis/capture_list.hpp"
 #include "analysis/evaluate.hpp"
 #include "analysis/verdict_table.hpp"
 #include "lab/cli/commands.hpp"
@@ -39,9 +41,15 @@ Command add_report(CLI::App& app) {
                 status = kExitError;
                 continue;
             }
+            // A run directory copied elsewhere keeps its captures beside record.json: read them there.
+            const auto record_dir = std::filesystem::absolute(path).parent_path();
+            if (!rec.captures.empty() && !std::filesystem::exists(rec.run.directory) &&
+                std::filesystem::exists(record_dir / rec.captures.front().file))
+                rec.run.directory = record_dir.string();
             auto verdicts = analysis::evaluate(rec);
             fmt::print("{}\n", args->markdown ? analysis::verdict_table_markdown(rec, verdicts)
                                               : analysis::verdict_table(rec, verdicts));
+            if (const std::string captures = analysis::capture_list(rec); !captures.empty()) fmt::print("{}\n", captures);
             for (const auto& v : verdicts)
                 if (v.status == record::VerdictStatus::Fail && status == kExitPass) status = kExitFail;
         }
