@@ -13,18 +13,23 @@
 namespace lab::analysis {
 namespace {
 
-// Every label in order of first appearance: the columns of the whole document.
+// A column per kernel across every scenario: "6.1.0-57-amd64 [netem]" and "6.1.0-57-amd64" (a scenario
+// without shaped links) are the same kernel. The impairment backend stays in each scenario's own table.
+std::string kernel_column(const std::string& label) { return label.substr(0, label.find(" [")); }
+
+// Every kernel in order of first appearance: the columns of the whole document.
 std::vector<std::string> all_labels(const std::vector<Comparison>& cs) {
     std::vector<std::string> out;
     for (const auto& c : cs)
         for (const auto& l : c.labels)
-            if (std::find(out.begin(), out.end(), l) == out.end()) out.push_back(l);
+            if (std::find(out.begin(), out.end(), kernel_column(l)) == out.end()) out.push_back(kernel_column(l));
     return out;
 }
 
-std::string cell_for(const Comparison& c, const ComparedExpectation& e, const std::string& label) {
+std::string cell_for(const Comparison& c, const ComparedExpectation& e, const std::string& column) {
     for (std::size_t i = 0; i < c.labels.size(); ++i)
-        if (c.labels[i] == label) return fmt::format("{} {}{}", e.status[i], e.observed[i], e.late[i] ? " (late)" : "");
+        if (kernel_column(c.labels[i]) == column)
+            return fmt::format("{} {}{}", e.status[i], e.observed[i], e.late[i] ? " (late)" : "");
     return "not run";
 }
 

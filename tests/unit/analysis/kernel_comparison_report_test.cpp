@@ -53,7 +53,7 @@ TEST(KernelComparisonReport, TotalsAddUpEveryScenario) {
 
 TEST(KernelComparisonReport, TheSummaryNamesEachDifferingExpectationAndWhy) {
     std::string s = lab::analysis::comparison_summary_text(catalogue());
-    EXPECT_THAT(s, HasSubstr("across kernels: 6.18.44; 6.1.0-57-amd64 [netem]\n"));
+    EXPECT_THAT(s, HasSubstr("across kernels: 6.18.44; 6.1.0-57-amd64\n"));
     EXPECT_THAT(s, HasSubstr("kernel condition >=6.2: rst; value only: rtt"));
     EXPECT_THAT(s, HasSubstr("2 scenarios, 3 expectations: 0 verdicts differ unexplained, 1 by a kernel condition"));
 }
