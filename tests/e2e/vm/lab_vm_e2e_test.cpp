@@ -279,7 +279,8 @@ TEST_F(LabVm, SeedScenariosGiveTheSameVerdictsOnTheHostAnd612And61) {
             EXPECT_EQ(rec.run.outcome, lab::record::RunOutcome::Completed) << line << " " << name;
             double late = 0;
             for (const auto& t : rec.timeline) {
-                late = std::max(late, t.started_t - t.due_t);
+                // A wait holds the timeline on purpose (the steps after it are due when it ends).
+                if (t.step.rfind("wait ", 0) != 0) late = std::max(late, t.started_t - t.due_t);
                 if (t.released) {
                     EXPECT_GT(*t.released, 0) << line << " " << name << " " << t.step;
                     std::cout << "[ measured ] " << line << " " << name << ": " << t.step << " let " << *t.released
