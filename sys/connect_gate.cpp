@@ -60,6 +60,23 @@ bool on_ip_socket(pid_t caller, int fd) {
     return domain == AF_INET || domain == AF_INET6;
 }
 
+// One byte and room for one SCM_RIGHTS descriptor: how the child hands its listener to the gate. On the
+// stack, without allocating: the sending side runs in a vfork()ed child.
+struct OneDescriptorMessage {
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+    char byte = 'g';
+    iovec iov{&byte, 1};
+    msghdr msg{};
+    OneDescriptorMessage() {
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control;
+        msg.msg_controllen = sizeof control;
+    }
+    OneDescriptorMessage(const OneDescriptorMessage&) = delete;
+    OneDescriptorMessage& operator=(const OneDescriptorMessage&) = delete;
+};
+
 }  // namespace
 
 int install_connect_gate(int gate_socket) noexcept {
@@ -83,14 +100,8 @@ int install_connect_gate(int gate_socket) noexcept {
     const int listener = static_cast<int>(::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog));
     if (listener < 0) return errno;
 
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    char byte = 'g';
-    iovec iov{&byte, 1};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
+    OneDescriptorMessage m;
+    msghdr& msg = m.msg;
     cmsghdr* c = CMSG_FIRSTHDR(&msg);
     c->cmsg_level = SOL_SOCKET;
     c->cmsg_type = SCM_RIGHTS;
@@ -124,14 +135,8 @@ ConnectGate::~ConnectGate() {
 }
 
 void ConnectGate::adopt(pid_t pid) {
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    char byte = 0;
-    iovec iov{&byte, 1};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
+    OneDescriptorMessage m;
+    msghdr& msg = m.msg;
     if (::recvmsg(lab_end_.get(), &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) != 1) throw_errno("no listener from the started program");
     cmsghdr* c = CMSG_FIRSTHDR(&msg);
     if (!c || c->cmsg_type != SCM_RIGHTS) throw std::runtime_error("connect gate: the started program sent no listener");
