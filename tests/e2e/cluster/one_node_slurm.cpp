@@ -6,10 +6,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
-#include <regex>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -79,10 +79,16 @@ std::string short_hostname() {
     return n.substr(0, n.find('.'));
 }
 
+// "CPUs=2 Boards=1 ... RealMemory=23989": the number after `key=`, where `key` starts a word. (No
+// std::regex: GCC 12's sanitizer build warns inside it.)
 int field_of(const std::string& text, const std::string& key) {
-    std::smatch m;
-    if (!std::regex_search(text, m, std::regex(key + "=([0-9]+)"))) throw std::runtime_error(fmt::format("slurmd -C says no {}: {}", key, text));
-    return std::stoi(m[1]);
+    const std::string wanted = key + "=";
+    for (std::size_t at = text.find(wanted); at != std::string::npos; at = text.find(wanted, at + 1)) {
+        if (at > 0 && !std::isspace(static_cast<unsigned char>(text[at - 1]))) continue;
+        const std::size_t digits = at + wanted.size();
+        if (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) return std::stoi(text.substr(digits));
+    }
+    throw std::runtime_error(fmt::format("slurmd -C says no {}: {}", key, text));
 }
 
 }  // namespace
