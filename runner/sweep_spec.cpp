@@ -1,5 +1,7 @@
 #include "runner/sweep_spec.hpp"
 
+#include "runner/sweep_kernel.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
@@ -95,6 +97,7 @@ public:
         parse_zip();
         parse_exclude();
         parse_defaults();
+        check_kernel_values();
         for (const char* key : {"rows", "columns"})
             if (auto v = r_.string(t_, key, false)) {
                 if (!spec_.find(*v)) r_.error(*t_.get(key), fmt::format("{} = '{}' is not a variable of [sweep]", key, *v));
@@ -104,6 +107,15 @@ public:
     }
 
 private:
+    // The kernel variable places cells on this host or in guests (runner/sweep_kernel.hpp): its values
+    // must say where, before anything runs.
+    void check_kernel_values() {
+        const SweepVariableSpec* kernel = spec_.find(kKernelVariable);
+        if (!kernel) return;
+        for (const auto& v : kernel->values)
+            if (auto problem = kernel_value_problem(v.text)) r_.error(kernel->where, fmt::format("kernel = {}", *problem));
+    }
+
     // A value for `variable` at node n: its kind must match the variable's (integers may stand where
     // numbers are declared).
     std::optional<record::SweepValue> value_for(const SweepVariableSpec& variable, const toml::node& n) {
@@ -377,7 +389,10 @@ Parsed<record::SweepValue> sweep_value_from_text(const SweepVariableSpec& variab
             if (text != "true" && text != "false") return bad();
             v.number = text == "true" ? 1 : 0;
             return v;
-        case SweepValueKind::Text: return v;
+        case SweepValueKind::Text:
+            if (variable.name == kKernelVariable)
+                if (auto problem = kernel_value_problem(text)) return ParseError{*problem};
+            return v;
     }
     return bad();
 }

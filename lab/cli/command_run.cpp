@@ -25,6 +25,7 @@
 #include "lab/cli/run_summary_json.hpp"
 #include "lab/cli/scenario_files.hpp"
 #include "runner/scenario_run.hpp"
+#include "runner/sweep_kernel.hpp"
 #include "sys/directory.hpp"
 
 namespace lab::cli {
@@ -229,6 +230,16 @@ int run(const RunArgs& args) {
     auto loaded = load_scenarios_or_report(args.paths, "lab", sweep_set);
     if (!loaded) return kExitError;
     const std::vector<runner::Scenario>& scenarios = *loaded;
+    for (const auto& s : scenarios) {
+        if (!s.sweep) continue;
+        const runner::KernelPlacement placement = runner::kernel_placement(s.sweep->values);
+        if (runner::runs_here(placement, runner::guest_kernel_package())) continue;
+        fmt::print(stderr,
+                   "lab: {}: the cell {} runs in a guest on {}: `lab sweep` boots it there, `lab run` plays only cells "
+                   "of this machine's kernel (--set kernel=host)\n",
+                   s.file, runner::describe_cell(s.sweep->values), placement.package);
+        return kExitError;
+    }
     if (!require_root("lab run")) return kExitError;
 
     // Opened and checked once, before anything is built: a place another user could swap is refused here.

@@ -25,6 +25,7 @@
 #include "lab/cli/scenario_files.hpp"
 #include "lab/cli/sweep_manifest.hpp"
 #include "lab/cli/sweep_merge.hpp"
+#include "lab/cli/sweep_guests.hpp"
 #include "lab/cli/sweep_submit.hpp"
 #include "lab/cluster/shard.hpp"
 #include "lab/cluster/shard_split.hpp"
@@ -32,6 +33,7 @@
 #include "lab/cli/sweep_reports.hpp"
 #include "runner/scenario_parser.hpp"
 #include "runner/scenario_run.hpp"
+#include "runner/sweep_kernel.hpp"
 #include "runner/sweep_plan.hpp"
 #include "sys/directory.hpp"
 
@@ -177,12 +179,12 @@ std::string resume_command(const SweepArgs& a, const fs::path& dir) {
 }
 
 // The options every shard of a submitted sweep is run with: the grid and repeats the plan was made with.
-std::vector<std::string> sweep_options(const SweepArgs& a, std::uint64_t seed) {
+std::vector<std::string> sweep_options(const SweepArgs& a, const std::string& order, std::uint64_t seed) {
     std::vector<std::string> options;
     if (a.repeat) options.insert(options.end(), {"--repeat", std::to_string(*a.repeat)});
     for (const auto& v : a.vars) options.insert(options.end(), {"--var", v});
     for (const auto& x : a.sets) options.insert(options.end(), {"--set", x});
-    options.insert(options.end(), {"--order", a.order, "--seed", std::to_string(seed), "--impairments", a.impairments});
+    options.insert(options.end(), {"--order", order, "--seed", std::to_string(seed), "--impairments", a.impairments});
     return options;
 }
 
@@ -231,6 +233,30 @@ std::vector<Job> shard_jobs(const runner::SweepPlan& plan, const std::vector<Job
     for (std::size_t i = 0; i < jobs.size(); ++i)
         if (shard_of_run[i] == shard.index) mine.push_back(jobs[i]);
     return mine;
+}
+
+// The jobs this process plays itself, and those of each guest kernel (in the order the grid first names
+// them). In a guest, only its own kernel's jobs are played; other kernels' are other guests' work.
+struct KernelSplit {
+    std::vector<Job> here;
+    std::vector<std::pair<std::string, std::vector<Job>>> guests;
+};
+
+KernelSplit split_by_kernel(const runner::SweepPlan& plan, const std::vector<Job>& jobs) {
+    KernelSplit split;
+    const std::optional<std::string> guest = runner::guest_kernel_package();
+    for (const auto& j : jobs) {
+        const runner::KernelPlacement placement = runner::kernel_placement(plan.cells[j.cell].sweep->values);
+        if (runner::runs_here(placement, guest)) {
+            split.here.push_back(j);
+        } else if (!guest) {
+            auto it = std::find_if(split.guests.begin(), split.guests.end(),
+                                   [&](const auto& g) { return g.first == placement.package; });
+            if (it == split.guests.end()) it = split.guests.insert(split.guests.end(), {placement.package, {}});
+            it->second.push_back(j);
+        }
+    }
+    return split;
 }
 
 class SweepRun {
@@ -346,7 +372,7 @@ int sweep(const SweepArgs& a) {
     std::uint64_t seed = a.seed.value_or(std::random_device{}());
     std::vector<Job> jobs = job_order(plan.cells.size(), repeats, a.order, seed);
     if (a.submit) {
-        SubmittedSweep submitted{plan.spec.label, a.file, a.out, plan.cells.size(), repeats, sweep_options(a, seed)};
+        SubmittedSweep submitted{plan.spec.label, a.file, a.out, plan.cells.size(), repeats, sweep_options(a, a.order, seed)};
         return submit_sweep(a.submit_args, submitted, install_interrupt_handlers());
     }
     std::optional<cluster::Shard> shard;
@@ -361,8 +387,12 @@ int sweep(const SweepArgs& a) {
         jobs = shard_jobs(plan, jobs, *shard);
         fmt::print("{} of the sweep {}: {} of its {} runs\n", cluster::shard_text(*shard), plan.spec.label, jobs.size(), grid_runs);
     }
+    const KernelSplit split = split_by_kernel(plan, jobs);
     if (a.dry_run) {
         print_dry_run(plan, jobs, repeats, a.jobs);
+        for (const auto& [package, guest_jobs] : split.guests)
+            fmt::print("kernel vm:{}: {} run{} in one qemu guest on that Debian kernel (lab vm run), one at a time\n",
+                       package, guest_jobs.size(), guest_jobs.size() == 1 ? "" : "s");
         return kExitPass;
     }
     if (!require_root("lab sweep")) return kExitError;
@@ -415,7 +445,32 @@ int sweep(const SweepArgs& a) {
         return kExitPass;
     }
     SweepRun run(plan, a, runs, repeats, interrupt);
-    run.play(jobs);
+    // Resumed, the job list follows the recorded order and seed: the split is made again from it.
+    const KernelSplit to_play = a.resume ? split_by_kernel(plan, jobs) : split;
+    if (!to_play.here.empty()) run.play(to_play.here);
+    int guest_failed = 0, guest_errors = 0;
+    for (const auto& [package, guest_jobs] : to_play.guests) {
+        if (interrupt.load() != 0) break;
+        GuestSweep g;
+        g.package = package;
+        g.scenario_file = fs::absolute(plan.file).string();
+        g.sweep_options = sweep_options(a, manifest.order, manifest.seed);  // the recorded ones, as the host plays them
+        if (shard) g.sweep_options.insert(g.sweep_options.end(), {"--shard", cluster::shard_text(*shard)});
+        for (const auto& j : guest_jobs) {
+            g.run_names.push_back(run_name(plan.cells[j.cell].sweep->cell_id, j.repeat));
+            g.time_limit_seconds += to_seconds(plan.cells[j.cell].time_limit);
+        }
+        fmt::print("kernel vm:{}: {} run{} in a qemu guest\n", package, guest_jobs.size(), guest_jobs.size() == 1 ? "" : "s");
+        const GuestSweepOutcome o = run_guest_sweep(g, *sweep_dir, interrupt);
+        if (o.skipped)
+            fmt::print("kernel vm:{}: every run has a record already (kept)\n", package);
+        else
+            fmt::print("kernel vm:{} ({}): {} of {} runs recorded, {} failed an expectation, {} errored or missing{}\n",
+                       package, o.release.empty() ? "no guest" : o.release, o.recorded, guest_jobs.size(), o.failed,
+                       o.errors, o.problem.empty() ? "" : " — " + o.problem);
+        guest_failed += o.failed;
+        guest_errors += o.errors;
+    }
     WrittenReports w = write_sweep_reports(*sweep_dir, load_sweep_records(sweep_dir->path()));
     print_outcome(w, dir);
     if (interrupt.load() != 0) {
@@ -429,8 +484,8 @@ int sweep(const SweepArgs& a) {
                    "count {} missing); `{}` runs them again\n",
                    run.unrecorded(), run.unrecorded() == 1 ? "" : "s", run.unrecorded() == 1 ? "it as" : "them as",
                    resume_command(a, dir));
-    if (run.errors() > 0) return kExitError;
-    return run.failed() > 0 ? kExitFail : kExitPass;
+    if (run.errors() + guest_errors > 0) return kExitError;
+    return run.failed() + guest_failed > 0 ? kExitFail : kExitPass;
 }
 
 }  // namespace

@@ -83,10 +83,16 @@ VmRunResult run_in_vm(const VmRunRequest& req) {
 
     GuestPlan plan;
     for (const auto& m : module_paths) plan.module_files.push_back(module_archive_path(m));
-    plan.command = {fs::absolute(req.lab_exe).string(), "run", "--out", fmt::format("{}/runs", kGuestResultsDir)};
-    plan.command.insert(plan.command.end(), req.guest_lab_args.begin(), req.guest_lab_args.end());
+    plan.command = {fs::absolute(req.lab_exe).string()};
+    if (req.guest_command.empty()) {
+        plan.command.insert(plan.command.end(), {"run", "--out", fmt::format("{}/runs", kGuestResultsDir)});
+        plan.command.insert(plan.command.end(), req.guest_lab_args.begin(), req.guest_lab_args.end());
+    } else {
+        plan.command.insert(plan.command.end(), req.guest_command.begin(), req.guest_command.end());
+    }
     plan.command.insert(plan.command.end(), guest_scenarios.begin(), guest_scenarios.end());
     plan.environment = guest_environment();
+    for (const auto& [name, value] : req.guest_environment) plan.environment[name] = value;
     plan.command_timeout_s = req.command_timeout_s;
     // lab finds its agents beside itself: its directory must stay visible in the guest wherever it is.
     const std::string lab_dir = fs::absolute(req.lab_exe).parent_path().string();

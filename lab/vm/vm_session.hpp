@@ -5,6 +5,7 @@
 // has not powered off by the host deadline, when lab is interrupted, or on any error.
 #include <atomic>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,10 @@ namespace lab::vm {
 struct VmRunRequest {
     std::vector<std::string> scenario_files;  // host paths; staged into the results directory
     std::vector<std::string> guest_lab_args;  // extra `lab run` options inside (--impairments netem, --repeat 3)
+    // Instead of `lab run --out RESULTS/runs` and guest_lab_args: this lab subcommand and its options, the
+    // staged scenario files after them (paths inside the guest start with kGuestResultsDir).
+    std::vector<std::string> guest_command;
+    std::map<std::string, std::string> guest_environment;  // added to the guest command's clean environment
     std::string results_dir;                  // host directory for this run; created, must not exist yet
     std::string kernel_package;               // an image or metapackage; empty: what linux-image-amd64 points to
     std::string accel = "auto";

@@ -277,5 +277,33 @@ TEST_F(SweepPlanTest, ValidateSeesTheSameProblemsAsTheSweep) {
     EXPECT_THAT(found[0], HasSubstr(":23:6: step at 800ms is after the time limit 700ms [in 2 of 7 sweep cells: backlog=8"));
 }
 
+TEST_F(SweepPlanTest, TheKernelVariablePlacesCellsAndItsCellsKeepTheirIds) {
+    const std::string text = replaced(replaced(kGrid, "points = [{ backlog = 64, delay = \"0ms\" }]\n", ""),
+                                      "backlog = [1, 4, 8]\n",
+                                      "backlog = [1, 4, 8]\nkernel = [\"host\", \"vm:linux-image-6.1.0-57-amd64\"]\n");
+    const SweepPlan plan = plan_sweep(write(text), {}, kRoomy);
+    ASSERT_EQ(plan.cells.size(), 12u);  // 3 × 2 × 2
+    EXPECT_EQ(describe_cell(plan.cells[1].sweep->values), "backlog=1 kernel=host delay=25ms");
+    EXPECT_EQ(describe_cell(plan.cells[2].sweep->values), "backlog=1 kernel=vm:linux-image-6.1.0-57-amd64 delay=0ms");
+    // `--var kernel=vm:...` (what a guest is started with) narrows to the same cells, with the same ids.
+    SweepOverrides guest;
+    guest.values["kernel"] = {"vm:linux-image-6.1.0-57-amd64"};
+    const SweepPlan narrowed = plan_sweep(write(text), guest, kRoomy);
+    ASSERT_EQ(narrowed.cells.size(), 6u);
+    EXPECT_EQ(narrowed.cells[0].sweep->cell_id, plan.cells[2].sweep->cell_id);
+}
+
+TEST_F(SweepPlanTest, AKernelValueThatIsNoKernelIsRefusedAtTheVariable) {
+    const std::string grid = replaced(kGrid, "points = [{ backlog = 64, delay = \"0ms\" }]\n", "");
+    const auto found = problems(replaced(grid, "backlog = [1, 4, 8]\n", "backlog = [1, 4, 8]\nkernel = [\"host\", \"6.1\"]\n"));
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_THAT(found[0], HasSubstr("s.toml:9:1: kernel = '6.1' is no kernel: write \"host\""));
+    SweepOverrides bad;
+    bad.values["kernel"] = {"vm:busybox"};
+    const auto overridden = problems(replaced(grid, "backlog = [1, 4, 8]\n", "backlog = [1, 4, 8]\nkernel = [\"host\"]\n"), bad);
+    ASSERT_EQ(overridden.size(), 1u);
+    EXPECT_THAT(overridden[0], HasSubstr("a guest kernel is a linux-image-* package"));
+}
+
 }  // namespace
 }  // namespace lab::runner
