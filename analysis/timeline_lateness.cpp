@@ -36,7 +36,12 @@ std::vector<LateStep> late_steps(const record::RunRecord& r, double tolerance_s)
     const auto& steps = r.timeline;
     for (std::size_t i = 0; i < steps.size(); ++i) {
         const record::StepTiming& t = steps[i];
-        if (t.started_t - t.due_t <= tolerance_s || is_wait(t)) continue;
+        if (is_wait(t)) {
+            // The state it waited for never came in time: the steps after it ran on without it.
+            if (t.timed_out) late.push_back({t, t.ended_t - t.due_t});
+            continue;
+        }
+        if (t.started_t - t.due_t <= tolerance_s) continue;
         // A late start or impairment that a wait then absorbed (the steps after a wait are due when it
         // ends) moved no observation; a late snapshot always did.
         bool absorbed = false;
@@ -61,9 +66,14 @@ std::string timeline_text(const record::RunRecord& r) {
         return fmt::format("every step within {} of its time{}", lateness_text(worst), releases_text(r));
     }
     const LateStep& w = late.front();
-    std::string text = fmt::format("LATE: {} ({}) started {} late, at {} instead of {}", w.timing.step,
-                                   w.timing.origin.empty() ? "?" : w.timing.origin, lateness_text(w.late_s),
-                                   seconds_text(w.timing.started_t), seconds_text(w.timing.due_t));
+    std::string text =
+        w.timing.timed_out
+            ? fmt::format("LATE: {} ({}) timed out after {}, at {}", w.timing.step,
+                          w.timing.origin.empty() ? "?" : w.timing.origin,
+                          lateness_text(w.timing.ended_t - w.timing.started_t), seconds_text(w.timing.ended_t))
+            : fmt::format("LATE: {} ({}) started {} late, at {} instead of {}", w.timing.step,
+                          w.timing.origin.empty() ? "?" : w.timing.origin, lateness_text(w.late_s),
+                          seconds_text(w.timing.started_t), seconds_text(w.timing.due_t));
     if (late.size() > 1)
         text += fmt::format("; {} more step{} over {}", late.size() - 1, late.size() > 2 ? "s" : "",
                             lateness_text(kLateStepSeconds));

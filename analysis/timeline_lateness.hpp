@@ -20,8 +20,9 @@ struct LateStep {
 };
 
 // The steps that started more than `tolerance_s` after they were due and moved an observation, the latest
-// first: never a wait (it holds the timeline until it ends, and the steps after it are due then), nor a
-// late run or impairment that a wait after it absorbed before the next snapshot.
+// first: never a wait that ended in time (it holds the timeline until it ends, and the steps after it are
+// due then), nor a late run or impairment that a wait after it absorbed before the next snapshot. A wait
+// that timed out is one (late by its end less its due time): the state it waited for did not come in time.
 std::vector<LateStep> late_steps(const record::RunRecord& r, double tolerance_s = kLateStepSeconds);
 
 // One line for the report: "every step within 8 ms of its time", or which step was late and by how

@@ -94,7 +94,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SocketEntry, protocol, state, lo
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(HostView, sockets, counters, counters_t)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Snapshot, name, t, hosts)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(StepTiming, step, origin, due_t, started_t, ended_t, released,
-                                                release_spread_s)
+                                                release_spread_s, timed_out)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ProcessResult, name, instance, host, argv, pid, started_t, held_t,
                                                 released_t, ended_t, exit_code, signal, stopped_by_lab, stdout_path,
                                                 stderr_path)

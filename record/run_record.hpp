@@ -84,6 +84,9 @@ struct StepTiming {
     // A run step of prestarted copies: how many held calls it let go, and first to last of them.
     std::optional<int> released = std::nullopt;
     std::optional<double> release_spread_s = std::nullopt;
+    // A wait that ended at its timeout: the state it waited for did not come in time (the machine was too
+    // slow for the scenario, or the kernel did something else), so what is observed after it is suspect.
+    bool timed_out = false;
 };
 
 // One line an agent wrote, with its times moved onto the timeline's clock.

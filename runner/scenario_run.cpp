@@ -301,8 +301,8 @@ private:
                     if (capture->result().link == step.link) capture->set_recording(step.capture_on);
                 break;
             case StepKind::Wait:
-                if (step.sockets_wait) return wait_for_sockets(*step.sockets_wait, Clock::now() + step.timeout, step);
-                return wait_for_exit(step.process, Clock::now() + step.timeout, step);
+                if (step.sockets_wait) return wait_for_sockets(*step.sockets_wait, Clock::now() + step.timeout, step, timing);
+                return wait_for_exit(step.process, Clock::now() + step.timeout, step, timing);
         }
         return true;
     }
@@ -443,9 +443,10 @@ private:
         return false;
     }
 
-    bool wait_for_exit(const std::string& name, Clock::time_point until, const Step& step) {
+    bool wait_for_exit(const std::string& name, Clock::time_point until, const Step& step, record::StepTiming& timing) {
         while (any_running(name)) {
             if (Clock::now() >= until) {
+                timing.timed_out = true;
                 add_outcome_detail(fmt::format("wait for '{}' ({}) timed out after {}", name, step.where.str(),
                                                format_duration(step.timeout)));
                 return true;  // a timed-out wait is an observation, not an error: the timeline goes on
@@ -455,12 +456,13 @@ private:
         return true;
     }
 
-    bool wait_for_sockets(const SocketsWait& w, Clock::time_point until, const Step& step) {
+    bool wait_for_sockets(const SocketsWait& w, Clock::time_point until, const Step& step, record::StepTiming& timing) {
         const Netns& ns = topology_->host_netns(w.host);
         for (;;) {
             const std::size_t seen = count_sockets(ns, w.sockets);
             if (static_cast<std::int64_t>(seen) >= w.at_least) return true;
             if (Clock::now() >= until) {
+                timing.timed_out = true;
                 add_outcome_detail(fmt::format("wait for {} {} on '{}' ({}) timed out after {} with {}", w.at_least,
                                                w.sockets.text(), w.host, step.where.str(),
                                                format_duration(step.timeout), seen));

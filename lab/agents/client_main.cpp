@@ -17,8 +17,10 @@ int main(int argc, char** argv) {
     if (auto* exit = std::get_if<lab::sys::CliExit>(&parsed)) return lab::sys::report_cli_exit(*exit);
     const auto& options = std::get<ClientOptions>(parsed);
     // Before any signal handling: a stop during the wait simply ends the process, with nothing to report.
-    if (options.start_after > lab::Duration::zero()) std::this_thread::sleep_for(options.start_after);
+    // Held first, then the delay: a prestarted client's --start-after counts from its step's time, as a
+    // started one's counts from its start.
     if (options.start_on_signal) hold_until_start_signal();
+    if (options.start_after > lab::Duration::zero()) std::this_thread::sleep_for(options.start_after);
     try {
         EventLog log("client", options.group, STDOUT_FILENO);
         return options.udp ? run_udp_client(options, log) : run_tcp_client(options, log);

@@ -93,7 +93,6 @@ private:
 
 int TcpServer::run() {
     const std::int64_t run_start = sys::monotonic_ns();
-    const std::int64_t deadline = run_start + options_.deadline.count();
     // The server never knows how many peers will come: take all the fds the hard limit allows,
     // unless the scenario asked for a low limit to see EMFILE. That limit is set first, as
     // `ulimit -n` would: the agent's own fds (epoll, signalfd, listener, acceptor threads' eventfds
@@ -111,6 +110,9 @@ int TcpServer::run() {
     // Prestarted: listening before the timeline's clock starts, and from its step on like any other.
     if (options_.start_on_signal) hold_until_start_signal();
     const std::int64_t listening_since = sys::monotonic_ns();
+    // Counted from the release, like every other time of the server's, so that a prestarted server lives
+    // as long after its step as a started one, however long its start took.
+    const std::int64_t deadline = listening_since + options_.deadline.count();
     gate_.reset(new SharedGate{AcceptGate(options_.accept, listening_since), {}});
     std::optional<std::int64_t> close_at;
     if (options_.close_listener_at) close_at = listening_since + options_.close_listener_at->count();

@@ -59,6 +59,22 @@ TEST(TimelineLateness, AWaitIsNeverLateAndAbsorbsTheLateStartsBeforeIt) {
     EXPECT_EQ(timeline_text(r), "every step within 200 ms of its time");
 }
 
+TEST(TimelineLateness, AWaitThatTimedOutIsLateAndSaysSo) {
+    // 5000 connections the guest could not establish within the wait's 4 s: the snapshot after it is suspect.
+    lab::record::StepTiming wait{"wait for 5000 tcp established local port 7000 on 'server'", "s.toml:58:1", 0.2, 0.2, 4.2};
+    wait.timed_out = true;
+    RunRecord r = with_timeline({{"run 'srv'", "s.toml:10:1", 0, 0.001, 0.002}, wait,
+                                 {"snapshot 'up'", "s.toml:60:1", 4.2, 4.21, 4.3}});
+    auto late = late_steps(r);
+    ASSERT_EQ(late.size(), 1u);
+    EXPECT_TRUE(late[0].timing.timed_out);
+    EXPECT_NEAR(late[0].late_s, 4.0, 1e-9);
+    EXPECT_EQ(timeline_text(r),
+              "LATE: wait for 5000 tcp established local port 7000 on 'server' (s.toml:58:1) timed out after 4.00s, at "
+              "4.20s. The machine could not keep the scenario's time: what was observed after it may be later than "
+              "meant.");
+}
+
 TEST(TimelineLateness, PrestartedCopiesSayHowTogetherTheyWereLetGo) {
     lab::record::StepTiming release{"run 'nc' ×100", "s.toml:63:1", 0.3, 0.301, 0.302};
     release.released = 100;

@@ -37,6 +37,7 @@ RunRecord full_record() {
     r.snapshots = {{"start", 0.0, {{"server", {{}, {{"TcpExt.ListenOverflows", 10}}, -0.02}}}},
                    {"steady", 3.5, {{"server", {{s}, {{"TcpExt.ListenOverflows", -5}}, 3.75}}}}};
     r.timeline = {{"run 'nc' ×100", "scenarios/x.toml:20:1", 0.6, 0.61, 1.9}, {"snapshot 'steady'", "scenarios/x.toml:23:1", 2.5, 3.5, 3.6}};
+    r.timeline[0].timed_out = true;
 
     ProcessResult done;
     done.name = "nc";
@@ -205,6 +206,8 @@ TEST(RunRecordJson, RoundTripKeepsEveryField) {
     EXPECT_EQ(b.timeline[1].due_t, 2.5);
     EXPECT_EQ(b.timeline[1].started_t, 3.5);
     EXPECT_EQ(b.timeline[1].ended_t, 3.6);
+    EXPECT_TRUE(b.timeline[0].timed_out);
+    EXPECT_FALSE(b.timeline[1].timed_out);
 
     ASSERT_EQ(b.snapshots.size(), 2u);
     EXPECT_EQ(b.snapshots[1].name, "steady");
