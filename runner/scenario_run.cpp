@@ -353,11 +353,14 @@ private:
         return *gate_;
     }
 
-    std::vector<pid_t> pids_of(const std::string& name, bool running_only) {
-        poll_children();
+    // The copies of `name` not known to have ended: a reaped pid may be another process's by now, while an
+    // unreaped one still names ours. `reap_first` reaps before looking; release() does not, at the step's
+    // due time, where a waitpid per instance would delay the first let-go (a hundred calls in a slow guest).
+    std::vector<pid_t> pids_of(const std::string& name, bool reap_first) {
+        if (reap_first) poll_children();
         std::vector<pid_t> out;
         for (const auto& inst : instances_)
-            if (inst.result.name == name && !(running_only && inst.process->ended())) out.push_back(inst.result.pid);
+            if (inst.result.name == name && !inst.process->ended()) out.push_back(inst.result.pid);
         return out;
     }
 
