@@ -4,8 +4,9 @@
   sudo python3 bench/scale/run.py scenarios/scale/connscale-100k.toml [--lab build/bin/lab] [--limit-mib 18432]
 
 Every second: memory used (free's "used"), kernel slab (SUnreclaim), TCP sockets in use summed over the
-run's namespaces (/proc/net/sockstat inside each), TCP buffer pages (sockstat "mem", machine-wide) and the
-agents' RSS (lab's child processes). Above --limit-mib used it interrupts lab (SIGINT to its PID, which
+run's namespaces (/proc/PID/net/sockstat of one agent per namespace: no `ip netns exec`, whose fork and
+mounts per namespace per second would load the machine under test), TCP buffer pages (sockstat "mem",
+machine-wide) and the agents' RSS (lab's child processes). Above --limit-mib used it interrupts lab (SIGINT to its PID, which
 ends the run and removes its namespaces) and reports how far it got. Afterwards it reads record.json:
 connections held (per-second series), ramp rate, ping RTT percentiles, and the per-connection memory.
 Writes samples.csv and summary.json into the run's directory.
@@ -26,15 +27,12 @@ def used_mib(mi):
     return (mi["MemTotal"] - mi["MemFree"] - mi["Buffers"] - mi["Cached"] - mi["SReclaimable"]) // 1024
 
 
-def netns_list():
-    r = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True)
-    return {line.split()[0] for line in r.stdout.splitlines() if line.strip()}
+def sockstat_tcp():
+    return sockstat_tcp_file("/proc/net/sockstat")
 
 
-def sockstat_tcp(ns=None):
-    cmd = (["ip", "netns", "exec", ns] if ns else []) + ["cat", "/proc/net/sockstat"]
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    for line in r.stdout.splitlines():
+def sockstat_tcp_file(path):
+    for line in open(path):
         if line.startswith("TCP:"):
             f = line.split()[1:]
             return {f[i]: int(f[i + 1]) for i in range(0, len(f) - 1, 2)}
@@ -62,7 +60,6 @@ def main():
     ap.add_argument("--limit-mib", type=int, default=18432)
     a = ap.parse_args()
 
-    before_ns = netns_list()
     mi0 = meminfo()
     base = {"used": used_mib(mi0), "slab_kib": mi0["SUnreclaim"]}
     t0 = time.monotonic()
@@ -70,10 +67,18 @@ def main():
     samples, aborted, peak = [], None, {}
     while lab.poll() is None:
         time.sleep(1)
-        mi = meminfo()
-        ours = sorted(netns_list() - before_ns)
-        inuse = sum(sockstat_tcp(ns).get("inuse", 0) for ns in ours)
         agents = [d for d in descendants(lab.pid) if d[2].startswith("lab-")]
+        inuse, seen = 0, set()
+        for pid, _, _ in agents:
+            try:
+                ns = os.readlink(f"/proc/{pid}/ns/net")
+                if ns in seen:
+                    continue
+                inuse += sockstat_tcp_file(f"/proc/{pid}/net/sockstat").get("inuse", 0)
+                seen.add(ns)
+            except OSError:
+                continue  # the agent has just exited
+        mi = meminfo()
         row = {"t": round(time.monotonic() - t0, 1), "used_mib": used_mib(mi), "slab_kib": mi["SUnreclaim"],
                "tcp_inuse": inuse, "tcp_mem_pages": sockstat_tcp().get("mem", 0),
                "agents_rss_kib": sum(d[1] for d in agents), "agents": len(agents)}
