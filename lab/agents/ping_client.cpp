@@ -43,15 +43,15 @@ enum class ConnState : std::uint8_t { Idle, Connecting, Open, Failed, Closed };
 // queues instead (see Worker): every connection has the same interval and timeouts, so deadlines come
 // due in the order they were set and no heap or per-connection timer is needed.
 struct PingConnection {
-    int fd = -1;
-    ConnState state = ConnState::Idle;
+    sys::UniqueFd fd;  // an int: closing it also takes it out of the epoll set
+    ConnState state : 3 = ConnState::Idle;
+    bool pinging : 1 = false;    // a ping is out, its pong not whole yet
+    bool late : 1 = false;       // ... and it was already counted as timed out
+    bool ping_owed : 1 = false;  // the next ping fell due while this one was late: send on its pong
     std::uint8_t pong_bytes = 0;  // of the outstanding ping's pong
-    bool pinging = false;         // a ping is out, its pong not whole yet
-    bool late = false;            // ... and it was already counted as timed out
-    bool ping_owed = false;       // the next ping fell due while this one was late: send on its pong
     std::int64_t since_ns = 0;    // connect() or the outstanding ping's send
 };
-static_assert(sizeof(PingConnection) <= 24);
+static_assert(sizeof(PingConnection) == 16);
 
 struct Due {
     std::int64_t at_ns;
@@ -65,10 +65,6 @@ public:
     Worker(const ClientOptions& options, std::size_t first, std::size_t count, double rate_per_ns)
         : options_(options), plan_(*options.ping), first_(first), conns_(count), rate_per_ns_(rate_per_ns) {
         payload_.assign(plan_.size, 'p');
-    }
-    ~Worker() {
-        for (auto& c : conns_)
-            if (c.fd >= 0) ::close(c.fd);
     }
     Worker(const Worker&) = delete;
     Worker& operator=(const Worker&) = delete;
@@ -145,12 +141,12 @@ void Worker::start_next(std::int64_t now) {
         PingConnection& c = conns_[i];
         ++second.connects_attempted;
         c.since_ns = now;
-        int fd = ::socket(options_.target.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-        if (fd < 0) {
+        c.fd = sys::UniqueFd(::socket(options_.target.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+        if (!c.fd) {
             connect_failed(i, errno, now);
             continue;
         }
-        c.fd = fd;
+        const int fd = c.fd.get();
         if (!options_.binds.empty()) {
             const Endpoint& source = options_.binds[(first_ + i) % options_.binds.size()];
             // The port is picked at connect(), per destination: a source address then holds a whole
@@ -174,10 +170,7 @@ void Worker::start_next(std::int64_t now) {
 
 void Worker::connect_failed(std::uint32_t i, int err, std::int64_t /*now*/) {
     PingConnection& c = conns_[i];
-    if (c.fd >= 0) {
-        ::close(c.fd);  // closing removes it from the epoll set too
-        c.fd = -1;
-    }
+    c.fd.close_now();  // closing removes it from the epoll set too
     c.state = ConnState::Failed;
     ++second.connects_failed;
     ++second.connect_errors[err];
@@ -200,7 +193,7 @@ void Worker::complete_connect(std::uint32_t i, std::int64_t now) {
     PingConnection& c = conns_[i];
     int err = 0;
     socklen_t len = sizeof err;
-    if (::getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+    if (::getsockopt(c.fd.get(), SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
     if (err != 0) {
         connect_failed(i, err, now);
         return;
@@ -210,7 +203,7 @@ void Worker::complete_connect(std::uint32_t i, std::int64_t now) {
     second.connect_ns.record(static_cast<std::uint64_t>(now - c.since_ns));
     established.fetch_add(1, std::memory_order_relaxed);
     settled.fetch_add(1, std::memory_order_relaxed);
-    epoll_.modify(c.fd, EPOLLIN | EPOLLRDHUP, i);
+    epoll_.modify(c.fd.get(), EPOLLIN | EPOLLRDHUP, i);
     // The first ping one interval after the connection is up: the ramp spreads the pings as evenly.
     ping_due_.push_back({now + plan_.every.count(), i});
 }
@@ -218,7 +211,7 @@ void Worker::complete_connect(std::uint32_t i, std::int64_t now) {
 void Worker::send_ping(std::uint32_t i, std::int64_t now) {
     PingConnection& c = conns_[i];
     c.ping_owed = false;
-    ssize_t n = ::send(c.fd, payload_.data(), payload_.size(), MSG_NOSIGNAL);
+    ssize_t n = ::send(c.fd.get(), payload_.data(), payload_.size(), MSG_NOSIGNAL);
     if (n != static_cast<ssize_t>(payload_.size())) {
         // A few bytes into an empty send buffer only fail when the connection is gone (EPIPE, ECONNRESET):
         // the read side will see the same; a short send would mean the peer stopped reading for megabytes.
@@ -238,7 +231,7 @@ void Worker::send_ping(std::uint32_t i, std::int64_t now) {
 void Worker::read_pong(std::uint32_t i, std::int64_t now) {
     PingConnection& c = conns_[i];
     while (true) {
-        ssize_t n = ::recv(c.fd, inbox_.data(), inbox_.size(), 0);
+        ssize_t n = ::recv(c.fd.get(), inbox_.data(), inbox_.size(), 0);
         if (n > 0) {
             if (!c.pinging) continue;  // an echo server sends only pongs; anything else is ignored
             c.pong_bytes = static_cast<std::uint8_t>(std::min<std::uint64_t>(plan_.size, c.pong_bytes + static_cast<std::uint64_t>(n)));
@@ -266,8 +259,7 @@ void Worker::read_pong(std::uint32_t i, std::int64_t now) {
 
 void Worker::close_connection(std::uint32_t i, int err) {
     PingConnection& c = conns_[i];
-    ::close(c.fd);
-    c.fd = -1;
+    c.fd.close_now();
     c.state = ConnState::Closed;
     if (c.pinging) outstanding.fetch_sub(1, std::memory_order_relaxed);
     c.pinging = false;
