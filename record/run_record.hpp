@@ -56,6 +56,16 @@ struct Snapshot {
     std::map<std::string, HostView> hosts;
 };
 
+// One line an agent writes once a second (op "second", e.g. lab-client --ping): what happened in that
+// second (connects attempted / ok / failed by errno, pings, pongs, timeouts), gauges at its end
+// (established), and latency percentiles from the agent's histogram ("connect_us.p99", "rtt_us.max").
+// Kept per process as a time series rather than among the events, so that a long run at scale reads as
+// a curve and expectations over events never count these lines.
+struct AgentSample {
+    double t = 0;  // the end of the second, on the timeline's clock
+    std::map<std::string, double> values;
+};
+
 struct ProcessResult {
     std::string name;   // as in the scenario
     int instance = 0;   // 0..copies-1
@@ -71,6 +81,7 @@ struct ProcessResult {
     bool stopped_by_lab = false;   // the lab ended it (end of run, stop step or time limit)
     std::string stdout_path;
     std::string stderr_path;
+    std::vector<AgentSample> series;  // the agent's per-second lines, in order; empty for most agents
 };
 
 // When one timeline step ran against when it was due: its `at`, or later when a wait or stop step before

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "runner/agent_events.hpp"
+#include "runner/agent_series.hpp"
 #include "runner/host_view.hpp"
 #include "runner/kept_output.hpp"
 #include "runner/link_capture.hpp"
@@ -555,6 +556,7 @@ private:
                 const std::string text = processes_dir_->read_file(inst.stdout_name).value_or("");
                 auto events = parse_agent_events(text, inst.result.stdout_path, inst.result.name,
                                                  inst.result.instance, t0_ns, &errors);
+                inst.result.series = take_agent_series(events);
                 rec_.events.insert(rec_.events.end(), events.begin(), events.end());
                 if (errors.malformed_lines > 0)
                     add_outcome_detail(fmt::format("{} malformed event line(s), first {}", errors.malformed_lines,

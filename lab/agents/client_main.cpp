@@ -7,6 +7,7 @@
 
 #include "lab/agents/client_options.hpp"
 #include "lab/agents/event_log.hpp"
+#include "lab/agents/ping_client.hpp"
 #include "lab/agents/start_signal.hpp"
 #include "lab/agents/tcp_client.hpp"
 #include "lab/agents/udp_client.hpp"
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
     if (options.start_after > lab::Duration::zero()) std::this_thread::sleep_for(options.start_after);
     try {
         EventLog log("client", options.group, STDOUT_FILENO);
+        if (options.ping) return run_ping_client(options, log);
         return options.udp ? run_udp_client(options, log) : run_tcp_client(options, log);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "lab-client: %s\n", e.what());

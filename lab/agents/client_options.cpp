@@ -30,6 +30,11 @@ constexpr const char* description =
     "                        ok if it equals the bytes sent on this connection, error EPROTO if not\n"
     "A connection whose connect/send/recv does not end ok runs no further ops but keeps its socket\n"
     "open until exit, so its kernel state stays observable.\n"
+    "With --ping EVERY (connscale's load, for 100k-1M connections): no --ops; connections start at --ramp,\n"
+    "each pings (--ping-size bytes) every EVERY and counts a timeout when the pong takes longer than\n"
+    "--ping-timeout; after all have connected (or failed) the agent keeps pinging for --hold, waits for the\n"
+    "last pongs and exits. Writes one \"second\" line per --report-every (connects attempted/ok/failed by\n"
+    "errno, pings, pongs, timeouts, established, connect and ping latency p50/p99/max) and a summary.\n"
     "Exit codes: 0 done (or stopped by SIGTERM/SIGINT), 2 usage error, 3 deadline hit with ops unfinished.";
 
 // Durations arrive as text and go through lab::parse_duration, so the agents accept exactly the
@@ -53,11 +58,13 @@ std::variant<ClientOptions, sys::CliExit> parse_client_options(int argc, const c
                 start_after_text = "0s", wave_gap_text = "0s";
     std::string rate_text, size_text = "64";
     std::uint64_t nofile = 0;
+    std::string ping_text, ping_timeout_text = "5s", connect_timeout_text = "10s", ramp_text, report_text = "1s";
+    PingPlan plan;
 
     app.add_option("--target", target_text, "ADDR:PORT to connect to, e.g. 198.18.0.1:7000 or [::1]:7000")
         ->required();
     auto* connections = app.add_option("--connections", options.connections, "number of connections")
-                            ->check(CLI::Range(1, max_client_connections))
+                            ->check(CLI::Range(1, max_ping_connections))
                             ->capture_default_str();
     auto* ops_option = app.add_option("--ops", options.ops_text,
                                       "op sequence every connection runs, e.g. \"connect:3s;send:100;recv:2s;close\"");
@@ -108,6 +115,25 @@ std::variant<ClientOptions, sys::CliExit> parse_client_options(int argc, const c
                  "block SIGUSR1, then wait for it before opening any socket: lab starts prestarted copies ahead of "
                  "time and lets them all go at once with it");
 
+    auto* ping = app.add_option("--ping", ping_text,
+                                "ping mode: every connection sends a ping this often and expects it echoed (e.g. 10s)");
+    auto* ping_timeout = app.add_option("--ping-timeout", ping_timeout_text, "ping mode: a pong later than this is a timeout")
+                             ->capture_default_str();
+    auto* ping_size = app.add_option("--ping-size", plan.size, "ping mode: bytes per ping")
+                          ->check(CLI::Range(std::uint64_t{1}, max_ping_size))
+                          ->capture_default_str();
+    auto* connect_timeout = app.add_option("--connect-timeout", connect_timeout_text,
+                                           "ping mode: a connect() not done by then counts as timed out")
+                                ->capture_default_str();
+    auto* ramp = app.add_option("--ramp", ramp_text, "ping mode: connections started per unit of time, e.g. 50000/s (default: at once)");
+    auto* threads = app.add_option("--threads", plan.threads, "ping mode: epoll loops (threads), each with its share of the connections")
+                        ->check(CLI::Range(1, max_ping_threads))
+                        ->capture_default_str();
+    auto* report = app.add_option("--report-every", report_text, "ping mode: interval of the \"second\" lines")
+                       ->capture_default_str();
+    for (auto* option : {ping_timeout, ping_size, connect_timeout, ramp, threads, report}) option->needs(ping);
+    ping->excludes(ops_option)->excludes(udp)->excludes(waves);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -119,7 +145,31 @@ std::variant<ClientOptions, sys::CliExit> parse_client_options(int argc, const c
     options.target = std::get<Endpoint>(target);
     if (options.target.port() == 0) return sys::usage_error("--target: '" + target_text + "' needs a port other than 0");
 
-    if (!options.udp) {
+    if (!ping_text.empty()) {
+        std::string error;
+        if (!take_duration("--ping", ping_text, plan.every, error) ||
+            !take_duration("--ping-timeout", ping_timeout_text, plan.timeout, error) ||
+            !take_duration("--connect-timeout", connect_timeout_text, plan.connect_timeout, error) ||
+            !take_duration("--report-every", report_text, plan.report_every, error))
+            return sys::usage_error(error);
+        if (plan.every <= Duration::zero() || plan.timeout <= Duration::zero() || plan.connect_timeout <= Duration::zero())
+            return sys::usage_error("--ping, --ping-timeout, --connect-timeout: must be longer than 0");
+        if (plan.report_every < std::chrono::milliseconds(10)) return sys::usage_error("--report-every: must be at least 10ms");
+        if (!ramp_text.empty()) {
+            auto parsed = parse_rate(ramp_text);
+            if (failed(parsed)) return sys::usage_error("--ramp: " + std::get<ParseError>(parsed).message);
+            plan.ramp = std::get<Rate>(parsed);
+        }
+        if (plan.threads > options.connections)
+            return sys::usage_error("--threads: " + std::to_string(plan.threads) + " loops for " +
+                                    std::to_string(options.connections) + " connections");
+        options.ping = plan;
+    } else if (connections->count() > 0 && options.connections > max_client_connections) {
+        return sys::usage_error("--connections: " + std::to_string(options.connections) + " is more than " +
+                                std::to_string(max_client_connections) + " (only --ping goes further)");
+    }
+
+    if (!options.udp && !options.ping) {
         if (options.ops_text.empty()) return sys::usage_error("--ops is required (unless --udp)");
         auto ops = parse_op_sequence(options.ops_text);
         if (failed(ops)) return sys::usage_error("--ops: " + std::get<ParseError>(ops).message);

@@ -9,6 +9,7 @@
 #include "sys/cli_exit.hpp"
 #include "lab/agents/endpoint.hpp"
 #include "lab/agents/op_sequence.hpp"
+#include "lab/agents/ping_plan.hpp"
 #include "lab/agents/rate.hpp"
 
 namespace lab::agent {
@@ -42,6 +43,7 @@ struct ClientOptions {
     Duration hold{};
     Duration start_after{};  // sleep this long before anything else
     bool start_on_signal = false;  // then hold until SIGUSR1 (lab's prestart)
+    std::optional<PingPlan> ping;  // --ping: ramp, ping every connection, report per second (ping_client.cpp)
 };
 
 // argv[0] is the program name, as in main().

@@ -61,7 +61,11 @@ std::variant<ServerOptions, sys::CliExit> parse_server_options(int argc, const c
     app.add_option("--cost", cost_text, "UDP: time spent per datagram: DURATION or sleep:DURATION (sleeps), busy:DURATION (spins)")
         ->capture_default_str();
     app.add_option("--rcvbuf", rcvbuf_text, "UDP: SO_RCVBUF (e.g. 64KiB; the kernel doubles it)");
-    app.add_option("--report-every", report_text, "UDP: interval of the per-socket count events")->capture_default_str();
+    app.add_option("--report-every", report_text, "UDP: interval of the per-socket count events; TCP with --per-second: of the \"second\" lines")->capture_default_str();
+    auto* per_second = app.add_flag("--per-second", options.per_second,
+                                    "TCP: instead of an accept and a conn_end event per connection, one \"second\" line per "
+                                    "--report-every (accepted, established, ended by result and errno, bytes): what a "
+                                    "million connections can afford");
     app.add_option("--reuseport-cbpf", spread_text,
                    "attach SO_ATTACH_REUSEPORT_CBPF: random or cpu, modulo --sockets (or random:N/cpu:N for a "
                    "group shared with other processes); implies --reuseport");
@@ -73,6 +77,8 @@ std::variant<ServerOptions, sys::CliExit> parse_server_options(int argc, const c
     app.add_flag("--start-on-signal", options.start_on_signal,
                  "TCP: listen, then block SIGUSR1 and wait for it before accepting or timing anything (UDP: before "
                  "binding); lab starts prestarted servers ahead of the clock this way");
+
+    per_second->excludes("--udp");
 
     try {
         app.parse(argc, argv);

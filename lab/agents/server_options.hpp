@@ -45,6 +45,8 @@ struct ServerOptions {
     std::string group;
     Duration deadline = std::chrono::seconds(300);
     bool start_on_signal = false;  // listen, then hold until SIGUSR1 (lab's prestart)
+    // TCP: no accept/conn_end event per connection but one "second" line per report_every (100k-1M connections).
+    bool per_second = false;
 };
 
 // argv[0] is the program name, as in main().
