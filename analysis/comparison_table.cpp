@@ -90,8 +90,7 @@ Comparison compare_runs(const std::vector<JudgedRun>& runs, std::size_t width) {
                 if (const record::Expectation* x = find_expectation(run.record, v.id)) e.kernel = x->kernel;
             }
         if (const auto late = late_steps(run.record); !late.empty())
-            c.late_runs.push_back(fmt::format("{}: {} started {:.2f} s late", run.label, late.front().timing.step,
-                                              late.front().late_s));
+            c.late_runs.push_back(fmt::format("{}: {}", run.label, late_step_text(late.front())));
     }
     c.expectations = ids.size();
 
@@ -166,8 +165,7 @@ Comparison compare_runs(const std::vector<JudgedRun>& runs, std::size_t width) {
                                      or_none(run.record.run.kernel), or_none(run.record.run.machine),
                                      record::to_string(run.record.run.outcome), seconds_text(run.record.run.wall_seconds),
                                      late.empty() ? std::string()
-                                                  : fmt::format(", LATE: {} started {:.2f} s late", late.front().timing.step,
-                                                                late.front().late_s))) +
+                                                  : ", LATE: " + late_step_text(late.front()))) +
                '\n';
     }
     out += '\n';

@@ -56,6 +56,12 @@ std::vector<LateStep> late_steps(const record::RunRecord& r, double tolerance_s)
     return late;
 }
 
+std::string late_step_text(const LateStep& late) {
+    if (late.timing.timed_out)
+        return fmt::format("{} timed out after {:.2f} s", late.timing.step, late.timing.ended_t - late.timing.started_t);
+    return fmt::format("{} started {:.2f} s late", late.timing.step, late.late_s);
+}
+
 std::string timeline_text(const record::RunRecord& r) {
     if (r.timeline.empty()) return {};
     const std::vector<LateStep> late = late_steps(r);

@@ -25,6 +25,9 @@ struct LateStep {
 // that timed out is one (late by its end less its due time): the state it waited for did not come in time.
 std::vector<LateStep> late_steps(const record::RunRecord& r, double tolerance_s = kLateStepSeconds);
 
+// "run 'multi' started 1.24 s late", or "wait 'client1' timed out after 15.00 s": the step and how it fell behind.
+std::string late_step_text(const LateStep& late);
+
 // One line for the report: "every step within 8 ms of its time", or which step was late and by how
 // much. Empty for a record without a timeline (written before lab kept one).
 std::string timeline_text(const record::RunRecord& r);

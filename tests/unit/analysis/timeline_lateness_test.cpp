@@ -40,6 +40,7 @@ TEST(TimelineLateness, TheLatestStepIsNamedWithItsLineAndTimes) {
     EXPECT_EQ(late[0].timing.step, "snapshot 'settled'");
     EXPECT_NEAR(late[0].late_s, 3.12, 1e-9);
     EXPECT_EQ(late[1].timing.step, "run 'late'");
+    EXPECT_EQ(lab::analysis::late_step_text(late[1]), "run 'late' started 0.40 s late");
     EXPECT_EQ(timeline_text(r),
               "LATE: snapshot 'settled' (s.toml:66:1) started 3.12s late, at 5.62s instead of 2.50s; 1 more step "
               "over 250 ms. The machine could not keep the scenario's time: what was observed after it may be later "
@@ -69,6 +70,8 @@ TEST(TimelineLateness, AWaitThatTimedOutIsLateAndSaysSo) {
     ASSERT_EQ(late.size(), 1u);
     EXPECT_TRUE(late[0].timing.timed_out);
     EXPECT_NEAR(late[0].late_s, 4.0, 1e-9);
+    EXPECT_EQ(lab::analysis::late_step_text(late[0]),
+              "wait for 5000 tcp established local port 7000 on 'server' timed out after 4.00 s");
     EXPECT_EQ(timeline_text(r),
               "LATE: wait for 5000 tcp established local port 7000 on 'server' (s.toml:58:1) timed out after 4.00s, at "
               "4.20s. The machine could not keep the scenario's time: what was observed after it may be later than "
