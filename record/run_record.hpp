@@ -60,16 +60,16 @@ struct SocketCount {
 };
 
 struct HostView {
-    std::string detail = kDetailFull;  // "full" | "counts" | "none"
-    // full: every socket. counts: only TCP listeners and unconnected UDP sockets (their queues); every
-    // other socket is in socket_counts. none: nothing.
+    // detail full: every socket. counts: only TCP listeners and unconnected UDP sockets (their queues);
+    // every other socket is in socket_counts. none: nothing.
     std::vector<SocketEntry> sockets;
-    std::vector<SocketCount> socket_counts;
     Counters counters;
     // When the counters were read, on the timeline's clock (negative for the start snapshot, read just
     // before the clock started). A rate between two snapshots divides by these, not by the snapshots'
     // t: reading every socket first can take long and unevenly on a slow machine (a TCG guest).
     std::optional<double> counters_t;
+    std::string detail = kDetailFull;  // "full" | "counts" | "none"
+    std::vector<SocketCount> socket_counts = {};
 };
 
 struct Snapshot {
