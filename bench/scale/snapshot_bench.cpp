@@ -2,15 +2,18 @@
 // Root only: the process moves itself into a fresh, unnamed network namespace (unshare(CLONE_NEWNET)) and
 // holds N ESTABLISHED sockets there on loopback — N/2 connections, whose server ends stay in their
 // listeners' accept queues (no descriptor each) — so nothing is named and everything goes with the process.
+// Client sockets are held by forked children, 15 000 each, so any RLIMIT_NOFILE of 15 100 or more will do.
 // Usage: snapshot_bench N [N ...]; prints one Markdown row per N (times are medians of 5 runs, ss's of 3).
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -84,10 +87,46 @@ long mem_available_mib() {
     return -1;
 }
 
+// A descriptor limit below the sockets wanted is met with helpers: child processes (forked after the
+// unshare, so in this namespace) that each hold up to kPerHolder client sockets until the bench ends.
+constexpr std::size_t kPerHolder = 15000;
+
+struct Holder {
+    pid_t pid = -1;
+    lab::sys::UniqueFd release;  // closing it lets the child exit
+};
+
 struct Held {
     std::vector<lab::sys::UniqueFd> listeners;
-    std::vector<lab::sys::UniqueFd> clients;
+    std::vector<Holder> holders;
+    std::size_t clients = 0;
+
+    // Each holder inherited the release ends of those before it, so closing them is not enough: every
+    // holder is ended by its pid, then reaped.
+    ~Held() {
+        for (Holder& h : holders) ::kill(h.pid, SIGKILL);
+        for (Holder& h : holders) {
+            int status = 0;
+            ::waitpid(h.pid, &status, 0);
+        }
+    }
 };
+
+// In a child: connects `count` clients starting at destination index `first`, says so, holds them.
+[[noreturn]] void hold_in_child(std::size_t first, std::size_t count, int ready_fd, int release_fd) {
+    std::vector<lab::sys::UniqueFd> clients;
+    for (std::size_t i = 0; i < count; ++i) {
+        lab::sys::UniqueFd c(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+        if (!c) die("socket");
+        sockaddr_in a = loopback(static_cast<std::uint16_t>(kFirstPort + (first + i) % kListeners));
+        if (::connect(c.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 && errno != EINPROGRESS) die("connect");
+        clients.push_back(std::move(c));
+    }
+    char byte = 1;
+    if (::write(ready_fd, &byte, 1) != 1) die("ready");
+    ::read(release_fd, &byte, 1);  // returns when the parent closes its end
+    std::_Exit(0);
+}
 
 // Grows the held connections to n/2 (the benchmark's sizes ascend, so each adds to the last).
 void hold(Held& held, std::size_t sockets) {
@@ -99,12 +138,24 @@ void hold(Held& held, std::size_t sockets) {
                 die("listen");
             held.listeners.push_back(std::move(l));
         }
-    while (held.clients.size() < sockets / 2) {
-        lab::sys::UniqueFd c(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-        if (!c) die("socket");
-        sockaddr_in a = loopback(static_cast<std::uint16_t>(kFirstPort + held.clients.size() % kListeners));
-        if (::connect(c.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 && errno != EINPROGRESS) die("connect");
-        held.clients.push_back(std::move(c));
+    while (held.clients < sockets / 2) {
+        const std::size_t count = std::min(kPerHolder, sockets / 2 - held.clients);
+        int ready[2], release[2];
+        if (::pipe2(ready, O_CLOEXEC) != 0 || ::pipe2(release, O_CLOEXEC) != 0) die("pipe2");
+        const pid_t pid = ::fork();
+        if (pid < 0) die("fork");
+        if (pid == 0) {
+            ::close(ready[0]);
+            ::close(release[1]);
+            hold_in_child(held.clients, count, ready[1], release[0]);
+        }
+        ::close(ready[1]);
+        ::close(release[0]);
+        held.holders.push_back({pid, lab::sys::UniqueFd(release[1])});
+        char byte = 0;
+        if (::read(ready[0], &byte, 1) != 1) die("holder did not get ready");
+        ::close(ready[0]);
+        held.clients += count;
     }
     // Loopback handshakes finish in softirq right away; wait until the kernel shows them all.
     for (int i = 0; i < 200; ++i) {
@@ -134,6 +185,10 @@ int main(int argc, char** argv) {
     ::getrlimit(RLIMIT_NOFILE, &nofile);
     nofile.rlim_cur = nofile.rlim_max;
     ::setrlimit(RLIMIT_NOFILE, &nofile);
+    if (nofile.rlim_cur < kPerHolder + 100) {
+        errno = EMFILE;
+        die(fmt::format("RLIMIT_NOFILE {} is below the {} a holder needs", nofile.rlim_cur, kPerHolder + 100));
+    }
 
     fmt::print("| sockets | lab count (ms) | lab counts snapshot (ms) | lab full snapshot (ms) | ss \\| wc -l (ms) | "
                "ss / lab count | memory used (MiB) |\n|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -141,7 +196,6 @@ int main(int argc, char** argv) {
     const long available_before = mem_available_mib();
     for (int i = 1; i < argc; ++i) {
         const std::size_t n = std::strtoull(argv[i], nullptr, 10);
-        if (n / 2 + 100 > nofile.rlim_cur) die(fmt::format("{} sockets need {} descriptors", n, n / 2));
         hold(held, n);
         const std::uint64_t seen = lab::runner::count_tcp_sockets(1U << 1);
         std::vector<double> count_ms, tally_ms, full_ms, ss_ms;
