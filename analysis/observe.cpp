@@ -11,6 +11,8 @@
 
 #include "analysis/output_observation.hpp"
 #include "analysis/packets_observation.hpp"
+#include "analysis/series_observation.hpp"
+#include "record/counted_sockets.hpp"
 
 namespace lab::analysis {
 namespace {
@@ -54,14 +56,9 @@ Observation observe_sockets(const record::RunRecord& r, const record::Selection&
     if (!view) return missing(problem);
     if (e.metric != "count" && e.metric != "recv_q" && e.metric != "send_q")
         return missing(fmt::format("metric '{}' is unknown (count, recv_q or send_q)", e.metric));
-    double sum = 0;
-    for (const record::SocketEntry& s : view->sockets) {
-        if (!e.sockets.selects(s)) continue;
-        if (e.metric == "count") sum += 1;
-        else if (e.metric == "recv_q") sum += s.recv_q;
-        else sum += s.send_q;
-    }
-    return Observation{sum, {}};
+    std::string why;
+    if (auto sum = record::selected_sockets(*view, e.sockets, e.metric, why)) return Observation{*sum, {}};
+    return missing(fmt::format("{} on host '{}' in snapshot '{}': {}", e.sockets.text(), e.host, e.at, why));
 }
 
 Observation observe_counter(const record::RunRecord& r, const record::Selection& e) {
@@ -179,6 +176,7 @@ Observation observe(const record::RunRecord& r, const record::Selection& e) {
         case record::ExpectKind::Exit: return observe_exit(r, e);
         case record::ExpectKind::Output: return observe_output(r, e);
         case record::ExpectKind::Packets: return observe_packets(r, e);
+        case record::ExpectKind::Series: return observe_series(r, e);
     }
     return missing("unknown expectation kind");
 }

@@ -67,7 +67,8 @@ static constexpr std::pair<ExpectKind, const char*> kKindNames[] = {{ExpectKind:
                                                                     {ExpectKind::Events, "events"},
                                                                     {ExpectKind::Exit, "exit"},
                                                                     {ExpectKind::Output, "output"},
-                                                                    {ExpectKind::Packets, "packets"}};
+                                                                    {ExpectKind::Packets, "packets"},
+                                                                    {ExpectKind::Series, "series"}};
 static constexpr std::pair<RunOutcome, const char*> kOutcomeNames[] = {{RunOutcome::Completed, "completed"},
                                                                        {RunOutcome::TimeLimit, "time-limit"},
                                                                        {RunOutcome::Interrupted, "interrupted"},
@@ -91,7 +92,8 @@ static void from_json(const nlohmann::json& j, VerdictStatus& s) { enum_from_jso
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SocketEntry, protocol, state, local_addr, local_port, remote_addr,
                                                 remote_port, recv_q, send_q, inode)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(HostView, sockets, counters, counters_t)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SocketCount, protocol, state, local_port, remote_port, count)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(HostView, detail, sockets, socket_counts, counters, counters_t)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Snapshot, name, t, hosts)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(StepTiming, step, origin, due_t, started_t, ended_t, released,
                                                 release_spread_s, timed_out)
@@ -111,6 +113,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RunInfo, id, prefix, directory, 
                                                 outcome_detail, containment, time_limit_s)
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PacketSelector, link, filter, from, to)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SeriesSelector, host, metric, reduce, at_s, from_s, to_s)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(CaptureFile, link, host, netns, interface, file, path, snaplen,
                                                 max_bytes, packets, bytes, dropped, not_written,
                                                 timeline_zero_unix_ns, problem)
@@ -137,6 +140,7 @@ static void selection_to_json(nlohmann::json& j, const Selection& s) {
     j["timing"] = s.timing;
     j["output"] = s.output;
     if (s.kind == ExpectKind::Packets) j["packets"] = s.packets;
+    if (s.kind == ExpectKind::Series) j["series"] = s.series;
 }
 
 static void selection_from_json(const nlohmann::json& j, Selection& s) {
@@ -161,6 +165,7 @@ static void selection_from_json(const nlohmann::json& j, Selection& s) {
     s.timing = j.value("timing", d.timing);
     s.output = j.value("output", d.output);
     s.packets = j.value("packets", d.packets);
+    s.series = j.value("series", d.series);
 }
 
 void to_json(nlohmann::json& j, const Expectation& e) {
@@ -227,6 +232,7 @@ const char* to_string(ExpectKind k) {
         case ExpectKind::Exit: return "exit";
         case ExpectKind::Output: return "output";
         case ExpectKind::Packets: return "packets";
+        case ExpectKind::Series: return "series";
     }
     return "?";
 }
@@ -255,7 +261,8 @@ nlohmann::json to_json(const RunRecord& r) {
                           {"events", r.events},           {"outputs", r.outputs},
                           {"expectations", r.expectations},
                           {"verdicts", r.verdicts},       {"metrics", r.metrics},
-                          {"metric_values", r.metric_values}, {"sweep", r.sweep}, {"captures", r.captures}};
+                          {"metric_values", r.metric_values}, {"sweep", r.sweep}, {"captures", r.captures},
+                          {"series", r.series}};
 }
 
 // Reads one top-level section, so that an error names where in the record it is.
@@ -296,6 +303,7 @@ RunRecord run_record_from_json(const nlohmann::json& j) {
     read_section(j, "metric_values", r.metric_values, false);
     read_section(j, "sweep", r.sweep, false);
     read_section(j, "captures", r.captures, false);
+    read_section(j, "series", r.series, false);
     return r;
 }
 

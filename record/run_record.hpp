@@ -10,6 +10,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "record/sampled_series.hpp"
 #include "record/sweep_grid.hpp"
 
 namespace lab::record {
@@ -41,13 +42,34 @@ struct SocketSelector {
 
 using Counters = std::map<std::string, std::int64_t>;  // "TcpExt.ListenOverflows" → value
 
+// How much of a host's sockets a snapshot keeps (record/snapshot_detail.hpp says what each level holds).
+inline constexpr const char* kDetailFull = "full";
+inline constexpr const char* kDetailCounts = "counts";
+inline constexpr const char* kDetailNone = "none";
+
+// A counts-level snapshot's tally of the sockets it does not keep whole: how many share a protocol, a
+// state and a port. A socket on a port the host serves (a TCP listener's, an unconnected UDP socket's) is
+// counted under its local port, any other (a client's) under its remote port, so the rows stay few however
+// many sockets there are: states × (served ports + ports connected to).
+struct SocketCount {
+    std::string protocol;
+    std::string state;
+    std::optional<std::uint16_t> local_port;   // set: a socket on a served port
+    std::optional<std::uint16_t> remote_port;  // set: any other socket
+    std::uint64_t count = 0;
+};
+
 struct HostView {
+    // detail full: every socket. counts: only TCP listeners and unconnected UDP sockets (their queues);
+    // every other socket is in socket_counts. none: nothing.
     std::vector<SocketEntry> sockets;
     Counters counters;
     // When the counters were read, on the timeline's clock (negative for the start snapshot, read just
     // before the clock started). A rate between two snapshots divides by these, not by the snapshots'
     // t: reading every socket first can take long and unevenly on a slow machine (a TCG guest).
     std::optional<double> counters_t;
+    std::string detail = kDetailFull;  // "full" | "counts" | "none"
+    std::vector<SocketCount> socket_counts = {};
 };
 
 struct Snapshot {
@@ -120,7 +142,7 @@ struct Event {
     std::map<std::string, double> values;
 };
 
-enum class ExpectKind { Sockets, Counter, Events, Exit, Output, Packets };
+enum class ExpectKind { Sockets, Counter, Events, Exit, Output, Packets, Series };
 
 // Output: numbers a program printed, read from its stdout or stderr with a regular expression (ECMAScript
 // syntax) that has exactly one capture group. Each matching line gives the number its group captured;
@@ -155,6 +177,18 @@ struct PacketSelector {
     std::string to;
 };
 
+// Series: one number out of a sampled time series ([sample]): a host's metric reduced over the samples
+// ("max", "min", "mean", "first", "last"), or taken at a time (the last sample at or before `at_s`),
+// within [from_s, to_s] when given.
+struct SeriesSelector {
+    std::string host;
+    std::string metric;  // "sockets.established", "rate.TcpExt.ListenOverflows", "rss.srv", ...
+    std::string reduce;  // "" when at_s is given
+    std::optional<double> at_s;
+    std::optional<double> from_s;
+    std::optional<double> to_s;
+};
+
 // What one number of a run is: a selector over the record, with no judgement attached. Expectations
 // compare it; metrics report it (one number per run, tabulated across the cells of a sweep). Exactly one
 // selector group is used, by kind.
@@ -187,6 +221,7 @@ struct Selection {
     OutputSelector output;
     // Packets (with `host`: the link end whose capture is read)
     PacketSelector packets;
+    SeriesSelector series;
 };
 
 // A structured expectation, already validated by the parser: a selection and a comparison.
@@ -340,6 +375,7 @@ struct RunRecord {
     std::vector<MetricValue> metric_values;  // one per metric, same order; filled by analysis like verdicts
     std::optional<SweepRun> sweep;            // set when the run was one cell of a sweep (or `lab run --set`)
     std::vector<CaptureFile> captures;        // one per captured link end
+    std::vector<HostSeries> series;           // [sample]: one per sampled host (record/sampled_series.hpp)
 };
 
 const char* to_string(ExpectKind k);

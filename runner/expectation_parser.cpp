@@ -11,6 +11,7 @@
 #include "common/successor_cycles.hpp"
 #include "runner/output_selection_parser.hpp"
 #include "runner/packets_selection_parser.hpp"
+#include "runner/series_selection_parser.hpp"
 #include "runner/sweep_substitution.hpp"
 
 namespace lab::runner {
@@ -23,7 +24,8 @@ constexpr std::string_view kResults[] = {"ok", "error", "timeout", "eof", "aband
 constexpr std::string_view kPerConn[] = {"min", "max", "nonzero"};
 constexpr std::string_view kTimings[] = {"min", "p50", "p90", "p99", "max", "mean"};
 // The keys of a selection, shared by [[expect]] and [[metric]].
-constexpr std::string_view kSelectionKeys[] = {"at", "host", "sockets", "counter", "events", "exit", "output", "packets"};
+constexpr std::string_view kSelectionKeys[] = {"at",     "host",   "sockets", "counter", "events",
+                                               "exit",   "output", "packets", "series"};
 
 bool in(std::string_view v, const auto& list) { return std::find(std::begin(list), std::end(list), v) != std::end(list); }
 
@@ -42,11 +44,17 @@ public:
     // False (reported) when the table has not exactly one selector.
     bool parse(const toml::table& t, record::Selection& e, std::string_view context) {
         int kinds = int(t.contains("sockets")) + int(t.contains("counter")) + int(t.contains("events")) +
-                    int(t.contains("exit")) + int(t.contains("output")) + int(t.contains("packets"));
+                    int(t.contains("exit")) + int(t.contains("output")) + int(t.contains("packets")) +
+                    int(t.contains("series"));
         if (kinds != 1) {
-            r_.error(t, fmt::format("{} needs exactly one of 'sockets', 'counter', 'events', 'exit', 'output' and 'packets'",
+            r_.error(t, fmt::format("{} needs exactly one of 'sockets', 'counter', 'events', 'exit', 'output', "
+                                    "'packets' and 'series'",
                                     context));
             return false;
+        }
+        if (t.contains("series")) {
+            parse_series_selection(t, e, r_, names_);
+            return true;
         }
         if (t.contains("packets")) {
             parse_packets_selection(t, e, r_, names_);
@@ -84,6 +92,9 @@ private:
         r_.reject_unknown_keys(*s, {"protocol", "state", "local_port", "remote_port", "metric"}, "sockets");
         e.sockets = parse_socket_selector(*s, r_);
         e.metric = r_.string(*s, "metric", false).value_or("count");
+        if (names_.sockless_snapshots.contains(e.at))
+            r_.error(t.get("at") ? *t.get("at") : static_cast<const toml::node&>(t),
+                     fmt::format("snapshot '{}' is taken with detail = \"none\": it keeps no sockets to select", e.at));
         if (e.metric != "count" && e.metric != "recv_q" && e.metric != "send_q")
             r_.error(*s->get("metric"), fmt::format("metric '{}' is unknown (count, recv_q or send_q)", e.metric));
     }

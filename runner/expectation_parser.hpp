@@ -18,8 +18,10 @@ namespace lab::runner {
 struct KnownNames {
     std::set<std::string> hosts;
     std::set<std::string> snapshots;
+    std::set<std::string> sockless_snapshots;  // taken with detail = "none"
     std::set<std::string> processes;
     std::map<std::string, std::set<std::string>> captured_link_ends;  // captured link → its hosts
+    const SampleSpec* sample = nullptr;                                // [sample], when the scenario has one
 };
 
 std::vector<record::Expectation> parse_expectations(const toml::table& root, TomlReader& reader,

@@ -95,6 +95,7 @@ struct Step {
     StepKind kind = StepKind::Snapshot;
     ProcessSpec run;           // Run
     std::string snapshot;      // Snapshot: its name
+    std::string snapshot_detail;  // Snapshot: "full", "counts", "none", or "" (full up to kFullDetailLimit sockets)
     std::string process;       // Wait, Stop: the process name (all copies)
     std::optional<SocketsWait> sockets_wait;  // Wait: on sockets instead of a process
     std::string link;          // Impair, Unplug, Replug, Capture
@@ -102,6 +103,16 @@ struct Step {
     std::vector<DirectedImpairment> impairments;  // Impair: each direction's new setting, whole
     std::size_t file_index = 0;  // position among the file's steps, before sorting by time
     Duration timeout{};        // Wait: how long at most
+    SourceLocation where;
+};
+
+// [sample]: every `every`, each of `hosts` is read (sockets counted, counters, sockstat, RSS) into the
+// record's series (record/sampled_series.hpp), from the start of the timeline to its end.
+struct SampleSpec {
+    Duration every = std::chrono::seconds(1);
+    std::vector<std::string> hosts;     // every host when the scenario lists none
+    std::string detail = "counts";      // "counts" | "none" (no sockets: counters, sockstat and RSS only)
+    std::vector<std::string> counters;  // counters sampled as rates: the defaults and these
     SourceLocation where;
 };
 
@@ -119,6 +130,7 @@ struct Scenario {
     std::vector<Step> steps;      // sorted by `at`, file order kept among equal times
     std::vector<record::Expectation> expectations;
     std::vector<record::Metric> metrics;  // [[metric]]: the numbers a sweep reports per run
+    std::optional<SampleSpec> sample;     // [sample]: a time series of the hosts
     // With a [sweep] table: the cell this scenario was parsed for (repeat and repeats are the caller's).
     std::optional<record::SweepRun> sweep;
 

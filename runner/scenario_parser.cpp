@@ -17,6 +17,7 @@
 #include "runner/capture_parser.hpp"
 #include "runner/expectation_parser.hpp"
 #include "runner/lab_addresses.hpp"
+#include "runner/sample_parser.hpp"
 #include "runner/scenario_budget.hpp"
 #include "runner/substitution.hpp"
 #include "runner/sweep_spec.hpp"
@@ -46,11 +47,13 @@ public:
 
     Scenario parse() {
         s_.file = r_.file();
-        r_.reject_unknown_keys(root_, {"scenario", "hosts", "links", "steps", "expect", "metric", "sweep"}, "the file");
+        r_.reject_unknown_keys(root_, {"scenario", "hosts", "links", "steps", "expect", "metric", "sweep", "sample"},
+                              "the file");
         parse_header();
         parse_hosts();
         parse_links();
         parse_steps();
+        s_.sample = parse_sample(root_, r_, s_.hosts);
         check_references();
         s_.expectations = parse_expectations(root_, r_, known_names());
         s_.metrics = parse_metrics(root_, r_, known_names());
@@ -415,8 +418,11 @@ private:
                 r_.error(sn, "each [[steps]] entry must be a table");
                 continue;
             }
-            r_.reject_unknown_keys(*t, {"at", "run", "snapshot", "wait", "stop", "impair", "unplug", "replug", "capture"},
-                                   "[[steps]]");
+            r_.reject_unknown_keys(
+                *t, {"at", "run", "snapshot", "detail", "wait", "stop", "impair", "unplug", "replug", "capture"},
+                "[[steps]]");
+            if (t->contains("detail") && !t->contains("snapshot"))
+                r_.error(*t->get("detail"), "'detail' belongs to a snapshot step");
             Step step;
             step.where = r_.where(sn);
             step.at = r_.duration(*t, "at", true).value_or(Duration::zero());
@@ -445,6 +451,11 @@ private:
                 if (!step.snapshot.empty()) name_check(*t->get("snapshot"), step.snapshot, "snapshot");
                 if (step.snapshot == "start" || step.snapshot == "end")
                     r_.error(*t->get("snapshot"), "snapshots 'start' and 'end' are taken by the lab itself; pick another name");
+                step.snapshot_detail = r_.string(*t, "detail", false).value_or("");
+                if (t->contains("detail") && step.snapshot_detail != record::kDetailFull &&
+                    step.snapshot_detail != record::kDetailCounts && step.snapshot_detail != record::kDetailNone)
+                    r_.error(*t->get("detail"), fmt::format("snapshot detail '{}' is unknown (full, counts or none)",
+                                                            step.snapshot_detail));
             } else if (const toml::node* wait = t->get("wait")) {
                 step.kind = StepKind::Wait;
                 step.timeout = s_.time_limit;
@@ -570,8 +581,11 @@ private:
         k.snapshots = {"start", "end"};
         for (const auto& step : s_.steps) {
             if (step.kind == StepKind::Snapshot) k.snapshots.insert(step.snapshot);
+            if (step.kind == StepKind::Snapshot && step.snapshot_detail == record::kDetailNone)
+                k.sockless_snapshots.insert(step.snapshot);
             if (step.kind == StepKind::Run) k.processes.insert(step.run.name);
         }
+        if (s_.sample) k.sample = &*s_.sample;
         for (const auto& l : s_.links)
             if (l.capture) k.captured_link_ends[l.name] = std::set<std::string>(l.ends.begin(), l.ends.end());
         return k;

@@ -22,6 +22,8 @@
 #include "runner/link_shaper.hpp"
 #include "runner/run_owner.hpp"
 #include "runner/run_plan.hpp"
+#include "runner/sample_parser.hpp"
+#include "runner/series_sampler.hpp"
 #include "runner/sysctl.hpp"
 #include "runner/topology.hpp"
 #include "sys/cgroup.hpp"
@@ -142,7 +144,9 @@ private:
         deadline_ = t0_ + s_.time_limit;
         place_prestarted_on_the_clock();
         for (auto& capture : captures_) capture->set_timeline_zero(realtime_at(t0_));
+        start_sampling();
         play_steps();
+        finish_sampling();
         if (rec_.run.outcome != record::RunOutcome::Interrupted) take_snapshot("end");
         stop("");
         collect_processes_and_events();
@@ -165,6 +169,7 @@ private:
     int cgroup_procs_fd() const { return cgroup_ ? cgroup_->procs_fd() : -1; }
 
     void teardown() noexcept {
+        sampler_.reset();
         instances_.clear();
         captures_.clear();
         gate_.reset();
@@ -221,8 +226,10 @@ private:
     // Reaps what ended and gives it its end time (also to those a stop already reaped).
     void poll_children() {
         for (auto& inst : instances_)
-            if (inst.process && !inst.result.ended_t && inst.process->poll())
+            if (inst.process && !inst.result.ended_t && inst.process->poll()) {
                 inst.result.ended_t = std::chrono::duration<double>(inst.process->ended_at() - t0_).count();
+                roster_.ended(inst.result.pid);
+            }
     }
 
     // Sleeps until `until`, reaping children as they end. False when the run must stop early.
@@ -292,7 +299,7 @@ private:
                 if (plan_.processes.at(step.run.name).prestart) release(step.run.name, timing);
                 else start(step.run.name);
                 break;
-            case StepKind::Snapshot: take_snapshot(step.snapshot); break;
+            case StepKind::Snapshot: take_snapshot(step.snapshot, step.snapshot_detail); break;
             case StepKind::Stop: stop(step.process); break;
             case StepKind::Impair: shaper_->apply(link_named(step.link), step.impairments); break;
             case StepKind::Unplug: topology_->set_carrier(step.link, false); break;
@@ -339,6 +346,7 @@ private:
             inst.process = sys::Process::spawn(spec);
             inst.started_at = Clock::now();
             r.pid = inst.process->pid();
+            roster_.add({p.host, p.name, i, r.pid});
             if (p.prestart) {
                 inst.prestarted = true;
                 if (gated) gate().adopt(r.pid);
@@ -529,11 +537,29 @@ private:
             .count();
     }
 
-    void take_snapshot(const std::string& name) {
+    // [sample]: the series runs on its own thread from the timeline's start to its last step.
+    void start_sampling() {
+        if (!s_.sample) return;
+        std::vector<HostSampleRequest> hosts;
+        std::vector<std::string> counters(default_sampled_counters().begin(), default_sampled_counters().end());
+        counters.insert(counters.end(), s_.sample->counters.begin(), s_.sample->counters.end());
+        for (const auto& name : s_.sample->hosts)
+            hosts.push_back({&topology_->host_netns(name), name, s_.sample->detail == "counts", counters});
+        sampler_ = std::make_unique<SeriesSampler>(*s_.sample, std::move(hosts), roster_, t0_);
+    }
+
+    void finish_sampling() {
+        if (!sampler_) return;
+        rec_.series = sampler_->finish();
+        if (!sampler_->problem().empty()) add_outcome_detail(sampler_->problem());
+        sampler_.reset();
+    }
+
+    void take_snapshot(const std::string& name, const std::string& detail = "") {
         record::Snapshot snap;
         snap.name = name;
         snap.t = now_t();
-        for (const auto& h : s_.hosts) snap.hosts[h.name] = observe_host(topology_->host_netns(h.name), t0_);
+        for (const auto& h : s_.hosts) snap.hosts[h.name] = observe_host(topology_->host_netns(h.name), t0_, detail);
         rec_.snapshots.push_back(std::move(snap));
     }
 
@@ -587,6 +613,8 @@ private:
     std::map<pid_t, Clock::time_point> self_held_at_;  // prestarted lab-clients seen holding themselves
     std::vector<std::unique_ptr<LinkCapture>> captures_;
     std::vector<Instance> instances_;
+    ProcessRoster roster_;  // the instances' pids, for the sampler's thread
+    std::unique_ptr<SeriesSampler> sampler_;
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis/capture_list.hpp"
+#include "analysis/series_table.hpp"
 #include "analysis/evaluate.hpp"
 #include "analysis/verdict_table.hpp"
 #include "lab/cli/commands.hpp"
@@ -50,6 +51,7 @@ Command add_report(CLI::App& app) {
             fmt::print("{}\n", args->markdown ? analysis::verdict_table_markdown(rec, verdicts)
                                               : analysis::verdict_table(rec, verdicts));
             if (const std::string captures = analysis::capture_list(rec); !captures.empty()) fmt::print("{}\n", captures);
+            if (const std::string series = analysis::series_table(rec); !series.empty()) fmt::print("{}\n", series);
             for (const auto& v : verdicts)
                 if (v.status == record::VerdictStatus::Fail && status == kExitPass) status = kExitFail;
         }

@@ -408,7 +408,7 @@ TEST(RunRecordJson, UnknownEnumNamesAreErrorsNotDefaults) {
     nlohmann::json j = to_json(full_record());
     j["expectations"][0]["kind"] = "sokets";
     EXPECT_EQ(error_of(j),
-              "run record: 'expectations': expectation kind \"sokets\" is unknown (sockets, counter, events, exit, output, packets)");
+              "run record: 'expectations': expectation kind \"sokets\" is unknown (sockets, counter, events, exit, output, packets, series)");
     j = to_json(full_record());
     j["verdicts"][0]["status"] = 2;
     EXPECT_EQ(error_of(j), "run record: 'verdicts': verdict status 2 is unknown (pass, fail, skip)");
