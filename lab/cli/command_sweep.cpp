@@ -455,7 +455,7 @@ int sweep(const SweepArgs& a) {
         g.package = package;
         g.scenario_file = fs::absolute(plan.file).string();
         g.sweep_options = sweep_options(a, manifest.order, manifest.seed);  // the recorded ones, as the host plays them
-        if (shard) g.sweep_options.insert(g.sweep_options.end(), {"--shard", cluster::shard_text(*shard)});
+        if (shard) g.sweep_options.insert(g.sweep_options.end(), {"--shard", fmt::format("{}/{}", shard->index, shard->count)});
         for (const auto& j : guest_jobs) {
             g.run_names.push_back(run_name(plan.cells[j.cell].sweep->cell_id, j.repeat));
             g.time_limit_seconds += to_seconds(plan.cells[j.cell].time_limit);
