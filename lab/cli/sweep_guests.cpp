@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "analysis/evaluate.hpp"
+#include "analysis/verdict_counts.hpp"
 #include "lab/cli/record_files.hpp"
 #include "lab/vm/guest_script.hpp"
 #include "lab/vm/vm_session.hpp"
@@ -46,11 +47,7 @@ Tally tally(const fs::path& runs_dir, const std::vector<std::string>& run_names)
                 ++t.errors;
                 continue;
             }
-            for (const auto& v : analysis::evaluate(rec))
-                if (v.status == record::VerdictStatus::Fail) {
-                    ++t.failed;
-                    break;
-                }
+            if (analysis::count_verdicts(analysis::evaluate(rec)).failed > 0) ++t.failed;
         } catch (const std::exception&) {
             ++t.errors;
         }
