@@ -87,7 +87,10 @@ Comparison compare_runs(const std::vector<JudgedRun>& runs, std::size_t width) {
                 e.id = v.id;
                 e.expected = v.expected;
                 e.description = v.description.empty() ? printable(v.id) : printable(v.description, LineBreaks::Keep);
-                if (const record::Expectation* x = find_expectation(run.record, v.id)) e.kernel = x->kernel;
+                if (const record::Expectation* x = find_expectation(run.record, v.id)) {
+                    e.kernel = x->kernel;
+                    e.guard = x->guard;
+                }
             }
         if (const auto late = late_steps(run.record); !late.empty())
             c.late_runs.push_back(fmt::format("{}: {}", run.label, late_step_text(late.front())));
@@ -147,7 +150,7 @@ Comparison compare_runs(const std::vector<JudgedRun>& runs, std::size_t width) {
             e.difference = Difference::Verdict;
             ++c.verdicts_differ;
             c.differences.push_back(printable(fmt::format("{}: verdict differs — {}", id, per_kernel)));
-        } else if (observed_differs) {
+        } else if (observed_differs && !e.guard) {
             e.difference = Difference::Value;
             ++c.observations_differ;
             c.differences.push_back(

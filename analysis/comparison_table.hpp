@@ -33,6 +33,7 @@ struct ComparedExpectation {
     std::string description;
     std::string expected;
     std::string kernel;  // the expectation's kernel condition, "" when it has none
+    bool guard = false;  // a condition on the machine's pace: its number differing is no kernel difference
     Difference difference = Difference::None;
     std::vector<std::string> status;    // per run, in column order: pass, FAIL, skip, absent
     std::vector<std::string> observed;  // per run

@@ -105,6 +105,13 @@ double event_value(const record::Selection& e, const record::Event& ev, bool& fo
     return v;
 }
 
+// lab-client names an op's wave only when it was started with several.
+bool in_wave(const std::optional<int>& wave, const record::Event& ev) {
+    if (!wave) return true;
+    auto it = ev.values.find("wave");
+    return it != ev.values.end() && it->second == *wave;
+}
+
 // The nearest-rank percentile: an observed duration, never an interpolation between two ops.
 double percentile(std::vector<double> sorted_values, double p) {
     std::sort(sorted_values.begin(), sorted_values.end());
@@ -112,8 +119,13 @@ double percentile(std::vector<double> sorted_values, double p) {
     return sorted_values[std::clamp<std::size_t>(rank, 1, sorted_values.size()) - 1];
 }
 
-Observation timing_of(const record::Selection& e, const std::vector<double>& durations_ms) {
+Observation timing_of(const record::Selection& e, const std::vector<double>& durations_ms,
+                      const std::vector<double>& starts_s) {
     if (durations_ms.empty()) return missing(fmt::format("no events matched, so there is no {} duration", e.timing));
+    if (e.timing == "start_spread") {
+        const auto [first, last] = std::minmax_element(starts_s.begin(), starts_s.end());
+        return Observation{(*last - *first) * 1000.0, {}};
+    }
     if (e.timing == "min") return Observation{*std::min_element(durations_ms.begin(), durations_ms.end()), {}};
     if (e.timing == "max") return Observation{*std::max_element(durations_ms.begin(), durations_ms.end()), {}};
     if (e.timing == "mean")
@@ -123,7 +135,7 @@ Observation timing_of(const record::Selection& e, const std::vector<double>& dur
     if (e.timing == "p50") return Observation{percentile(durations_ms, 50), {}};
     if (e.timing == "p90") return Observation{percentile(durations_ms, 90), {}};
     if (e.timing == "p99") return Observation{percentile(durations_ms, 99), {}};
-    return missing(fmt::format("timing '{}' is unknown (min, p50, p90, p99, max or mean)", e.timing));
+    return missing(fmt::format("timing '{}' is unknown (min, p50, p90, p99, max, mean or start_spread)", e.timing));
 }
 
 Observation observe_events(const record::RunRecord& r, const record::Selection& e) {
@@ -131,18 +143,19 @@ Observation observe_events(const record::RunRecord& r, const record::Selection& 
     std::size_t n = 0;
     bool found = false;
     std::map<std::tuple<std::string, int, int>, double> per_conn;  // (process, instance, conn) → number
-    std::vector<double> durations_ms;
+    std::vector<double> durations_ms, starts_s;
     for (const record::Event& ev : r.events) {
         if (!(matches(e.process, ev.process) && matches(e.group, ev.group) && matches(e.op, ev.op) &&
-              matches(e.result, ev.result) && matches(e.errno_name, ev.errno_name)))
+              matches(e.result, ev.result) && matches(e.errno_name, ev.errno_name) && in_wave(e.wave, ev)))
             continue;
         ++n;
         durations_ms.push_back((ev.end_t - ev.start_t) * 1000.0);
+        starts_s.push_back(ev.start_t);
         double v = event_value(e, ev, found);
         total += v;
         per_conn[{ev.process, ev.instance, ev.conn}] += v;
     }
-    if (!e.timing.empty()) return timing_of(e, durations_ms);
+    if (!e.timing.empty()) return timing_of(e, durations_ms, starts_s);
     // A field no selected event has is a misspelling or the wrong op, not a zero.
     if (!e.sum.empty() && n > 0 && !found)
         return missing(fmt::format("none of the {} selected events has the field {}", n, field_list(e.sum)));

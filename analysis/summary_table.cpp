@@ -1,5 +1,6 @@
 #include "analysis/summary_table.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include <fmt/format.h>
@@ -12,8 +13,16 @@ namespace lab::analysis {
 
 SummaryRow summary_row(const record::RunRecord& r, const std::vector<record::Verdict>& verdicts) {
     const std::vector<LateStep> late = late_steps(r);
-    return SummaryRow{r.scenario.name, count_verdicts(verdicts), record::to_string(r.run.outcome), r.run.wall_seconds,
-                      late.empty() ? 0 : late.front().late_s};
+    SummaryRow row;
+    row.scenario = r.scenario.name;
+    row.counts = count_verdicts(verdicts);
+    row.outcome = record::to_string(r.run.outcome);
+    row.wall_seconds = r.run.wall_seconds;
+    for (const LateStep& step : late) {
+        if (!step.guard_failed.empty() && row.failed_guard.empty()) row.failed_guard = step.timing.step;
+        row.late_s = std::max(row.late_s, step.late_s);
+    }
+    return row;
 }
 
 std::string summary_table(const std::vector<SummaryRow>& rows, std::size_t width) {
@@ -28,14 +37,15 @@ std::string summary_table(const std::vector<SummaryRow>& rows, std::size_t width
         // A blank rather than 0 makes the failing lines stand out in a long catalogue.
         cells.push_back(TableRow{{printable(row.scenario), fmt::format("{}/{}", row.counts.passed, row.counts.total),
                                   row.counts.failed ? std::to_string(row.counts.failed) : "",
-                                  row.late_s > 0 ? fmt::format("{}, {} late", row.outcome, seconds_text(row.late_s))
-                                                 : row.outcome,
+                                  !row.failed_guard.empty() ? fmt::format("{}, guard failed", row.outcome)
+                                  : row.late_s > 0          ? fmt::format("{}, {} late", row.outcome, seconds_text(row.late_s))
+                                                            : row.outcome,
                                   seconds_text(row.wall_seconds)},
                                  {}});
         total += row.counts;
         wall += row.wall_seconds;
         ++outcomes[row.outcome];
-        late += row.late_s > 0;
+        late += row.late_s > 0 || !row.failed_guard.empty();
     }
     std::string out = render_text_table(columns, cells, width);
     std::string ends;

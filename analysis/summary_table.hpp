@@ -16,6 +16,7 @@ struct SummaryRow {
     std::string outcome;  // completed | time-limit | error
     double wall_seconds = 0;
     double late_s = 0;  // how far its latest step ran behind, when more than kLateStepSeconds; else 0
+    std::string failed_guard = {};  // "guard 'wave-left'" when a guard expectation failed: the run fell behind
 };
 
 SummaryRow summary_row(const record::RunRecord& r, const std::vector<record::Verdict>& verdicts);

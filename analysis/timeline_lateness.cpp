@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "analysis/evaluate.hpp"
 #include "analysis/number_text.hpp"
 
 namespace lab::analysis {
@@ -29,9 +30,28 @@ std::string releases_text(const record::RunRecord& r) {
 bool is_wait(const record::StepTiming& t) { return t.step.rfind("wait ", 0) == 0; }
 bool is_snapshot(const record::StepTiming& t) { return t.step.rfind("snapshot ", 0) == 0; }
 
+std::vector<LateStep> failed_guards(const record::RunRecord& r) {
+    std::vector<LateStep> failed;
+    if (std::none_of(r.expectations.begin(), r.expectations.end(), [](const auto& e) { return e.guard; })) return failed;
+    const std::vector<record::Verdict> verdicts = evaluate(r);
+    for (std::size_t i = 0; i < r.expectations.size() && i < verdicts.size(); ++i) {
+        const record::Expectation& e = r.expectations[i];
+        const record::Verdict& v = verdicts[i];
+        if (!e.guard || v.status != record::VerdictStatus::Fail) continue;
+        LateStep step;
+        step.timing.step = fmt::format("guard '{}'", e.id);
+        step.timing.origin = e.origin;
+        // Without an observation the detail says why (no such events, a snapshot not taken).
+        step.guard_failed = v.observed.empty() ? v.detail : fmt::format("observed {}, expected {}", v.observed, v.expected);
+        failed.push_back(std::move(step));
+    }
+    return failed;
+}
+
 }  // namespace
 
 std::vector<LateStep> late_steps(const record::RunRecord& r, double tolerance_s) {
+    std::vector<LateStep> guards = failed_guards(r);
     std::vector<LateStep> late;
     const auto& steps = r.timeline;
     for (std::size_t i = 0; i < steps.size(); ++i) {
@@ -53,10 +73,12 @@ std::vector<LateStep> late_steps(const record::RunRecord& r, double tolerance_s)
         if (!absorbed) late.push_back({t, t.started_t - t.due_t});
     }
     std::stable_sort(late.begin(), late.end(), [](const LateStep& a, const LateStep& b) { return a.late_s > b.late_s; });
-    return late;
+    guards.insert(guards.end(), late.begin(), late.end());
+    return guards;
 }
 
 std::string late_step_text(const LateStep& late) {
+    if (!late.guard_failed.empty()) return fmt::format("{} failed: {}", late.timing.step, late.guard_failed);
     if (late.timing.timed_out)
         return fmt::format("{} timed out after {:.2f} s", late.timing.step, late.timing.ended_t - late.timing.started_t);
     return fmt::format("{} started {:.2f} s late", late.timing.step, late.late_s);
@@ -73,7 +95,10 @@ std::string timeline_text(const record::RunRecord& r) {
     }
     const LateStep& w = late.front();
     std::string text =
-        w.timing.timed_out
+        !w.guard_failed.empty()
+            ? fmt::format("LATE: {} ({}) failed: {}", w.timing.step, w.timing.origin.empty() ? "?" : w.timing.origin,
+                          w.guard_failed)
+        : w.timing.timed_out
             ? fmt::format("LATE: {} ({}) timed out after {}, at {}", w.timing.step,
                           w.timing.origin.empty() ? "?" : w.timing.origin,
                           lateness_text(w.timing.ended_t - w.timing.started_t), seconds_text(w.timing.ended_t))

@@ -17,15 +17,19 @@ inline constexpr double kLateStepSeconds = 0.25;
 struct LateStep {
     record::StepTiming timing;
     double late_s = 0;  // started_t - due_t
+    // Set for a guard expectation that failed (timing.step "guard 'id'", timing.origin its line): what
+    // it saw and wanted. The whole run fell behind, whatever its steps' times say.
+    std::string guard_failed = {};
 };
 
-// The steps that started more than `tolerance_s` after they were due and moved an observation, the latest
-// first: never a wait that ended in time (it holds the timeline until it ends, and the steps after it are
+// First every guard expectation that failed; then the steps that started more than `tolerance_s` after
+// they were due and moved an observation, the latest first: never a wait that ended in time (it holds the timeline until it ends, and the steps after it are
 // due then), nor a late run or impairment that a wait after it absorbed before the next snapshot. A wait
 // that timed out is one (late by its end less its due time): the state it waited for did not come in time.
 std::vector<LateStep> late_steps(const record::RunRecord& r, double tolerance_s = kLateStepSeconds);
 
-// "run 'multi' started 1.24 s late", or "wait 'client1' timed out after 15.00 s": the step and how it fell behind.
+// "run 'multi' started 1.24 s late", "wait 'client1' timed out after 15.00 s", or "guard 'wave-left' failed:
+// observed 91.2, expected in [0, 250]": the step and how it fell behind.
 std::string late_step_text(const LateStep& late);
 
 // One line for the report: "every step within 8 ms of its time", or which step was late and by how

@@ -137,6 +137,7 @@ static void selection_to_json(nlohmann::json& j, const Selection& s) {
     j["exit_code"] = s.exit_code;
     j["sum"] = s.sum;
     j["per_conn"] = s.per_conn;
+    j["wave"] = s.wave;
     j["timing"] = s.timing;
     j["output"] = s.output;
     if (s.kind == ExpectKind::Packets) j["packets"] = s.packets;
@@ -162,6 +163,7 @@ static void selection_from_json(const nlohmann::json& j, Selection& s) {
     s.exit_code = j.value("exit_code", d.exit_code);
     s.sum = j.value("sum", d.sum);
     s.per_conn = j.value("per_conn", d.per_conn);
+    s.wave = j.value("wave", d.wave);
     s.timing = j.value("timing", d.timing);
     s.output = j.value("output", d.output);
     s.packets = j.value("packets", d.packets);
@@ -179,6 +181,7 @@ void to_json(nlohmann::json& j, const Expectation& e) {
     j["kernel"] = e.kernel;
     j["when"] = e.when;
     j["when_holds"] = e.when_holds;
+    j["guard"] = e.guard;
 }
 
 void from_json(const nlohmann::json& j, Expectation& e) {
@@ -195,6 +198,7 @@ void from_json(const nlohmann::json& j, Expectation& e) {
     e.kernel = j.value("kernel", d.kernel);
     e.when = j.value("when", d.when);
     e.when_holds = j.value("when_holds", d.when_holds);
+    e.guard = j.value("guard", d.guard);
 }
 
 void to_json(nlohmann::json& j, const Metric& m) {

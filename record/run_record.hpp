@@ -214,8 +214,11 @@ struct Selection {
     // Events: "" (one number over all selected events), or per connection (process, instance, conn)
     // first, then "min", "max" or "nonzero" (how many connections have a non-zero number).
     std::string per_conn;
+    // Events: only the ops of this wave of a lab-client started with --waves (0 is the first).
+    std::optional<int> wave;
     // Events: how long the selected ops took (end_t - start_t), in milliseconds: "min", "p50", "p90",
     // "p99", "max" or "mean" over them, instead of a count. "How long until recv() reports ECONNRESET".
+    // Or "start_spread": first start to last start, in milliseconds ("how long the wave took to leave").
     std::string timing;
     // Output: process (above) names the program.
     OutputSelector output;
@@ -242,6 +245,10 @@ struct Expectation : Selection {
     // hold the verdict is "skip" — an invariant that only some cells of a grid have.
     std::string when;
     bool when_holds = true;
+    // A condition for the run to mean what the scenario says, not a finding about the kernel: "the
+    // second wave's SYNs all left within one round trip". Where a guard fails, the machine could not
+    // keep the scenario's pace, and the run counts as having fallen behind (as a late step does).
+    bool guard = false;
 };
 
 // A number a scenario reports per run ([[metric]]): what a sweep tabulates and plots across its cells.

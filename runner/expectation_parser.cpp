@@ -22,7 +22,7 @@ constexpr std::string_view kStates[] = {"established", "syn-sent", "syn-recv",  
                                         "closing"};
 constexpr std::string_view kResults[] = {"ok", "error", "timeout", "eof", "abandoned"};
 constexpr std::string_view kPerConn[] = {"min", "max", "nonzero"};
-constexpr std::string_view kTimings[] = {"min", "p50", "p90", "p99", "max", "mean"};
+constexpr std::string_view kTimings[] = {"min", "p50", "p90", "p99", "max", "mean", "start_spread"};
 // The keys of a selection, shared by [[expect]] and [[metric]].
 constexpr std::string_view kSelectionKeys[] = {"at",     "host",   "sockets", "counter", "events",
                                                "exit",   "output", "packets", "series"};
@@ -130,7 +130,8 @@ private:
         reject_snapshot_keys(t, "events");
         const toml::table* s = r_.table(t, "events", true);
         if (!s) return;
-        r_.reject_unknown_keys(*s, {"process", "group", "op", "result", "errno", "sum", "per_conn", "timing"}, "events");
+        r_.reject_unknown_keys(*s, {"process", "group", "op", "result", "errno", "wave", "sum", "per_conn", "timing"},
+                               "events");
         parse_process_ref(*s, e);
         e.group = r_.string(*s, "group", false).value_or("");
         e.op = r_.string(*s, "op", false).value_or("");
@@ -140,6 +141,7 @@ private:
         e.errno_name = r_.string(*s, "errno", false).value_or("");
         if (!e.errno_name.empty() && !errno_from_name(e.errno_name))
             r_.error(*s->get("errno"), fmt::format("'{}' is not an errno name such as ECONNRESET", e.errno_name));
+        if (auto wave = r_.integer(*s, "wave", false, 0, 1000000)) e.wave = static_cast<int>(*wave);
         e.sum = r_.strings(*s, "sum");
         for (const auto& field : e.sum)
             if (field.empty() || field == "conn" || field == "start_ns" || field == "end_ns")
@@ -207,7 +209,7 @@ public:
 private:
     void parse_one(const toml::table& t, int index) {
         static const auto keys = keys_with_selection(
-            {"id", "description", "equals", "min", "max", "in", "same_as", "documented", "kernel", "when"});
+            {"id", "description", "equals", "min", "max", "in", "same_as", "documented", "kernel", "when", "guard"});
         r_.reject_unknown_keys(t, keys, "[[expect]]");
         record::Expectation e;
         e.origin = r_.where(t).str();
@@ -216,6 +218,7 @@ private:
         e.kernel = r_.string(t, "kernel", false).value_or("");
         if (const toml::node* doc = t.get("documented"))
             e.documented = r_.scalar_text(*doc, "documented").value_or("");
+        e.guard = r_.boolean(t, "guard", false).value_or(false);
         if (!selection_.parse(t, e, "an expectation")) return;
         parse_when(t, e);
         parse_comparison(t, e);

@@ -124,4 +124,56 @@ TEST(ComparisonTable, ADifferenceAfterTheRunFellBehindIsSuspectNotAKernelFinding
     EXPECT_THAT(c.table, HasSubstr("not from its kernel"));
 }
 
+TEST(ComparisonTable, AFailedGuardMakesTheRunsDifferencesSuspectNotKernelFindings) {
+    // The guard: wave 1's connects all started within 50 ms. The fast run's did; the stalled run's took 91 ms,
+    // and its clients then counted differently: neither difference is the kernel's.
+    auto with_wave = [](lab::analysis::JudgedRun r, double last_start) {
+        for (double start : {0.4, last_start}) {
+            lab::record::Event ev;
+            ev.process = "cli";
+            ev.op = "connect";
+            ev.start_t = start;
+            ev.values["wave"] = 1;
+            r.record.events.push_back(ev);
+        }
+        lab::record::Expectation clients, guard;
+        clients.id = "clients";
+        clients.at = "settled";
+        guard.id = "wave-left";
+        guard.kind = lab::record::ExpectKind::Events;
+        guard.process = "cli";
+        guard.op = "connect";
+        guard.wave = 1;
+        guard.timing = "start_spread";
+        guard.max = 50;
+        guard.guard = true;
+        r.record.expectations = {clients, guard};
+        r.record.timeline = {{"snapshot 'settled'", "s.toml:12:1", 2.5, 2.501, 2.6}};
+        return r;
+    };
+    auto fast = with_wave(run("6.18.44", "none", {verdict("clients", "100", VerdictStatus::Pass),
+                                                  verdict("wave-left", "1", VerdictStatus::Pass)}),
+                          0.401);
+    auto stalled = with_wave(run("6.1.0", "netem", {verdict("clients", "91", VerdictStatus::Fail),
+                                                    verdict("wave-left", "91", VerdictStatus::Fail)}),
+                             0.491);
+    auto c = lab::analysis::compare_runs({fast, stalled});
+    EXPECT_EQ(c.verdicts_differ, 0u);
+    EXPECT_EQ(c.late_suspect, 2u);
+    EXPECT_EQ(c.rows[0].difference, lab::analysis::Difference::Late);
+    EXPECT_EQ(c.rows[1].difference, lab::analysis::Difference::Late);
+    ASSERT_EQ(c.late_runs.size(), 1u);
+    EXPECT_THAT(c.late_runs[0], HasSubstr("6.1.0 [netem]: guard 'wave-left' failed: observed 91, expected ≤ 50"));
+
+    // Two runs that both kept the pace, at different speeds: the guard's number is the machine's, not a
+    // kernel difference worth a line.
+    auto also_fast = with_wave(run("6.12.117", "netem", {verdict("clients", "100", VerdictStatus::Pass),
+                                                         verdict("wave-left", "9", VerdictStatus::Pass)}),
+                               0.409);
+    c = lab::analysis::compare_runs({fast, also_fast});
+    EXPECT_EQ(c.rows[1].difference, lab::analysis::Difference::None);
+    EXPECT_EQ(c.observations_differ, 0u);
+    EXPECT_TRUE(c.differences.empty());
+}
+
 }  // namespace

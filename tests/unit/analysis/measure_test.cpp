@@ -57,6 +57,41 @@ TEST(Measure, TimingIsAStatisticOfTheSelectedOpsDurationsInMilliseconds) {
     EXPECT_EQ(values[0].id, "reset-min");
 }
 
+TEST(Measure, StartSpreadIsHowLongTheSelectedWaveTookToLeave) {
+    record::RunRecord r = test::sample_record();
+    r.events.clear();
+    // Wave 0 starts its 3 connects within 2 ms; wave 1 within 91 ms (a stalled machine).
+    const double starts[2][3] = {{0.300, 0.301, 0.302}, {0.450, 0.500, 0.541}};
+    for (int wave = 0; wave < 2; ++wave)
+        for (double start : starts[wave]) {
+            record::Event ev;
+            ev.process = "cli";
+            ev.op = "connect";
+            ev.result = "ok";
+            ev.start_t = start;
+            ev.end_t = start + 0.05;
+            ev.values["wave"] = wave;
+            r.events.push_back(ev);
+        }
+    record::Metric m;
+    m.id = "wave-spread";
+    m.kind = record::ExpectKind::Events;
+    m.process = "cli";
+    m.op = "connect";
+    m.timing = "start_spread";
+    r.metrics = {m, m, m};
+    r.metrics[0].wave = 0;
+    r.metrics[1].wave = 1;
+    r.metrics[2].wave = 2;  // no such wave
+    auto values = measure(r);
+    ASSERT_EQ(values.size(), 3u);
+    EXPECT_NEAR(*values[0].value, 2, 1e-6);
+    EXPECT_NEAR(*values[1].value, 91, 1e-6);
+    EXPECT_FALSE(values[2].value.has_value());
+    r.metrics = {m};  // every wave: first start to last
+    EXPECT_NEAR(*measure(r)[0].value, 241, 1e-6);
+}
+
 TEST(Measure, AMetricWithNothingToMeasureSaysWhy) {
     record::RunRecord r = timed_record();
     record::Metric none = reset_timing("p99");

@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "analysis/evaluate.hpp"
@@ -71,6 +72,13 @@ TEST(SummaryTable, ARunThatFellBehindItsTimelineSaysSo) {
     EXPECT_NEAR(summary_row(r, evaluate(r)).late_s, 3.12, 1e-9);
     r.timeline = {{"snapshot 'steady'", "s.toml:9:1", 2.5, 2.6, 2.7}};
     EXPECT_EQ(summary_row(r, evaluate(r)).late_s, 0);
+}
+
+TEST(SummaryTable, ARunWhoseGuardFailedFellBehindToo) {
+    std::vector<SummaryRow> rows = {{"backlog-30-netcat-delay", {17, 1, 0, 18}, "completed", 9.9, 0, "guard 'wave-left'"}};
+    const std::string text = summary_table(rows, 200);
+    EXPECT_THAT(lines_of(text)[2], testing::HasSubstr("completed, guard failed"));
+    EXPECT_THAT(text, testing::HasSubstr("runs: 1 completed (1 fell behind their timeline"));
 }
 
 TEST(SummaryTable, Empty) {

@@ -86,6 +86,51 @@ TEST(TimelineLateness, PrestartedCopiesSayHowTogetherTheyWereLetGo) {
     EXPECT_EQ(timeline_text(r), "every step within 1 ms of its time; run 'nc' ×100 let 100 held calls go within 0.21 ms");
 }
 
+// A wave whose SYNs must all leave within one round trip, but the machine stalled: 91 ms > 50 ms.
+RunRecord with_wave_guard(double second_wave_last_start) {
+    RunRecord r = with_timeline({{"run 'srv'", "s.toml:10:1", 0, 0.001, 0.002},
+                                 {"snapshot 'settled'", "s.toml:20:1", 2.5, 2.508, 2.6}});
+    r.events.clear();
+    for (double start : {0.4, 0.401, second_wave_last_start}) {
+        lab::record::Event ev;
+        ev.process = "cli";
+        ev.op = "connect";
+        ev.start_t = start;
+        ev.end_t = start + 0.05;
+        ev.values["wave"] = 1;
+        r.events.push_back(ev);
+    }
+    lab::record::Expectation guard;
+    guard.id = "wave-left-in-one-round-trip";
+    guard.origin = "s.toml:80:1";
+    guard.kind = lab::record::ExpectKind::Events;
+    guard.process = "cli";
+    guard.op = "connect";
+    guard.wave = 1;
+    guard.timing = "start_spread";
+    guard.max = 50;
+    guard.guard = true;
+    r.expectations.push_back(guard);
+    return r;
+}
+
+TEST(TimelineLateness, AFailedGuardMeansTheRunFellBehindWhateverItsStepsSay) {
+    EXPECT_TRUE(late_steps(with_wave_guard(0.42)).empty());
+    RunRecord r = with_wave_guard(0.491);
+    auto late = late_steps(r);
+    ASSERT_EQ(late.size(), 1u);
+    EXPECT_EQ(late[0].timing.step, "guard 'wave-left-in-one-round-trip'");
+    EXPECT_EQ(lab::analysis::late_step_text(late[0]),
+              "guard 'wave-left-in-one-round-trip' failed: observed 91, expected ≤ 50");
+    EXPECT_THAT(timeline_text(r), HasSubstr("LATE: guard 'wave-left-in-one-round-trip' (s.toml:80:1) failed: observed 91"));
+    // Before any late step, however late: the guard says the whole run does not mean what it should.
+    r.timeline[1].started_t = 3.5;
+    late = late_steps(r);
+    ASSERT_EQ(late.size(), 2u);
+    EXPECT_FALSE(late[0].guard_failed.empty());
+    EXPECT_EQ(late[1].timing.step, "snapshot 'settled'");
+}
+
 TEST(TimelineLateness, ARecordWithoutATimelineSaysNothing) {
     RunRecord r = with_timeline({});
     EXPECT_EQ(timeline_text(r), "");

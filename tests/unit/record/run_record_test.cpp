@@ -92,8 +92,10 @@ RunRecord full_record() {
     e.exit_code = 0;
     e.sum = {"datagrams", "drops"};
     e.per_conn = "max";
+    e.wave = 1;
     e.timing = "p99";
     e.min = 0.5;
+    e.guard = true;
     e.same_as = "other";
     e.documented = "31";
     e.kernel = ">=4.4";
@@ -159,7 +161,9 @@ void expect_same(const Expectation& a, const Expectation& b) {
     EXPECT_EQ(a.exit_code, b.exit_code);
     EXPECT_EQ(a.sum, b.sum);
     EXPECT_EQ(a.per_conn, b.per_conn);
+    EXPECT_EQ(a.wave, b.wave);
     EXPECT_EQ(a.timing, b.timing);
+    EXPECT_EQ(a.guard, b.guard);
     EXPECT_EQ(a.equals, b.equals);
     EXPECT_EQ(a.min, b.min);
     EXPECT_EQ(a.max, b.max);

@@ -207,6 +207,19 @@ TEST(ScenarioParser, EventsSumFieldsPerConnection) {
     EXPECT_THAT(errors_of(with("result = \"ok\" }", "sum = 3 }")), HasSubstr("'sum' must be a string or an array"));
 }
 
+TEST(ScenarioParser, AGuardOnAWavesStartSpreadIsReadAndChecked) {
+    Scenario s = parse_scenario_text(
+        with("result = \"ok\" }", "result = \"ok\", wave = 1, timing = \"start_spread\" }\nguard = true"), "t.toml");
+    const auto& e = s.expectations[2];
+    EXPECT_EQ(e.wave, 1);
+    EXPECT_EQ(e.timing, "start_spread");
+    EXPECT_TRUE(e.guard);
+    EXPECT_FALSE(s.expectations[0].guard);
+    EXPECT_FALSE(s.expectations[0].wave.has_value());
+    EXPECT_THAT(errors_of(with("result = \"ok\" }", "wave = -1 }")), HasSubstr("wave"));
+    EXPECT_THAT(errors_of(with("result = \"ok\" }", "result = \"ok\" }\nguard = \"yes\"")), HasSubstr("guard"));
+}
+
 TEST(ScenarioParser, AWaitOnSocketsNamesItsHostSelectorAndCount) {
     const std::string step = R"([[steps]]
 at = "100ms"

@@ -280,7 +280,7 @@ TEST(SweepScenario, MetricsKeepTheirIdsUnitsAndTimings) {
 
 TEST(SweepScenario, MetricMistakesAreFoundWhereTheyAreWritten) {
     EXPECT_THAT(diagnostics_of(with("timing = \"p99\"", "timing = \"p95\"")),
-                ElementsAre(MatchesRegex("t\\.toml:[0-9]+:[0-9]+: timing 'p95' is unknown \\(known: min, p50, p90, p99, max, mean\\)")));
+                ElementsAre(MatchesRegex("t\\.toml:[0-9]+:[0-9]+: timing 'p95' is unknown \\(known: min, p50, p90, p99, max, mean, start_spread\\)")));
     for (const char* other : {"sum = \"bytes\"", "per_conn = \"max\""})
         EXPECT_THAT(diagnostics_of(with("timing = \"max\"", std::string("timing = \"max\", ") + other)),
                     ElementsAre(MatchesRegex("t\\.toml:89:[0-9]+: timing takes the selected ops' durations: it does not "
