@@ -41,7 +41,8 @@ std::string gnuplot_script(const PlotSpec& p) {
     out += fmt::format("set ylabel {}\n", gnuplot_string(p.y_label));
     out += "set grid\n";
     out += p.key ? "set key outside right top\n" : "unset key\n";
-    out += "set offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05\n";
+    // Room around a sweep's points and error bars; a time series runs edge to edge, from 0 up.
+    if (!p.lines) out += "set offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05\n";
     if (p.x.logarithmic) out += "set logscale x 10\n";
 
     const auto& pos = p.x.positions;
@@ -76,8 +77,9 @@ std::string gnuplot_script(const PlotSpec& p) {
     if (p.series.empty()) return out;  // nothing to plot: the caller does not run gnuplot for it
     out += "plot ";
     for (std::size_t s = 0; s < p.series.size(); ++s)
-        out += fmt::format("{}$series{} using 1:2:3:4 with yerrorlines pointtype 7 pointsize 0.7 title {}", s ? ", \\\n     " : "",
-                           s + 1, gnuplot_string(p.series[s].title));
+        out += fmt::format("{}$series{} using {} title {}", s ? ", \\\n     " : "", s + 1,
+                           p.lines ? "1:2 with lines" : "1:2:3:4 with yerrorlines pointtype 7 pointsize 0.7",
+                           gnuplot_string(p.series[s].title));
     out += "\n";
     return out;
 }

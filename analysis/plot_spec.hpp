@@ -32,6 +32,7 @@ struct PlotSpec {
     PlotAxis x;
     std::vector<PlotSeries> series;  // only series with a point; empty when no cell has a value
     bool key = true;        // a legend naming the series (not for the single line of a one-variable sweep)
+    bool lines = false;     // a time series: plain lines through the medians, no points or error bars
 };
 
 // Per metric (sweep order), per slice (pivot order).

@@ -1,47 +1,27 @@
 #include "analysis/series_table.hpp"
 
-#include <array>
 #include <set>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "analysis/series_quantity.hpp"
 #include "analysis/text_table.hpp"
 
 namespace lab::analysis {
 namespace {
 
-struct Column {
-    const char* metric;
-    const char* header;
-    double scale;  // the value is divided by it (bytes → MiB)
-    int decimals;
-};
-
-constexpr std::array<Column, 10> kColumns = {{
-    {"sockets.established", "estab", 1, 0},
-    {"sockets.syn-recv", "syn-recv", 1, 0},
-    {"sockets.time-wait", "time-wait", 1, 0},
-    {"accept_queue", "accept q", 1, 0},
-    {"rate.Tcp.PassiveOpens", "accepts/s", 1, 0},
-    {"rate.Tcp.ActiveOpens", "connects/s", 1, 0},
-    {"rate.TcpExt.ListenOverflows", "overflows/s", 1, 0},
-    {"rate.Tcp.RetransSegs", "retrans/s", 1, 0},
-    {"sockstat.tcp.inuse", "tcp inuse", 1, 0},
-    {"rss.total", "rss MiB", 1024.0 * 1024.0, 1},
-}};
-
 std::string host_table(const record::HostSeries& s, std::size_t max_rows) {
     // Only the columns some sample of this host has, and not those that stay 0 throughout.
-    std::vector<const Column*> shown;
-    for (const Column& c : kColumns)
+    std::vector<const SeriesQuantity*> shown;
+    for (const SeriesQuantity& c : host_series_quantities())
         for (const auto& p : s.points)
             if (auto it = p.values.find(c.metric); it != p.values.end() && it->second != 0) {
                 shown.push_back(&c);
                 break;
             }
     std::vector<TableColumn> columns = {{"t (s)", 8}};
-    for (const Column* c : shown) columns.push_back({c->header, 12});
+    for (const SeriesQuantity* c : shown) columns.push_back({c->header, 12});
     std::set<std::size_t> picked;
     const std::size_t n = s.points.size();
     if (n <= max_rows) {
@@ -54,7 +34,7 @@ std::string host_table(const record::HostSeries& s, std::size_t max_rows) {
         const auto& p = s.points[i];
         TableRow row;
         row.cells.push_back(fmt::format("{:.2f}", p.t));
-        for (const Column* c : shown) {
+        for (const SeriesQuantity* c : shown) {
             auto it = p.values.find(c->metric);
             row.cells.push_back(it == p.values.end() ? "—" : fmt::format("{:.{}f}", it->second / c->scale, c->decimals));
         }

@@ -51,7 +51,14 @@ Command add_report(CLI::App& app) {
             fmt::print("{}\n", args->markdown ? analysis::verdict_table_markdown(rec, verdicts)
                                               : analysis::verdict_table(rec, verdicts));
             if (const std::string captures = analysis::capture_list(rec); !captures.empty()) fmt::print("{}\n", captures);
-            if (const std::string series = analysis::series_table(rec); !series.empty()) fmt::print("{}\n", series);
+            if (const std::string series = analysis::series_table(rec); !series.empty()) {
+                fmt::print("{}\n", series);
+                std::size_t svgs = 0;
+                std::error_code ec;
+                for (const auto& e : std::filesystem::directory_iterator(record_dir / "plots", ec))
+                    svgs += e.path().extension() == ".svg" && e.path().filename().string().rfind("series-", 0) == 0;
+                if (svgs > 0) fmt::print("series plots: {} ({} SVG files)\n\n", (record_dir / "plots").string(), svgs);
+            }
             for (const auto& v : verdicts)
                 if (v.status == record::VerdictStatus::Fail && status == kExitPass) status = kExitFail;
         }

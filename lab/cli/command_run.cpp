@@ -112,7 +112,8 @@ ScenarioOutcome run_one(const runner::Scenario& scenario, const runner::RunOptio
             return o;
         }
         record::RunRecord& rec = result->record;
-        judge_and_write(rec, result->directory);
+        if (const std::string note = judge_and_write(rec, result->directory); !note.empty())
+            o.err += fmt::format("lab: {}: {}\n", scenario.file, note);
         o.records.push_back(rec);
         if (rec.run.outcome == record::RunOutcome::Error) {
             o.err += fmt::format("lab: {}: {} (record: {}/record.json)\n", scenario.file, rec.run.outcome_detail,

@@ -297,10 +297,11 @@ private:
         bool failed = false;
         try {
             runner::RunResult result = runner::run_scenario(cell, options);
-            judge_and_write(result.record, result.directory);
+            const std::string plots_note = judge_and_write(result.record, result.directory);
             const auto counts = analysis::count_verdicts(result.record.verdicts);
             verdict = fmt::format("{}/{} passed, {}", counts.passed, counts.total,
                                   analysis::seconds_text(result.record.run.wall_seconds));
+            if (!plots_note.empty()) verdict += fmt::format(" ({})", plots_note);
             if (result.record.run.outcome != record::RunOutcome::Completed)
                 verdict += fmt::format(" ({}: {})", record::to_string(result.record.run.outcome), result.record.run.outcome_detail);
             std::lock_guard lock(mutex_);

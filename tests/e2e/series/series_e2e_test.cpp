@@ -151,7 +151,27 @@ void the_verdicts_held(const lab::record::RunRecord& record_) {
     for (const auto& v : record_.verdicts) EXPECT_EQ(v.status, lab::record::VerdictStatus::Pass) << v.id << ": " << v.detail;
 }
 
+// The run's directory holds its series drawn: the ramp of ESTABLISHED sockets on the server, a line per host.
+void the_series_are_drawn_beside_the_record(const lab::record::RunRecord& record_) {
+    const fs::path plots = fs::path(record_.run.directory) / "plots";
+    ASSERT_TRUE(fs::is_directory(plots)) << plots;
+    std::vector<std::string> files;
+    for (const auto& e : fs::directory_iterator(plots)) files.push_back(e.path().filename().string());
+    std::sort(files.begin(), files.end());
+    ASSERT_FALSE(files.empty());
+    EXPECT_EQ(files.front(), "series-01-host-sockets.established.svg");
+    const std::string svg = slurp(plots / files.front());
+    EXPECT_NE(svg.find("<svg"), std::string::npos);
+    for (const auto& host : record_.series) EXPECT_NE(svg.find(">host " + host.host + "</text>"), std::string::npos) << host.host;
+    EXPECT_EQ(fs::status(plots / files.front()).permissions() & fs::perms::all,
+              fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read);
+}
+
 TEST_F(SeriesRun, SampledRampRecordHoldsTheKernelsNumbers) {
+    {
+        SCOPED_TRACE("plots");
+        the_series_are_drawn_beside_the_record(record_);
+    }
     {
         SCOPED_TRACE("series");
         established_rises_to_the_total_and_sockstat_sees_them(record_);
