@@ -14,11 +14,19 @@ sys::Directory run_state_directory() { return sys::Directory::open_or_create(kRu
 
 sys::Directory run_markers_directory() { return run_state_directory().subdirectory("runs", 0755); }
 
-sys::Directory wire_control_directory() {
-    sys::Directory dir = run_state_directory().subdirectory("wire", 0700);
-    // An older lab made it 0755; the sockets inside must be root's alone whatever made the directory.
+namespace {
+
+// The sockets inside must be root's alone, whatever made the directory (an older lab made wire/ 0755).
+sys::Directory root_only_subdirectory(const char* name) {
+    sys::Directory dir = run_state_directory().subdirectory(name, 0700);
     if (::fchmod(dir.fd(), 0700) != 0) sys::throw_kernel_error(fmt::format("chmod {}", dir.path().string()), errno);
     return dir;
 }
+
+}  // namespace
+
+sys::Directory wire_control_directory() { return root_only_subdirectory("wire"); }
+
+sys::Directory control_socket_directory() { return root_only_subdirectory("ctl"); }
 
 }  // namespace lab::runner

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "runner/agent_events.hpp"
+#include "runner/control_socket.hpp"
 #include "runner/agent_series.hpp"
 #include "runner/host_view.hpp"
 #include "runner/kept_output.hpp"
@@ -24,6 +25,8 @@
 #include "runner/run_plan.hpp"
 #include "runner/sample_parser.hpp"
 #include "runner/series_sampler.hpp"
+#include "runner/socket_count_text.hpp"
+#include "runner/socket_tally.hpp"
 #include "runner/sysctl.hpp"
 #include "runner/topology.hpp"
 #include "sys/cgroup.hpp"
@@ -123,6 +126,7 @@ private:
 
     void play_whole_run() {
         topology_.emplace(Topology::build(plan_.topology));
+        control_.emplace(ControlSocket::open(owner_.run_id()));
         std::string why;
         if (auto cgroup = sys::RunCgroup::create(owner_.run_id(), &why)) cgroup_.emplace(std::move(*cgroup));
         rec_.run.containment = cgroup_ ? fmt::format("cgroup {}", cgroup_->path())
@@ -169,6 +173,7 @@ private:
     int cgroup_procs_fd() const { return cgroup_ ? cgroup_->procs_fd() : -1; }
 
     void teardown() noexcept {
+        control_.reset();
         sampler_.reset();
         instances_.clear();
         captures_.clear();
@@ -248,7 +253,8 @@ private:
                 return false;
             }
             if (now >= until) return true;
-            std::this_thread::sleep_for(std::min<Clock::duration>(kPollInterval, until - now));
+            if (control_) control_->serve([this](std::string_view request) { return answer_control(request); });
+            std::this_thread::sleep_for(std::min<Clock::duration>(kPollInterval, until - Clock::now()));
         }
     }
 
@@ -262,8 +268,68 @@ private:
             timing.ended_t = now_t();
             if (step.kind == StepKind::Wait || step.kind == StepKind::Stop) held_until_t = timing.ended_t;
             rec_.timeline.push_back(std::move(timing));
+            ++steps_played_;
             if (!ok) return;
         }
+    }
+
+    // `lab ctl`: between two polls of the timeline, so it never races a step; a count of a million sockets
+    // takes a second, which a step due meanwhile shows as lateness, as it should.
+    std::string answer_control(std::string_view request) {
+        const auto parsed = parse_control_command(request);
+        if (const auto* error = std::get_if<std::string>(&parsed)) return "error: " + *error;
+        const ControlCommand& c = std::get<ControlCommand>(parsed);
+        try {
+            switch (c.kind) {
+                case ControlCommand::Kind::Status: return control_status();
+                case ControlCommand::Kind::Count: {
+                    std::string out;
+                    for (const auto& h : s_.hosts)
+                        out += socket_count_text(h.name, run_in_netns(topology_->host_netns(h.name), tally_sockets)) + "\n";
+                    return out;
+                }
+                case ControlCommand::Kind::Stop: return control_stop(c.process);
+            }
+        } catch (const std::exception& e) {
+            return fmt::format("error: {}", e.what());
+        }
+        return "error: unknown request";
+    }
+
+    std::string control_status() {
+        poll_children();
+        std::string out = fmt::format("run {}: {} ({}), t={:.2f}s of its {} limit; {} of {} steps played", owner_.run_id(),
+                                      s_.name, s_.file, now_t(), format_duration(s_.time_limit), steps_played_,
+                                      s_.steps.size());
+        if (steps_played_ < s_.steps.size())
+            out += fmt::format(", next: {} ({})", step_text(s_.steps[steps_played_]), s_.steps[steps_played_].where.str());
+        out += "\n";
+        std::map<std::string, std::pair<int, int>> running;  // name → (running, started), in name order
+        for (const auto& inst : instances_) {
+            auto& [up, all] = running[inst.result.name];
+            ++all;
+            up += inst.process && !inst.process->ended();
+        }
+        for (const auto& [name, n] : running) out += fmt::format("  {}: {} of {} running\n", name, n.first, n.second);
+        return out;
+    }
+
+    std::string control_stop(const std::string& name) {
+        if (!plan_.processes.count(name)) {
+            std::string names;
+            for (const auto& [known, p] : plan_.processes) names += (names.empty() ? "" : ", ") + known;
+            return fmt::format("error: the scenario has no process '{}' (it has: {})", name, names);
+        }
+        poll_children();
+        int was_running = 0;
+        for (const auto& inst : instances_) was_running += inst.result.name == name && inst.process && !inst.process->ended();
+        const double at = now_t();
+        record::StepTiming timing{fmt::format("ctl stop '{}'", name), "lab ctl", at, at, 0};
+        stop(name);
+        timing.ended_t = now_t();
+        rec_.timeline.push_back(timing);
+        return fmt::format("stopped '{}' at {:.3f}s: {} running cop{} ended within {:.0f} ms\n", name, at, was_running,
+                           was_running == 1 ? "y" : "ies", (timing.ended_t - at) * 1e3);
     }
 
     std::string step_text(const Step& step) const {
@@ -615,6 +681,8 @@ private:
     std::vector<Instance> instances_;
     ProcessRoster roster_;  // the instances' pids, for the sampler's thread
     std::unique_ptr<SeriesSampler> sampler_;
+    std::optional<ControlSocket> control_;  // `lab ctl`, answered between the timeline's polls
+    std::size_t steps_played_ = 0;
 };
 
 }  // namespace

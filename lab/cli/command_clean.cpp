@@ -27,6 +27,7 @@ struct RunLeftovers {
     std::vector<runner::Leftover> namespaces;
     bool cgroup = false;
     bool wire_control = false;
+    bool control_socket = false;  // its `lab ctl` socket, /run/lab/ctl/<id>.sock
 };
 
 std::map<std::string, RunLeftovers> leftovers_by_run() {
@@ -36,6 +37,9 @@ std::map<std::string, RunLeftovers> leftovers_by_run() {
     for (const auto& name : sys::list_run_cgroups()) by_run[name].cgroup = true;
     if (auto wire = sys::Directory::open_existing(fmt::format("{}/wire", runner::kRunStateDir)))
         for (const auto& name : wire->entries()) by_run[name].wire_control = true;
+    if (auto ctl = sys::Directory::open_existing(fmt::format("{}/ctl", runner::kRunStateDir)))
+        for (const auto& name : ctl->entries())
+            if (name.ends_with(".sock")) by_run[name.substr(0, name.size() - 5)].control_socket = true;
     return by_run;
 }
 
@@ -56,6 +60,7 @@ int clean(const CleanArgs& args) {
                            l.pids.empty() ? "none" : fmt::format("{}", fmt::join(l.pids, " ")));
             if (left.cgroup) fmt::print("would kill and remove the cgroup of run {}\n", run_id);
             if (left.wire_control) fmt::print("would remove the lab-wire control sockets of run {}\n", run_id);
+            if (left.control_socket) fmt::print("would remove the lab ctl socket of run {}\n", run_id);
             continue;
         }
         // The cgroup first: it holds whatever the run's programs started, in its namespaces or not.
@@ -90,6 +95,15 @@ int clean(const CleanArgs& args) {
                 status = kExitError;
             }
         }
+        if (left.control_socket) {
+            try {
+                runner::control_socket_directory().remove(run_id + ".sock");
+                fmt::print("removed the lab ctl socket of run {}\n", run_id);
+            } catch (const std::exception& e) {
+                fmt::print(stderr, "lab clean: {}\n", e.what());
+                status = kExitError;
+            }
+        }
     }
     if (!args.dry_run) runner::remove_stale_run_markers();
     if (!anything) fmt::print("nothing to clean\n");
@@ -103,7 +117,7 @@ Command add_clean(CLI::App& app) {
     CLI::App* sub = app.add_subcommand(
         "clean",
         "Remove what crashed or killed runs left: lab-* namespaces and the processes inside them, run cgroups and "
-        "what is still in them, lab-wire control sockets");
+        "what is still in them, lab-wire control sockets, lab ctl sockets");
     sub->add_flag("-n,--dry-run", args->dry_run, "Only list what would be removed");
     sub->add_flag("--include-live", args->include_live, "Also remove runs whose lab process is still running");
     return [args] { return clean(*args); };

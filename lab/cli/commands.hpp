@@ -17,6 +17,7 @@ Command add_report(CLI::App& app);
 Command add_compare(CLI::App& app);
 Command add_vm(CLI::App& app);
 Command add_sweep(CLI::App& app);
+Command add_ctl(CLI::App& app);
 
 inline constexpr int kExitPass = 0;
 inline constexpr int kExitFail = 1;

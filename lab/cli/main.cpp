@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
     add(lab::cli::add_report);
     add(lab::cli::add_compare);
     add(lab::cli::add_vm);
+    add(lab::cli::add_ctl);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
