@@ -15,8 +15,8 @@
 #include <fmt/format.h>
 
 #include "runner/agent_events.hpp"
-#include "runner/control_socket.hpp"
 #include "runner/agent_series.hpp"
+#include "runner/control_socket.hpp"
 #include "runner/host_view.hpp"
 #include "runner/kept_output.hpp"
 #include "runner/link_capture.hpp"
