@@ -59,6 +59,11 @@ std::optional<std::string> check_netns_name(std::string_view name) {
 
 Netns Netns::create(const std::string& name) {
     if (auto problem = check_netns_name(name)) throw std::invalid_argument(*problem);
+    return detail::run_on_fresh_thread([&] { return create_from_this_thread(name); });
+}
+
+Netns Netns::create_from_this_thread(const std::string& name) {
+    if (auto problem = check_netns_name(name)) throw std::invalid_argument(*problem);
     const std::string what = fmt::format("create netns {}", name);
     ensure_run_dir();
     const std::string path = path_of(name);
@@ -67,16 +72,16 @@ Netns Netns::create(const std::string& name) {
     if (placeholder < 0) sys::throw_kernel_error(what, errno);
     ::close(placeholder);
 
-    try {
-        detail::run_on_fresh_thread([&] {
-            if (unshare(CLONE_NEWNET) != 0) sys::throw_kernel_error(what + ": unshare", errno);
-            // thread-self: /proc/self/ns/net would be the main thread's namespace, not the new one.
-            if (mount("/proc/thread-self/ns/net", path.c_str(), "none", MS_BIND, nullptr) != 0)
-                sys::throw_kernel_error(fmt::format("{}: bind-mount onto {}", what, path), errno);
-        });
-    } catch (...) {
+    if (unshare(CLONE_NEWNET) != 0) {
+        const int err = errno;
         ::unlink(path.c_str());
-        throw;
+        sys::throw_kernel_error(what + ": unshare", err);
+    }
+    // thread-self: /proc/self/ns/net would be the main thread's namespace, not the new one.
+    if (mount("/proc/thread-self/ns/net", path.c_str(), "none", MS_BIND, nullptr) != 0) {
+        const int err = errno;
+        ::unlink(path.c_str());
+        sys::throw_kernel_error(fmt::format("{}: bind-mount onto {}", what, path), err);
     }
 
     Netns ns;

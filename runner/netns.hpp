@@ -23,6 +23,10 @@ class Netns {
  public:
     // Fails with EEXIST rather than adopt a namespace somebody else owns.
     static Netns create(const std::string& name);
+    // As create(), but on the calling thread, which it leaves inside the new namespace: only for
+    // threads that do namespace work alone and end afterwards (netns_batch.hpp). One such thread
+    // may create many in a row, each unshare() giving it the next namespace.
+    static Netns create_from_this_thread(const std::string& name);
 
     Netns(Netns&& other) noexcept;
     Netns& operator=(Netns&& other) noexcept;
