@@ -246,9 +246,9 @@ Topology Topology::build(const TopologySpec& spec) {
         return topo.namespaces_[topo.host_index_.at(host)];
     };
 
-    // Switch-side devices to bring up; host-side ones come from the spec.
-    std::vector<std::string> bridges;
-    std::vector<std::string> bridge_ports;
+    // Every veth end to wait for; of the switch side, the ports of wires are still down.
+    std::vector<std::pair<NetlinkSocket*, std::string>> veth_ends;
+    std::vector<std::string> wire_ports;
     for (std::size_t k = 0; k < spec.segments.size(); ++k) {
         const auto& seg = spec.segments[k];
         if (seg.ends.size() == 2 && seg.middle == TopologySpec::Middle::Auto) {
@@ -263,16 +263,23 @@ Topology Topology::build(const TopologySpec& spec) {
         const Netns& sw_ns = topo.namespaces_[*switch_index];
         const bool wire = seg.middle == TopologySpec::Middle::Wire;
         const std::string bridge = bridge_name(k);
+        int bridge_index = 0;
         if (!wire) {
+            // Up before its ports, which are made up and enslaved in the request creating them.
             create_bridge(sw, bridge);
-            bridges.push_back(bridge);
+            set_link_up(sw, bridge);
+            bridge_index = get_link(sw, bridge).index;
         }
         for (std::size_t j = 0; j < seg.ends.size(); ++j) {
             const auto& end = seg.ends[j];
             const std::string port = bridge_port_name(k, j);
-            create_veth(sw, host_ns(end.host), end.ifname, sw_ns, port);
-            if (!wire) set_master(sw, port, bridge);
-            bridge_ports.push_back(port);
+            if (wire) {
+                create_veth(sw, host_ns(end.host), end.ifname, sw_ns, port);
+                wire_ports.push_back(port);
+            } else {
+                create_veth_on_bridge(sw, port, bridge_index, host_ns(end.host), end.ifname);
+            }
+            veth_ends.emplace_back(&sw, port);
             topo.ports_.push_back({seg.name, end.host, host_ns(end.host).name(), end.ifname, sw_ns.name(), port});
         }
     }
@@ -281,14 +288,10 @@ Topology Topology::build(const TopologySpec& spec) {
         for (const auto& end : seg.ends)
             add_address(host_sock(end.host), end.ifname, *parse_cidr(end.cidr));
 
-    // Switch side first, so each host's carrier comes up as soon as its own end does.
-    // The bridges themselves are not on any forwarding path, so nobody waits for them.
-    std::vector<std::pair<NetlinkSocket*, std::string>> veth_ends;
-    for (const auto& bridge : bridges) set_link_up(socks[*switch_index], bridge);
-    for (const auto& port : bridge_ports) {
-        set_link_up(socks[*switch_index], port);
-        veth_ends.emplace_back(&socks[*switch_index], port);
-    }
+    // Switch side first (bridge ports came up with their creation), so each host's carrier comes
+    // up as soon as its own end does. The bridges themselves are not on any forwarding path, so
+    // nobody waits for them.
+    for (const auto& port : wire_ports) set_link_up(socks[*switch_index], port);
     for (const auto& seg : spec.segments)
         for (const auto& end : seg.ends) {
             set_link_up(host_sock(end.host), end.ifname);
