@@ -63,7 +63,8 @@ std::vector<PreparedNetns> create_netns_batch(const std::vector<std::string>& na
 }
 
 void remove_netns_batch(std::vector<Netns>& namespaces) noexcept {
-    const unsigned threads = netns_batch_threads(namespaces.size());
+    const unsigned threads =
+        static_cast<unsigned>(std::clamp<std::size_t>(namespaces.size(), 1, kNetnsRemovalThreads));
     std::vector<std::vector<Netns>> shares(threads);
     for (std::size_t i = 0; i < namespaces.size(); ++i) shares[i % threads].push_back(std::move(namespaces[i]));
     namespaces.clear();
