@@ -1,5 +1,5 @@
 // Build and tear down N hosts on one switch with lab's runner (lab::runner::Topology), for
-// N = 10, 50, 100, 1000: one namespace per host, a bridge in a switch namespace, one veth per
+// N = 10, 50, 100, 200, 1000: one namespace per host, a bridge in a switch namespace, one veth per
 // host, an address on each (198.18.0.<i>/24 up to 253 hosts; beyond, the smallest prefix that
 // holds them all, 198.18.0.0/22 for 1000), every link up, one per-namespace sysctl per host.
 // A bridge takes at most 1024 ports (BR_MAX_PORTS), so 1000 hosts still fit one switch.
@@ -91,6 +91,7 @@ BENCHMARK(BM_TopologyBuildTeardown)
     ->Arg(10)
     ->Arg(50)
     ->Arg(100)
+    ->Arg(200)
     ->Arg(1000)
     ->Iterations(3)
     ->UseManualTime()
