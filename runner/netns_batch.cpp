@@ -18,6 +18,7 @@ unsigned netns_batch_threads(std::size_t jobs) {
 std::vector<PreparedNetns> create_netns_batch(const std::vector<std::string>& names,
                                               const NetnsPreparation& prepare) {
     const std::size_t count = names.size();
+    if (count > 0) ensure_netns_run_dir();
     std::vector<std::optional<PreparedNetns>> made(count);
     std::vector<std::exception_ptr> failures(count);
     std::atomic<bool> failed{false};
