@@ -185,7 +185,7 @@ for n in "${SIZES[@]}"; do
         # Take turns, so that no peer always runs right after another one's teardown.
         for ((p = 0; p < ${#PEERS[@]}; p++)); do
             peer=${PEERS[$(((p + r) % ${#PEERS[@]}))]}
-            [[ $peer == mininet ]] && ((n > MININET_MAX)) && continue
+            if [[ $peer == mininet ]] && ((n > MININET_MAX)); then continue; fi
             echo "N=$n run $((r + 1))/$RUNS: $peer" >&2
             "run_$peer" "$n"
             sleep "$SETTLE"
@@ -212,14 +212,14 @@ for n in "${SIZES[@]}"; do
     lab=$(median <"$WORK/lab.$n")
     labbuild=$(median <"$WORK/labbuild.$n")
     ipt=$(median <"$WORK/ip.$n")
-    mnt=nan
-    [[ -s $WORK/mn.$n ]] && mnt=$(median <"$WORK/mn.$n")
+    mnt=""  # not run (no mn, or N above MININET_MAX): "—" in the table
+    if [[ -s $WORK/mn.$n ]]; then mnt=$(median <"$WORK/mn.$n"); fi
     echo "| $n | $(ms "$lab") | $(ms "$labbuild") | $(ms "$ipt") | $(ms "$mnt") | $(ratio "$ipt" "$lab") | $(ratio "$mnt" "$lab") |"
 done
 echo
 echo "Raw runs (ms):" >&2
 for n in "${SIZES[@]}"; do
     for f in lab labbuild ip mn; do
-        [[ -s $WORK/$f.$n ]] && echo "  N=$n $f: $(paste -sd' ' "$WORK/$f.$n")" >&2
+        if [[ -s $WORK/$f.$n ]]; then echo "  N=$n $f: $(paste -sd' ' "$WORK/$f.$n")" >&2; fi
     done
 done
