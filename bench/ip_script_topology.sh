@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ip_script_topology.sh N — the topology of bench/topology_bench.cpp, the way one would write it
 # by hand with iproute2: N host namespaces and a switch namespace holding bridge br0, one veth per
-# host (eth0 in the host, br0p<i> on the bridge), 198.18.0.<i>/24 on each eth0, every link up,
+# host (eth0 in the host, br0p<i> on the bridge), 198.18.0.0 + i on each eth0 (/24 up to 253
+# hosts; beyond, the smallest prefix holding them all, /22 for 1000), every link up,
 # net.ipv4.tcp_syncookies=0 in each host (through `ip netns exec NS sysctl -w`), then everything
 # deleted again.
 #
@@ -10,10 +11,12 @@
 # a `kill -9` leaves; any other way out removes them through the EXIT trap.
 set -euo pipefail
 
-usage() { echo "usage: $0 N   (1 <= N <= 253 hosts on one bridge)" >&2; exit 1; }
+usage() { echo "usage: $0 N   (1 <= N <= 1000 hosts on one bridge, which takes at most 1024 ports)" >&2; exit 1; }
 [[ $# -eq 1 && $1 =~ ^[0-9]+$ ]] || usage
 N=$1
-((N >= 1 && N <= 253)) || usage
+((N >= 1 && N <= 1000)) || usage
+LEN=24
+while (((1 << (32 - LEN)) < N + 2)); do ((LEN--)); done
 if [[ $(id -u) -ne 0 ]]; then
     echo "$0: creates network namespaces, so it needs root (try: sudo $0 $N)" >&2
     exit 2
@@ -59,7 +62,7 @@ done
 
 # Addresses.
 for ((i = 1; i <= N; i++)); do
-    ip -n "$PREFIX-h$i" addr add "198.18.0.$i/24" dev eth0
+    ip -n "$PREFIX-h$i" addr add "198.18.$((i / 256)).$((i % 256))/$LEN" dev eth0
 done
 
 # Links up: the switch side first, then each host's end.

@@ -1,6 +1,8 @@
 // Build and tear down N hosts on one switch with lab's runner (lab::runner::Topology), for
-// N = 10, 50, 100: one namespace per host, a bridge in a switch namespace, one veth per host,
-// an address from 198.18.0.0/24 on each, every link up, one per-namespace sysctl per host.
+// N = 10, 50, 100, 200, 1000: one namespace per host, a bridge in a switch namespace, one veth per
+// host, an address on each (198.18.0.<i>/24 up to 253 hosts; beyond, the smallest prefix that
+// holds them all, 198.18.0.0/22 for 1000), every link up, one per-namespace sysctl per host.
+// A bridge takes at most 1024 ports (BR_MAX_PORTS), so 1000 hosts still fit one switch.
 //
 // The time of an iteration is build + teardown (the destructor removing the namespaces); the
 // counters build_ms and teardown_ms split it. bench/ip_script_topology.sh builds the same network
@@ -26,17 +28,26 @@ namespace {
 using lab::runner::Topology;
 using lab::runner::TopologySpec;
 
-// N hosts h1..hN, each with eth0 = 198.18.0.<i>/24, all on one segment (so one bridge).
+// The prefix of one subnet holding `hosts` addresses plus network and broadcast: /24 up to 253
+// hosts (so small N builds exactly what bench/ip_script_topology.sh builds), longer beyond.
+int star_prefix_length(int hosts) {
+    int prefix = 24;
+    while ((1 << (32 - prefix)) < hosts + 2) --prefix;
+    return prefix;
+}
+
+// N hosts h1..hN, host i with eth0 = 198.18.0.0 + i, all on one segment (so one bridge).
 TopologySpec star_spec(const std::string& prefix, int hosts) {
     TopologySpec spec;
     spec.prefix = prefix;
     TopologySpec::Segment lan{.name = "lan", .ends = {}};
+    const int length = star_prefix_length(hosts);
     for (int i = 1; i <= hosts; ++i) {
         const std::string name = fmt::format("h{}", i);
         spec.hosts.push_back({.name = name,
                               .netns_name = fmt::format("{}-{}", prefix, name),
                               .sysctls = {{.key = "net.ipv4.tcp_syncookies", .value = "0"}}});
-        lan.ends.push_back({.host = name, .ifname = "eth0", .cidr = fmt::format("198.18.0.{}/24", i)});
+        lan.ends.push_back({.host = name, .ifname = "eth0", .cidr = fmt::format("198.18.{}.{}/{}", i / 256, i % 256, length)});
     }
     spec.segments.push_back(std::move(lan));
     return spec;
@@ -80,6 +91,8 @@ BENCHMARK(BM_TopologyBuildTeardown)
     ->Arg(10)
     ->Arg(50)
     ->Arg(100)
+    ->Arg(200)
+    ->Arg(1000)
     ->Iterations(3)
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond);

@@ -101,6 +101,23 @@ void create_veth(NetlinkSocket& sock, const Netns& ns, const std::string& ifname
     sock.check(rtnl_link_add(sock.get(), link.get(), NLM_F_CREATE | NLM_F_EXCL), what);
 }
 
+void create_veth_on_bridge(NetlinkSocket& sock, const std::string& port, int bridge_index,
+                           const Netns& peer_ns, const std::string& peer_ifname) {
+    const std::string what = fmt::format("create veth {} up on bridge #{} in netns {} (peer {} in netns {})", port,
+                                         bridge_index, sock.netns_name(), peer_ifname, peer_ns.name());
+    require_valid(port);
+    require_valid(peer_ifname);
+    LinkPtr link = allocated(rtnl_link_veth_alloc(), what);
+    rtnl_link_set_name(link.get(), port.c_str());
+    // The kernel enslaves after registering and bringing the device up, within the same request.
+    rtnl_link_set_master(link.get(), bridge_index);
+    rtnl_link_set_flags(link.get(), IFF_UP);
+    LinkPtr peer(rtnl_link_veth_get_peer(link.get()));
+    rtnl_link_set_name(peer.get(), peer_ifname.c_str());
+    rtnl_link_set_ns_fd(peer.get(), peer_ns.fd());
+    sock.check(rtnl_link_add(sock.get(), link.get(), NLM_F_CREATE | NLM_F_EXCL), what);
+}
+
 void create_bridge(NetlinkSocket& sock, const std::string& ifname) {
     const std::string what = fmt::format("create bridge {} in netns {}", ifname, sock.netns_name());
     require_valid(ifname);

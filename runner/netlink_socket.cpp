@@ -99,19 +99,21 @@ NetlinkSocket& NetlinkSocket::operator=(NetlinkSocket&&) noexcept = default;
 NetlinkSocket::~NetlinkSocket() = default;
 
 NetlinkSocket NetlinkSocket::open_in(const Netns& ns) {
+    return run_in_netns(ns, [&] { return open_from_inside(ns); });
+}
+
+NetlinkSocket NetlinkSocket::open_from_inside(const Netns& ns) {
     auto state = std::make_unique<State>();
     state->netns_name = ns.name();
     const std::string what = fmt::format("open rtnetlink socket in netns {}", ns.name());
-    run_in_netns(ns, [&] {
-        state->sock = nl_socket_alloc();
-        if (!state->sock) sys::throw_kernel_error(what, ENOMEM);
-        errno = 0;
-        if (int rc = nl_connect(state->sock, NETLINK_ROUTE); rc < 0) {
-            int err = errno_of_libnl_failure(rc, errno);
-            if (err == 0) throw std::runtime_error(fmt::format("{}: libnl: {}", what, nl_geterror(rc)));
-            sys::throw_kernel_error(what, err);
-        }
-    });
+    state->sock = nl_socket_alloc();
+    if (!state->sock) sys::throw_kernel_error(what, ENOMEM);
+    errno = 0;
+    if (int rc = nl_connect(state->sock, NETLINK_ROUTE); rc < 0) {
+        int err = errno_of_libnl_failure(rc, errno);
+        if (err == 0) throw std::runtime_error(fmt::format("{}: libnl: {}", what, nl_geterror(rc)));
+        sys::throw_kernel_error(what, err);
+    }
     // Best effort: kernels without extended acks still give the errno.
     int one = 1;
     setsockopt(nl_socket_get_fd(state->sock), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));

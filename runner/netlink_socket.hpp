@@ -21,6 +21,8 @@ int errno_of_libnl_failure(int libnl_result, int errno_after);
 class NetlinkSocket {
  public:
     static NetlinkSocket open_in(const Netns& ns);
+    // As open_in(), from a thread that is inside ns already (no thread of its own).
+    static NetlinkSocket open_from_inside(const Netns& ns);
 
     NetlinkSocket(NetlinkSocket&&) noexcept;
     NetlinkSocket& operator=(NetlinkSocket&&) noexcept;

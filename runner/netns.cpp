@@ -22,10 +22,12 @@ namespace {
 
 std::string path_of(const std::string& name) { return fmt::format("{}/{}", kNetnsRunDir, name); }
 
+}  // namespace
+
 // As iproute2 does: /run/netns must be a shared mount so that removing a namespace in one mount
 // namespace removes it in the others too, letting the kernel free it; if it is not a mount
 // point yet, make it one by binding it onto itself.
-void ensure_run_dir() {
+void ensure_netns_run_dir() {
     static std::mutex mutex;
     std::lock_guard lock(mutex);
     const std::string dir(kNetnsRunDir);
@@ -40,8 +42,6 @@ void ensure_run_dir() {
         bound = true;
     }
 }
-
-}  // namespace
 
 std::optional<std::string> check_netns_name(std::string_view name) {
     if (name.empty()) return "namespace name is empty";
@@ -59,24 +59,29 @@ std::optional<std::string> check_netns_name(std::string_view name) {
 
 Netns Netns::create(const std::string& name) {
     if (auto problem = check_netns_name(name)) throw std::invalid_argument(*problem);
+    ensure_netns_run_dir();
+    return detail::run_on_fresh_thread([&] { return create_from_this_thread(name); });
+}
+
+Netns Netns::create_from_this_thread(const std::string& name) {
+    if (auto problem = check_netns_name(name)) throw std::invalid_argument(*problem);
     const std::string what = fmt::format("create netns {}", name);
-    ensure_run_dir();
     const std::string path = path_of(name);
 
     int placeholder = ::open(path.c_str(), O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
     if (placeholder < 0) sys::throw_kernel_error(what, errno);
     ::close(placeholder);
 
-    try {
-        detail::run_on_fresh_thread([&] {
-            if (unshare(CLONE_NEWNET) != 0) sys::throw_kernel_error(what + ": unshare", errno);
-            // thread-self: /proc/self/ns/net would be the main thread's namespace, not the new one.
-            if (mount("/proc/thread-self/ns/net", path.c_str(), "none", MS_BIND, nullptr) != 0)
-                sys::throw_kernel_error(fmt::format("{}: bind-mount onto {}", what, path), errno);
-        });
-    } catch (...) {
+    if (unshare(CLONE_NEWNET) != 0) {
+        const int err = errno;
         ::unlink(path.c_str());
-        throw;
+        sys::throw_kernel_error(what + ": unshare", err);
+    }
+    // thread-self: /proc/self/ns/net would be the main thread's namespace, not the new one.
+    if (mount("/proc/thread-self/ns/net", path.c_str(), "none", MS_BIND, nullptr) != 0) {
+        const int err = errno;
+        ::unlink(path.c_str());
+        sys::throw_kernel_error(fmt::format("{}: bind-mount onto {}", what, path), err);
     }
 
     Netns ns;

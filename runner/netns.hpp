@@ -16,6 +16,11 @@ namespace lab::runner {
 // Where iproute2 keeps the mounts that hold named namespaces alive.
 inline constexpr std::string_view kNetnsRunDir = "/run/netns";
 
+// Makes /run/netns exist and a shared mount, as iproute2 does before each namespace it adds.
+// Remounting it with MS_REC walks every namespace mounted there, under the kernel's global mount
+// lock: once per namespace, a thousand namespaces pay for it a million times.
+void ensure_netns_run_dir();
+
 // Why `name` cannot name a namespace under /run/netns, or nullopt when it can.
 std::optional<std::string> check_netns_name(std::string_view name);
 
@@ -23,6 +28,11 @@ class Netns {
  public:
     // Fails with EEXIST rather than adopt a namespace somebody else owns.
     static Netns create(const std::string& name);
+    // As create(), but on the calling thread, which it leaves inside the new namespace: only for
+    // threads that do namespace work alone and end afterwards (netns_batch.hpp). One such thread
+    // may create many in a row, each unshare() giving it the next namespace. The caller has
+    // called ensure_netns_run_dir() first, once for all of them.
+    static Netns create_from_this_thread(const std::string& name);
 
     Netns(Netns&& other) noexcept;
     Netns& operator=(Netns&& other) noexcept;

@@ -284,20 +284,23 @@ std::string sysctl_path(std::string_view key) {
 void write_sysctls(const Netns& ns, const std::vector<SysctlSetting>& settings) {
     for (const auto& s : settings) require_valid(s.key, s.value);
     if (settings.empty()) return;
-    run_in_netns(ns, [&] {
-        for (const auto& s : settings) {
-            const std::string what = fmt::format("write sysctl {}={} in netns {}", s.key, s.value, ns.name());
-            const std::string path = sysctl_path(s.key);
-            int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
-            if (fd < 0) throw_sysctl_error(what, errno);
-            sys::UniqueFd closer(fd);
-            // The kernel parses the whole value from one write; a short write would leave half of it.
-            const ssize_t n = ::write(fd, s.value.data(), s.value.size());
-            if (n < 0) throw_sysctl_error(what, errno);
-            if (static_cast<std::size_t>(n) != s.value.size())
-                throw std::runtime_error(fmt::format("{}: short write ({} of {} bytes)", what, n, s.value.size()));
-        }
-    });
+    run_in_netns(ns, [&] { write_sysctls_from_inside(ns, settings); });
+}
+
+void write_sysctls_from_inside(const Netns& ns, const std::vector<SysctlSetting>& settings) {
+    for (const auto& s : settings) require_valid(s.key, s.value);
+    for (const auto& s : settings) {
+        const std::string what = fmt::format("write sysctl {}={} in netns {}", s.key, s.value, ns.name());
+        const std::string path = sysctl_path(s.key);
+        int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+        if (fd < 0) throw_sysctl_error(what, errno);
+        sys::UniqueFd closer(fd);
+        // The kernel parses the whole value from one write; a short write would leave half of it.
+        const ssize_t n = ::write(fd, s.value.data(), s.value.size());
+        if (n < 0) throw_sysctl_error(what, errno);
+        if (static_cast<std::size_t>(n) != s.value.size())
+            throw std::runtime_error(fmt::format("{}: short write ({} of {} bytes)", what, n, s.value.size()));
+    }
 }
 
 std::string read_sysctl(const Netns& ns, const std::string& key) {

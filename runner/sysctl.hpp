@@ -33,6 +33,8 @@ std::string sysctl_path(std::string_view key);
 // and is thrown with the key, the value and the errno (EACCES/EPERM: "not writable in a network
 // namespace"; ENOENT: no such file in a namespace).
 void write_sysctls(const Netns& ns, const std::vector<SysctlSetting>& settings);
+// As write_sysctls, from a thread that is inside ns already (no thread of its own).
+void write_sysctls_from_inside(const Netns& ns, const std::vector<SysctlSetting>& settings);
 // The value with its trailing newline removed.
 std::string read_sysctl(const Netns& ns, const std::string& key);
 

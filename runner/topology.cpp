@@ -14,6 +14,7 @@
 #include "runner/link.hpp"
 #include "runner/leftovers.hpp"
 #include "runner/netlink_socket.hpp"
+#include "runner/netns_batch.hpp"
 #include "runner/route.hpp"
 #include "sys/kernel_error.hpp"
 
@@ -193,48 +194,61 @@ Topology Topology::build(const TopologySpec& spec) {
 
     Topology topo;  // if anything below throws, its destructor removes what was built so far
     for (const auto& seg : spec.segments) topo.segment_names_.push_back(seg.name);
-    for (const auto& h : spec.hosts) {
-        topo.host_index_[h.name] = topo.namespaces_.size();
-        topo.namespaces_.push_back(Netns::create(h.netns_name));
-    }
     const bool bridged = std::any_of(spec.segments.begin(), spec.segments.end(), [](const auto& s) {
         return s.ends.size() > 2 || s.middle != TopologySpec::Middle::Auto;
     });
+    std::map<std::string, std::set<std::string>> ifnames;
+    for (const auto& seg : spec.segments)
+        for (const auto& end : seg.ends) ifnames[end.host].insert(end.ifname);
+
+    // Namespaces, loopbacks up and the sysctls that name no lab interface, each namespace done by
+    // the thread that created it (netns_batch.hpp); the switch, when there is one, comes last.
+    std::vector<std::string> netns_names;
+    for (const auto& h : spec.hosts) {
+        topo.host_index_[h.name] = netns_names.size();
+        netns_names.push_back(h.netns_name);
+    }
     std::optional<std::size_t> switch_index;
     if (bridged) {
-        switch_index = topo.namespaces_.size();
-        topo.namespaces_.push_back(Netns::create(switch_netns_name(spec.prefix)));
-        // The switch is not a host: its ports must not speak (IPv6 router solicitations, MLD) on the
-        // lab's links, least of all around a lab-wire that forwards only what the hosts send.
-        write_sysctls(topo.namespaces_.back(), {{"net.ipv6.conf.all.disable_ipv6", "1"},
-                                                {"net.ipv6.conf.default.disable_ipv6", "1"}});
+        switch_index = netns_names.size();
+        netns_names.push_back(switch_netns_name(spec.prefix));
     }
-
+    std::vector<std::vector<SysctlSetting>> late_sysctls(spec.hosts.size());
+    std::vector<std::vector<SysctlSetting>> early_sysctls(spec.hosts.size());
+    for (std::size_t i = 0; i < spec.hosts.size(); ++i) {
+        const auto& h = spec.hosts[i];
+        for (const auto& s : h.sysctls)
+            (names_interface(s.key, ifnames[h.name]) ? late_sysctls[i] : early_sysctls[i]).push_back(s);
+    }
+    std::vector<PreparedNetns> prepared =
+        create_netns_batch(netns_names, [&](std::size_t i, const Netns& ns, NetlinkSocket& sock) {
+            if (i == switch_index) {
+                // The switch is not a host: its ports must not speak (IPv6 router solicitations,
+                // MLD) on the lab's links, least of all around a lab-wire that forwards only what
+                // the hosts send.
+                write_sysctls_from_inside(ns, {{"net.ipv6.conf.all.disable_ipv6", "1"},
+                                               {"net.ipv6.conf.default.disable_ipv6", "1"}});
+                return;
+            }
+            set_link_up(sock, "lo");
+            write_sysctls_from_inside(ns, early_sysctls[i]);
+        });
     std::vector<NetlinkSocket> socks;
-    socks.reserve(topo.namespaces_.size());
-    for (const auto& ns : topo.namespaces_) socks.push_back(NetlinkSocket::open_in(ns));
+    socks.reserve(prepared.size());
+    topo.namespaces_.reserve(prepared.size());
+    for (auto& p : prepared) {
+        topo.namespaces_.push_back(std::move(p.netns));
+        socks.push_back(std::move(p.sock));
+    }
+    prepared.clear();
     auto host_sock = [&](const std::string& host) -> NetlinkSocket& { return socks[topo.host_index_.at(host)]; };
     auto host_ns = [&](const std::string& host) -> const Netns& {
         return topo.namespaces_[topo.host_index_.at(host)];
     };
 
-    std::map<std::string, std::set<std::string>> ifnames;
-    for (const auto& seg : spec.segments)
-        for (const auto& end : seg.ends) ifnames[end.host].insert(end.ifname);
-
-    std::vector<std::vector<SysctlSetting>> late_sysctls(spec.hosts.size());
-    for (std::size_t i = 0; i < spec.hosts.size(); ++i) {
-        const auto& h = spec.hosts[i];
-        set_link_up(socks[i], "lo");
-        std::vector<SysctlSetting> early;
-        for (const auto& s : h.sysctls)
-            (names_interface(s.key, ifnames[h.name]) ? late_sysctls[i] : early).push_back(s);
-        write_sysctls(topo.namespaces_[i], early);
-    }
-
-    // Switch-side devices to bring up; host-side ones come from the spec.
-    std::vector<std::string> bridges;
-    std::vector<std::string> bridge_ports;
+    // Every veth end to wait for; of the switch side, the ports of wires are still down.
+    std::vector<std::pair<NetlinkSocket*, std::string>> veth_ends;
+    std::vector<std::string> wire_ports;
     for (std::size_t k = 0; k < spec.segments.size(); ++k) {
         const auto& seg = spec.segments[k];
         if (seg.ends.size() == 2 && seg.middle == TopologySpec::Middle::Auto) {
@@ -249,16 +263,23 @@ Topology Topology::build(const TopologySpec& spec) {
         const Netns& sw_ns = topo.namespaces_[*switch_index];
         const bool wire = seg.middle == TopologySpec::Middle::Wire;
         const std::string bridge = bridge_name(k);
+        int bridge_index = 0;
         if (!wire) {
+            // Up before its ports, which are made up and enslaved in the request creating them.
             create_bridge(sw, bridge);
-            bridges.push_back(bridge);
+            set_link_up(sw, bridge);
+            bridge_index = get_link(sw, bridge).index;
         }
         for (std::size_t j = 0; j < seg.ends.size(); ++j) {
             const auto& end = seg.ends[j];
             const std::string port = bridge_port_name(k, j);
-            create_veth(sw, host_ns(end.host), end.ifname, sw_ns, port);
-            if (!wire) set_master(sw, port, bridge);
-            bridge_ports.push_back(port);
+            if (wire) {
+                create_veth(sw, host_ns(end.host), end.ifname, sw_ns, port);
+                wire_ports.push_back(port);
+            } else {
+                create_veth_on_bridge(sw, port, bridge_index, host_ns(end.host), end.ifname);
+            }
+            veth_ends.emplace_back(&sw, port);
             topo.ports_.push_back({seg.name, end.host, host_ns(end.host).name(), end.ifname, sw_ns.name(), port});
         }
     }
@@ -267,14 +288,10 @@ Topology Topology::build(const TopologySpec& spec) {
         for (const auto& end : seg.ends)
             add_address(host_sock(end.host), end.ifname, *parse_cidr(end.cidr));
 
-    // Switch side first, so each host's carrier comes up as soon as its own end does.
-    // The bridges themselves are not on any forwarding path, so nobody waits for them.
-    std::vector<std::pair<NetlinkSocket*, std::string>> veth_ends;
-    for (const auto& bridge : bridges) set_link_up(socks[*switch_index], bridge);
-    for (const auto& port : bridge_ports) {
-        set_link_up(socks[*switch_index], port);
-        veth_ends.emplace_back(&socks[*switch_index], port);
-    }
+    // Switch side first (bridge ports came up with their creation), so each host's carrier comes
+    // up as soon as its own end does. The bridges themselves are not on any forwarding path, so
+    // nobody waits for them.
+    for (const auto& port : wire_ports) set_link_up(socks[*switch_index], port);
     for (const auto& seg : spec.segments)
         for (const auto& end : seg.ends) {
             set_link_up(host_sock(end.host), end.ifname);
@@ -302,7 +319,7 @@ Topology::~Topology() {
             // /proc unreadable: the namespaces go anyway, and the run's cgroup has ended its processes.
         }
     }
-    while (!namespaces_.empty()) namespaces_.pop_back();
+    remove_netns_batch(namespaces_);
 }
 
 const Netns& Topology::host_netns(const std::string& host) const {

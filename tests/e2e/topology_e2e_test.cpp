@@ -37,8 +37,10 @@
 #include "runner/link.hpp"
 #include "runner/netlink_socket.hpp"
 #include "runner/netns.hpp"
+#include "runner/netns_batch.hpp"
 #include "runner/sysctl.hpp"
 #include "runner/topology.hpp"
+#include "sys/kernel_error.hpp"
 
 namespace {
 
@@ -460,6 +462,98 @@ TEST_F(TopologyE2E, CleanKillsOnlyProcessesInPrefixedNamespacesAndRemovesThem) {
     EXPECT_TRUE(innocent.alive());
     EXPECT_EQ(run_netns_entries(bystander_prefix), std::vector<std::string>{bystander_prefix + "-keep"});
     EXPECT_THROW(find_leftovers(""), std::invalid_argument);
+}
+
+
+// Many namespaces on a few threads (runner/netns_batch.hpp): each prepared from inside by the thread
+// that made it, the result in the order of the names, all removed on the way out.
+TEST_F(TopologyE2E, NetnsBatchCreatesInOrderPreparesFromInsideAndRemovesAll) {
+    std::vector<std::string> names;
+    for (int i = 0; i < 7; ++i) names.push_back(ns_name(fmt::format("n{}", i)));
+    const std::string synack_host = host_sysctl("net.ipv4.tcp_synack_retries");
+    const std::string synack_lab = synack_host == "2" ? "3" : "2";
+    std::vector<PreparedNetns> made =
+        create_netns_batch(names, [&](std::size_t, const Netns& ns, NetlinkSocket& sock) {
+            set_link_up(sock, "lo");
+            write_sysctls_from_inside(ns, {{"net.ipv4.tcp_synack_retries", synack_lab}});
+        });
+    ASSERT_EQ(made.size(), names.size());
+    std::set<ino_t> inodes;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        EXPECT_EQ(made[i].netns.name(), names[i]);
+        EXPECT_EQ(made[i].sock.netns_name(), names[i]);
+        EXPECT_TRUE(get_link(made[i].sock, "lo").admin_up) << names[i];
+        EXPECT_EQ(read_sysctl(made[i].netns, "net.ipv4.tcp_synack_retries"), synack_lab) << names[i];
+        inodes.insert(made[i].netns.inode());
+    }
+    EXPECT_EQ(inodes.size(), names.size()) << "every name holds a namespace of its own";
+    EXPECT_EQ(host_sysctl("net.ipv4.tcp_synack_retries"), synack_host);
+    EXPECT_EQ(run_netns_entries(prefix_).size(), names.size());
+
+    std::vector<Netns> namespaces;
+    for (auto& m : made) namespaces.push_back(std::move(m.netns));
+    made.clear();
+    remove_netns_batch(namespaces);
+    EXPECT_TRUE(namespaces.empty());
+    EXPECT_EQ(run_netns_entries(prefix_), std::vector<std::string>{});
+}
+
+TEST_F(TopologyE2E, NetnsBatchFailureRemovesEverythingMadeAndNamesTheNamespace) {
+    std::vector<std::string> names;
+    for (int i = 0; i < 9; ++i) names.push_back(ns_name(fmt::format("n{}", i)));
+    try {
+        create_netns_batch(names, [&](std::size_t i, const Netns& ns, NetlinkSocket&) {
+            if (i == 5) write_sysctls_from_inside(ns, {{"net.ipv4.no_such_knob", "1"}});
+        });
+        FAIL() << "a sysctl that does not exist was written";
+    } catch (const lab::sys::KernelError& e) {
+        std::cout << "  error: " << e.what() << "\n";
+        EXPECT_EQ(e.error_code(), ENOENT);
+        EXPECT_NE(std::string(e.what()).find(names[5]), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("net.ipv4.no_such_knob"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(run_netns_entries(prefix_), std::vector<std::string>{});
+
+    // A name somebody else holds: EEXIST names it, and it is neither adopted nor removed.
+    Netns squatter = Netns::create(names[3]);
+    try {
+        create_netns_batch(names, [](std::size_t, const Netns&, NetlinkSocket&) {});
+        FAIL() << "an existing namespace was adopted";
+    } catch (const lab::sys::KernelError& e) {
+        EXPECT_EQ(e.error_code(), EEXIST);
+        EXPECT_EQ(std::string(e.what()), fmt::format("create netns {}: File exists (EEXIST)", names[3]));
+    }
+    EXPECT_EQ(run_netns_entries(prefix_), std::vector<std::string>{names[3]});
+}
+
+// A thousand hosts fit one bridge (at most 1024 ports) and one /22 (beyond 198.18.0.0/24): the
+// last host reaches the first across the /24 boundary. About 3 s on a 2-CPU machine.
+TEST_F(TopologyE2E, ThousandHostsOnOneBridgeBeyondOneSlash24) {
+    constexpr int kHosts = 1000;
+    TopologySpec spec;
+    spec.prefix = prefix_;
+    TopologySpec::Segment lan{"lan", {}};
+    for (int i = 1; i <= kHosts; ++i) {
+        const std::string h = fmt::format("h{}", i);
+        spec.hosts.push_back({h, ns_name(h), {{"net.ipv4.tcp_syncookies", "0"}}});
+        lan.ends.push_back({h, "eth0", fmt::format("198.18.{}.{}/22", i / 256, i % 256)});
+    }
+    spec.segments.push_back(lan);
+    std::optional<Topology> topo(Topology::build(spec));
+    EXPECT_EQ(run_netns_entries(prefix_).size(), kHosts + 1u);
+
+    NetlinkSocket sw = NetlinkSocket::open_in(topo->netns_named(switch_netns_name(prefix_)));
+    const LinkState bridge = get_link(sw, "br0");
+    const LinkState last_port = get_link(sw, fmt::format("br0p{}", kHosts - 1));
+    EXPECT_EQ(last_port.master_index, bridge.index);
+    EXPECT_TRUE(last_port.oper_up);
+    EXPECT_EQ(read_sysctl(topo->host_netns("h1000"), "net.ipv4.tcp_syncookies"), "0");
+
+    Fd listener = listen_in(topo->host_netns("h1"), "198.18.0.1", 7000);
+    EXPECT_EQ(connect_from(topo->host_netns("h1000"), "198.18.0.1", 7000), 0);
+    EXPECT_EQ(accept_peer(listener), "198.18.3.232");
+    topo.reset();
+    EXPECT_EQ(run_netns_entries(prefix_), std::vector<std::string>{});
 }
 
 }  // namespace
