@@ -158,6 +158,24 @@ void kill_all_found(const std::vector<Found>& found, std::chrono::milliseconds w
     wait_for_exit(killed, wait, report);
 }
 
+CleanReport remove_found(std::vector<Found> found, std::chrono::milliseconds wait) {
+    CleanReport report;
+    kill_all_found(found, wait, report);
+
+    for (const auto& f : found) {
+        const std::string path = netns_path(f.name);
+        // EINVAL: not a mount point, a placeholder left between create and bind-mount.
+        if (umount2(path.c_str(), MNT_DETACH | UMOUNT_NOFOLLOW) != 0 && errno != EINVAL && errno != ENOENT)
+            report.problems.push_back(fmt::format("unmount {}: {}", path, sys::describe_errno(errno)));
+        if (::unlink(path.c_str()) != 0) {
+            if (errno != ENOENT) report.problems.push_back(fmt::format("remove {}: {}", path, sys::describe_errno(errno)));
+            continue;
+        }
+        report.namespaces_removed.push_back(f.name);
+    }
+    return report;
+}
+
 }  // namespace
 
 std::vector<Leftover> find_leftovers(const std::string& prefix) {
@@ -180,22 +198,13 @@ CleanReport kill_processes_in(const std::vector<int>& netns_fds, std::chrono::mi
 }
 
 CleanReport clean_leftovers(const std::string& prefix, std::chrono::milliseconds wait) {
-    CleanReport report;
-    const std::vector<Found> found = scan(prefix);
-    kill_all_found(found, wait, report);
+    return remove_found(scan(prefix), wait);
+}
 
-    for (const auto& f : found) {
-        const std::string path = netns_path(f.name);
-        // EINVAL: not a mount point, a placeholder left between create and bind-mount.
-        if (umount2(path.c_str(), MNT_DETACH | UMOUNT_NOFOLLOW) != 0 && errno != EINVAL && errno != ENOENT)
-            report.problems.push_back(fmt::format("unmount {}: {}", path, sys::describe_errno(errno)));
-        if (::unlink(path.c_str()) != 0) {
-            if (errno != ENOENT) report.problems.push_back(fmt::format("remove {}: {}", path, sys::describe_errno(errno)));
-            continue;
-        }
-        report.namespaces_removed.push_back(f.name);
-    }
-    return report;
+CleanReport clean_namespaces(const std::vector<std::string>& names, std::chrono::milliseconds wait) {
+    std::vector<Found> found = scan(kDefaultLeftoverPrefix);
+    std::erase_if(found, [&](const Found& f) { return std::find(names.begin(), names.end(), f.name) == names.end(); });
+    return remove_found(std::move(found), wait);
 }
 
 }  // namespace lab::runner

@@ -37,4 +37,8 @@ std::vector<Leftover> find_leftovers(const std::string& prefix = kDefaultLeftove
 CleanReport clean_leftovers(const std::string& prefix = kDefaultLeftoverPrefix,
                             std::chrono::milliseconds wait = std::chrono::seconds(5));
 
+// The same for exactly these lab-* namespaces (a lab tool's, "lab-doctor-1234", whose name is no prefix of
+// its own: "lab-doctor-12" must not take "lab-doctor-123" with it).
+CleanReport clean_namespaces(const std::vector<std::string>& names, std::chrono::milliseconds wait = std::chrono::seconds(5));
+
 }  // namespace lab::runner

@@ -21,7 +21,8 @@ namespace lab::runner {
 
 ProbeResult probe_qdisc(const std::string& kind) {
     static std::atomic<unsigned> probes{0};
-    Netns ns = Netns::create(fmt::format("lab-probe-{}-{}-{}", kind, ::getpid(), probes++));
+    // lab-<tool>-<pid>-...: `lab clean` removes it after a crash (run_owner.hpp, namespace_origin).
+    Netns ns = Netns::create(fmt::format("lab-probe-{}-{}-{}", ::getpid(), kind, probes++));
     NetlinkSocket sock = NetlinkSocket::open_in(ns);
     create_veth(sock, ns, "probe0", ns, "probe1");
     LinkState link = get_link(sock, "probe0");

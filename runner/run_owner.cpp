@@ -121,6 +121,27 @@ int remove_stale_run_markers() {
     return removed;
 }
 
+NamespaceOrigin namespace_origin(const std::string& netns_name) {
+    NamespaceOrigin origin;
+    const std::string id = run_id_of_namespace(netns_name);
+    if (id.empty()) return origin;
+    if (id.size() == kRunIdDigits && id.find_first_not_of("0123456789abcdef") == std::string::npos) {
+        origin.kind = NamespaceOrigin::Kind::Run;
+        origin.run_id = id;
+        return origin;
+    }
+    // lab-<tool>-<pid>, then nothing or "-" and more.
+    const std::string rest = netns_name.substr(4 + id.size());
+    if (rest.size() < 2 || rest[0] != '-') return origin;
+    const std::size_t end = rest.find('-', 1);
+    const std::string digits = rest.substr(1, end == std::string::npos ? std::string::npos : end - 1);
+    if (digits.empty() || digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos) return origin;
+    origin.kind = NamespaceOrigin::Kind::Tool;
+    origin.tool = id;
+    origin.pid = static_cast<pid_t>(std::stol(digits));
+    return origin;
+}
+
 std::string run_id_of_namespace(const std::string& netns_name) {
     constexpr std::string_view prefix = "lab-";
     if (netns_name.rfind(prefix, 0) != 0) return "";

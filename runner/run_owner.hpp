@@ -51,6 +51,18 @@ int remove_stale_run_markers();
 // "3f2a01" for "lab-3f2a01-server"; "" when the name does not start with "lab-".
 std::string run_id_of_namespace(const std::string& netns_name);
 
+// Who made a lab-* namespace, by its name: a run ("lab-3f2a01-server": six hex digits), a lab tool that put
+// its pid in the name ("lab-doctor-1234", "lab-bench-1234-0-h1": `tool` "doctor", `pid` 1234), or nobody
+// lab knows ("lab-test", a user's own): `lab clean` removes only the first two kinds.
+struct NamespaceOrigin {
+    enum class Kind { Run, Tool, Foreign };
+    Kind kind = Kind::Foreign;
+    std::string run_id;  // Run
+    std::string tool;    // Tool
+    pid_t pid = 0;       // Tool
+};
+NamespaceOrigin namespace_origin(const std::string& netns_name);
+
 // The start time (field 22 of /proc/PID/stat, clock ticks since boot); nullopt when pid is gone.
 std::optional<unsigned long long> process_start_time(pid_t pid);
 

@@ -1,5 +1,6 @@
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -28,12 +29,29 @@ struct RunLeftovers {
     bool cgroup = false;
     bool wire_control = false;
     bool control_socket = false;  // its `lab ctl` socket, /run/lab/ctl/<id>.sock
+    // A lab tool's namespaces (lab doctor's, a benchmark's): keyed "<tool>-<pid>", kept while that pid lives.
+    std::optional<pid_t> tool_pid;
 };
 
 std::map<std::string, RunLeftovers> leftovers_by_run() {
     std::map<std::string, RunLeftovers> by_run;
-    for (auto& l : runner::find_leftovers(runner::kNamespacePrefix))
-        by_run[runner::run_id_of_namespace(l.netns_name)].namespaces.push_back(std::move(l));
+    for (auto& l : runner::find_leftovers(runner::kNamespacePrefix)) {
+        const runner::NamespaceOrigin origin = runner::namespace_origin(l.netns_name);
+        switch (origin.kind) {
+            case runner::NamespaceOrigin::Kind::Run: by_run[origin.run_id].namespaces.push_back(std::move(l)); break;
+            case runner::NamespaceOrigin::Kind::Tool: {
+                RunLeftovers& tool = by_run[fmt::format("{}-{}", origin.tool, origin.pid)];
+                tool.tool_pid = origin.pid;
+                tool.namespaces.push_back(std::move(l));
+                break;
+            }
+            case runner::NamespaceOrigin::Kind::Foreign:
+                fmt::print("left {} alone: lab names its namespaces lab-<run id>-… or lab-<tool>-<pid>-…, and did not "
+                           "make this one\n",
+                           l.netns_name);
+                break;
+        }
+    }
     for (const auto& name : sys::list_run_cgroups()) by_run[name].cgroup = true;
     if (auto wire = sys::Directory::open_existing(fmt::format("{}/wire", runner::kRunStateDir)))
         for (const auto& name : wire->entries()) by_run[name].wire_control = true;
@@ -48,6 +66,11 @@ int clean(const CleanArgs& args) {
     int status = kExitPass;
     bool anything = false;
     for (const auto& [run_id, left] : leftovers_by_run()) {
+        if (left.tool_pid && runner::process_start_time(*left.tool_pid) && !args.include_live) {
+            fmt::print("kept {} namespace(s) of lab process {} ({}): it is still running (--include-live removes them)\n",
+                       left.namespaces.size(), *left.tool_pid, run_id);
+            continue;
+        }
         if (auto owner = runner::live_run_owner(run_id); owner && !args.include_live) {
             fmt::print("kept run {} ({} namespaces): its lab process {} is still running (--include-live removes it)\n",
                        run_id, left.namespaces.size(), *owner);
@@ -80,7 +103,10 @@ int clean(const CleanArgs& args) {
                 }
             }
         if (!left.namespaces.empty()) {
-            runner::CleanReport report = runner::clean_leftovers(fmt::format("{}{}-", runner::kNamespacePrefix, run_id));
+            std::vector<std::string> names;
+            for (const auto& l : left.namespaces) names.push_back(l.netns_name);
+            runner::CleanReport report = left.tool_pid ? runner::clean_namespaces(names)
+                                                       : runner::clean_leftovers(fmt::format("{}{}-", runner::kNamespacePrefix, run_id));
             for (pid_t pid : report.processes_killed) fmt::print("killed process {}\n", pid);
             for (const auto& ns : report.namespaces_removed) fmt::print("removed namespace {}\n", ns);
             for (const auto& p : report.problems) fmt::print(stderr, "lab clean: {}\n", p);

@@ -18,6 +18,27 @@ TEST(RunOwner, RunIdIsTheFirstWordAfterTheLabPrefix) {
     EXPECT_EQ(run_id_of_namespace("other"), "");
 }
 
+TEST(RunOwner, OnlyTheNamesLabGivesHaveAnOrigin) {
+    auto run = namespace_origin("lab-3f2a01-server");
+    EXPECT_EQ(run.kind, NamespaceOrigin::Kind::Run);
+    EXPECT_EQ(run.run_id, "3f2a01");
+    EXPECT_EQ(namespace_origin("lab-3f2a01--switch").kind, NamespaceOrigin::Kind::Run);
+    auto doctor = namespace_origin("lab-doctor-1234");
+    EXPECT_EQ(doctor.kind, NamespaceOrigin::Kind::Tool);
+    EXPECT_EQ(doctor.tool, "doctor");
+    EXPECT_EQ(doctor.pid, 1234);
+    auto bench = namespace_origin("lab-bench-3780-0-h17");
+    EXPECT_EQ(bench.kind, NamespaceOrigin::Kind::Tool);
+    EXPECT_EQ(bench.tool, "bench");
+    EXPECT_EQ(bench.pid, 3780);
+    EXPECT_EQ(namespace_origin("lab-probe-41-netem-0").pid, 41);
+    EXPECT_EQ(namespace_origin("lab-benchmn-13819-0").tool, "benchmn");
+    // A user's own names, and what merely looks like ours: never lab clean's to remove.
+    for (const char* foreign : {"lab-test", "lab-test-x", "lab-3f2a-server", "lab-3F2A01-server", "labtest-topo-1",
+                                "other", "lab-", "lab-doctor-", "lab-doctor-12a"})
+        EXPECT_EQ(namespace_origin(foreign).kind, NamespaceOrigin::Kind::Foreign) << foreign;
+}
+
 TEST(RunOwner, StartTimeOfALiveProcessIsStableAndOfAGoneOneAbsent) {
     auto a = process_start_time(::getpid());
     ASSERT_TRUE(a.has_value());
