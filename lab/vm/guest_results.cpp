@@ -84,16 +84,43 @@ GuestResults collect_guest_results(const std::string& results_dir, const std::ma
 std::string console_failure(const std::string& console_log) {
     std::ifstream in(console_log);
     std::vector<std::string> tail;
+    // A guest kernel that crashed: its first report ("Oops: …", "BUG: …"), where ("RIP: …"), and the
+    // panic line say more than the console's last lines, which are register dumps.
+    std::vector<std::string> crash;
+    auto kernel_text = [](const std::string& line) {
+        const auto close = line.find("] ");
+        return line.front() == '[' && close != std::string::npos ? line.substr(close + 2) : line;
+    };
     for (std::string line; std::getline(in, line);) {
         while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.pop_back();
         if (auto at = line.find(kFailedMarker); at != std::string::npos) return line.substr(at + std::string(kFailedMarker).size());
         if (line.empty()) continue;
+        const std::string text = kernel_text(line);
+        const bool report = text.starts_with("Oops: ") || text.starts_with("BUG: ") || text.starts_with("general protection fault");
+        if (report && crash.empty()) crash.push_back(text);
+        else if (text.starts_with("RIP: 0010:") && crash.size() == 1) crash.push_back(text);
+        else if (text.starts_with("Kernel panic")) crash.push_back(text);
         tail.push_back(line);
         if (tail.size() > 3) tail.erase(tail.begin());
     }
+    const std::vector<std::string>& said = crash.empty() ? tail : crash;
     std::string out;
-    for (const auto& l : tail) out += (out.empty() ? "" : " | ") + l;
-    return out.empty() ? std::string() : "console ends: " + out;
+    for (const auto& l : said) out += (out.empty() ? "" : " | ") + l;
+    if (out.empty()) return {};
+    return (crash.empty() ? "console ends: " : "the guest kernel crashed: ") + out;
+}
+
+std::string guest_file_tail(const std::string& path, std::size_t lines) {
+    std::ifstream in(path);
+    std::vector<std::string> tail;
+    for (std::string line; std::getline(in, line);) {
+        if (line.empty()) continue;
+        tail.push_back(std::move(line));
+        if (tail.size() > lines) tail.erase(tail.begin());
+    }
+    std::string out;
+    for (const auto& l : tail) out += "  " + l + "\n";
+    return out;
 }
 
 }  // namespace lab::vm

@@ -3,6 +3,7 @@
 // status, the guest uptime when the command started, and the RunRecords — whose paths name the
 // guest's view (/run/lab-vm/...) and are rewritten to where the files are on the host, so that
 // `lab report` and `lab compare` work on them like on any record.
+#include <cstddef>
 #include <map>
 #include <optional>
 #include <string>
@@ -23,8 +24,12 @@ GuestResults collect_guest_results(const std::string& results_dir, const std::ma
 // longest mapped prefix replaced.
 std::string map_guest_path(const std::string& path, const std::map<std::string, std::string>& path_map);
 
-// The first "lab-vm: FAILED: ..." reason on the guest console, or the console's last lines when the
-// guest said nothing of the kind; empty when the console is empty.
+// The first "lab-vm: FAILED: ..." reason on the guest console; else, when the guest kernel crashed, its
+// report, RIP and panic lines; else the console's last lines. Empty when the console is empty.
 std::string console_failure(const std::string& console_log);
+
+// The last `lines` non-empty lines of a file the guest wrote (its command's stderr), each indented by
+// two spaces and ending in a newline; empty when there is no such file or nothing in it.
+std::string guest_file_tail(const std::string& path, std::size_t lines);
 
 }  // namespace lab::vm

@@ -61,6 +61,25 @@ TEST(GuestScript, RunsTheCommandChrootedWithAQuotedCleanEnvironmentAndATimeout) 
     EXPECT_LT(s.find("exit-code"), s.find("poweroff -f\n$B sleep"));
 }
 
+// The kernel's first TCP connection flips static keys (code patching that multi-threaded TCG can race):
+// it happens in the script, over loopback, with a cookie, before the command and its scenarios start.
+TEST(GuestScript, MakesTheFirstTcpConnectionsOverLoopbackBeforeTheCommand) {
+    std::string s = lab::vm::guest_init_script(sample_plan());
+    auto lo = s.find("$B ip link set lo up");
+    auto cookies_on = s.find("$B sysctl -qw net.ipv4.tcp_syncookies=2\nwarm_tcp 127.0.0.1\n");
+    auto cookies_back = s.find("$B sysctl -qw net.ipv4.tcp_syncookies=1\nwarm_tcp ::1\n");
+    auto command = s.find("$B chroot /host");
+    ASSERT_NE(lo, std::string::npos) << s;
+    ASSERT_NE(cookies_on, std::string::npos) << s;
+    ASSERT_NE(cookies_back, std::string::npos) << s;
+    EXPECT_LT(lo, cookies_on);
+    EXPECT_LT(cookies_on, cookies_back);
+    EXPECT_LT(cookies_back, command);
+    // Bounded: the listener by a timeout, the connect by its tries.
+    EXPECT_THAT(s, HasSubstr("$B timeout 10 $B nc -l -p 9"));
+    EXPECT_THAT(s, HasSubstr("[ $tries -ge 40 ]"));
+}
+
 TEST(GuestScript, KeepsHostDirectoriesUnderTmpVisibleThroughTheGuestsTmpfs) {
     lab::vm::GuestPlan plan;
     plan.command = {"/tmp/ci/lab/build-asan/bin/lab", "run"};

@@ -84,6 +84,28 @@ TEST(GuestConsole, TheFailureLineIsQuotedElseTheLastLines) {
     std::ofstream(dir / "b.log") << "one\ntwo\nthree\nfour\n";
     EXPECT_EQ(lab::vm::console_failure((dir / "b.log").string()), "console ends: two | three | four");
     EXPECT_EQ(lab::vm::console_failure((dir / "missing.log").string()), "");
+    std::ofstream(dir / "oops.log") << "lab-vm: running the command after 3.15 s\r\n"
+                                       "[   13.229838] Oops: int3: 0000 [#1] PREEMPT SMP NOPTI\r\n"
+                                       "[   13.230219] CPU: 0 UID: 0 PID: 253 Comm: nc Not tainted\r\n"
+                                       "[   13.230335] RIP: 0010:__inet_hash_connect+0x117/0x7e0\r\n"
+                                       "[   13.232687] RIP: 0033:0x7f951078c7c0\r\n"
+                                       "[   13.233590] Oops: int3: 0000 [#2] PREEMPT SMP NOPTI\r\n"
+                                       "[   13.233670] RIP: 0010:__inet_hash_connect+0x117/0x7e0\r\n"
+                                       "[   13.233882] Kernel panic - not syncing: Fatal exception in interrupt\r\n"
+                                       "[   15.047021] Kernel Offset: 0x30a00000 from 0xffffffff81000000\r\n";
+    EXPECT_EQ(lab::vm::console_failure((dir / "oops.log").string()),
+              "the guest kernel crashed: Oops: int3: 0000 [#1] PREEMPT SMP NOPTI | RIP: 0010:__inet_hash_connect+0x117/0x7e0 | "
+              "Kernel panic - not syncing: Fatal exception in interrupt");
+    std::filesystem::remove_all(dir);
+}
+
+TEST(GuestConsole, AFilesTailIsItsLastNonEmptyLinesIndented) {
+    auto dir = std::filesystem::temp_directory_path() / ("lab-tail-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "err.txt") << "one\n\ntwo\nthree\n\n";
+    EXPECT_EQ(lab::vm::guest_file_tail((dir / "err.txt").string(), 2), "  two\n  three\n");
+    EXPECT_EQ(lab::vm::guest_file_tail((dir / "err.txt").string(), 10), "  one\n  two\n  three\n");
+    EXPECT_EQ(lab::vm::guest_file_tail((dir / "missing.txt").string(), 3), "");
     std::filesystem::remove_all(dir);
 }
 
