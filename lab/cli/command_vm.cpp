@@ -23,6 +23,8 @@
 #include "lab/cli/privileges.hpp"
 #include "lab/cli/record_files.hpp"
 #include "lab/cli/scenario_files.hpp"
+#include "lab/vm/guest_results.hpp"
+#include "lab/vm/guest_script.hpp"
 #include "lab/vm/kernel_catalogue.hpp"
 #include "lab/vm/program_run.hpp"
 #include "lab/vm/vm_session.hpp"
@@ -43,6 +45,7 @@ struct VmArgs {
     int repeat = 1;
     int timeout_s = 0;  // 0: from the scenarios' time limits
     int boot_allowance_s = 90;
+    int cpus = 0;  // 0: the default of vm::VmRunRequest
     bool quiet = false;
     bool compare_host = false;
 };
@@ -132,6 +135,7 @@ KernelRun run_on_kernel(const VmArgs& args, const std::string& package, const st
     req.lab_exe = self_exe();
     req.command_timeout_s = args.timeout_s > 0 ? args.timeout_s : default_timeout_s(scenarios, args.repeat);
     req.boot_allowance_s = args.boot_allowance_s;
+    req.cpus = args.cpus;
     req.interrupt = &interrupt;
     req.progress = [](const std::string& s) { fmt::print(stderr, "lab vm: {}\n", s); };
 
@@ -166,15 +170,17 @@ KernelRun run_on_kernel(const VmArgs& args, const std::string& package, const st
         fmt::print(stderr, "lab vm: {}: {}\n", r.outcome, r.detail);
         return out;
     }
+    const std::string guest_stderr = fmt::format("{}/{}", r.results_dir, vm::kGuestStderrFile);
     if (*r.guest_exit_code != kExitPass && *r.guest_exit_code != kExitFail) {
-        fmt::print(stderr, "lab vm: lab run in the guest exited {} (see {}/{})\n", *r.guest_exit_code, r.results_dir,
-                   "guest-stderr.txt");
+        fmt::print(stderr, "lab vm: lab run in the guest exited {} (see {}); it ended with:\n{}", *r.guest_exit_code,
+                   guest_stderr, vm::guest_file_tail(guest_stderr, 12));
         status = kExitError;
     } else if (*r.guest_exit_code > status) {
         status = *r.guest_exit_code;
     }
     if (out.runs.size() < scenarios.size() * static_cast<std::size_t>(args.repeat) && status != kExitError) {
-        fmt::print(stderr, "lab vm: {} of {} runs left a record\n", out.runs.size(), scenarios.size() * args.repeat);
+        fmt::print(stderr, "lab vm: {} of {} runs left a record (see {}); it ended with:\n{}", out.runs.size(),
+                   scenarios.size() * args.repeat, guest_stderr, vm::guest_file_tail(guest_stderr, 12));
         status = kExitError;
     }
     out.status = status;
@@ -304,6 +310,9 @@ Command add_vm(CLI::App& app) {
                     "Seconds added to --timeout for the guest to boot and power off; past both, qemu is killed")
         ->check(CLI::Range(0, 3600))
         ->capture_default_str();
+    run->add_option("--cpus", args->cpus,
+                    "The guest's vCPUs (default: this machine's cores, 2 to 8; under TCG one host thread each)")
+        ->check(CLI::Range(1, 64));
     run->add_flag("-q,--quiet", args->quiet, "Print only the summary, not each verdict table");
     run->add_flag("--compare-host", args->compare_host,
                   "Also run the scenarios on this host's kernel and show both kernels' verdicts in one table per scenario");

@@ -121,7 +121,7 @@ VmRunResult run_in_vm(const VmRunRequest& req) {
     qc.accel = result.accel.accel;
     // As many vCPUs as the host has cores (qemu runs one thread per vCPU under TCG too): scenarios whose
     // clients and servers run side by side need them, and a burst of handshakes lands on several CPUs.
-    qc.cpus = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 2U, 8U));
+    qc.cpus = req.cpus > 0 ? req.cpus : static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 2U, 8U));
     qc.kernel = result.kernel.vmlinuz();
     qc.initramfs = initramfs;
     // mitigations=off: page-table isolation costs a TLB flush per syscall, which TCG emulates slowly;

@@ -30,6 +30,7 @@ struct VmRunRequest {
     std::string lab_exe;               // host path of the lab binary the guest runs (its agents beside it)
     int command_timeout_s = 300;       // the guest's lab run
     int boot_allowance_s = 90;         // added for boot and poweroff before the host kills qemu
+    int cpus = 0;                      // the guest's vCPUs; 0: this machine's cores, 2 to 8
     const std::atomic<int>* interrupt = nullptr;
     std::function<void(const std::string&)> progress = [](const std::string&) {};
 };

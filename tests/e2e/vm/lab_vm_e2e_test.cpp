@@ -165,11 +165,11 @@ void expect_netem_delay_50ms_each_way(const RunRecord& rec) {
 TEST_F(LabVm, NetemDelayLossAndRateInsideTheGuestMatchTheirConfiguration) {
     Result r = lab({"vm", "run", "-q", "--impairments", "netem", "--out", out_dir(), kE2eScenarios + "/vm-netem-delay.toml",
                     kE2eScenarios + "/vm-netem-loss.toml", kE2eScenarios + "/vm-netem-rate.toml"});
-    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
     EXPECT_THAT(r.out, HasSubstr("VM           Debian linux-image-6.1."));
     EXPECT_THAT(r.out, HasSubstr("in the VM, kernel 6.1."));  // the summary is labelled with the guest's kernel
     auto recs = records("vm-");
-    ASSERT_EQ(recs.size(), 3u) << r.out << r.err;
+    ASSERT_EQ(recs.size(), 3u) << r.err << r.out;
     for (const auto& [name, rec] : recs) {
         EXPECT_EQ(rec.run.kernel.rfind("6.1.", 0), 0u) << name << " ran on " << rec.run.kernel;
         EXPECT_EQ(rec.run.impairment_backend, "netem") << name;
@@ -223,7 +223,7 @@ TEST_F(LabVm, Debian612AndDebian61GuestsEachMeasureNetemDelay) {
     Result r = lab({"vm", "run", "-q", "--impairments", "netem", "--kernel", "linux-image-6.12-amd64,linux-image-amd64",
                     "--out", out_dir(), kE2eScenarios + "/vm-netem-delay.toml"});
     double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
     EXPECT_THAT(r.out, HasSubstr("VM           Debian linux-image-6.12."));
     EXPECT_THAT(r.out, HasSubstr("VM           Debian linux-image-6.1.0-"));
     EXPECT_THAT(r.out, HasSubstr("in the VM, kernel 6.12."));
@@ -240,7 +240,7 @@ TEST_F(LabVm, Debian612AndDebian61GuestsEachMeasureNetemDelay) {
             EXPECT_THAT(e.path().string(), HasSubstr("/vm-")) << "one results directory per kernel";
             by_kernel[line] = rec;
         }
-    ASSERT_EQ(by_kernel.size(), 2u) << r.out << r.err;
+    ASSERT_EQ(by_kernel.size(), 2u) << r.err << r.out;
     ASSERT_EQ(by_kernel.count("6.12"), 1u);
     ASSERT_EQ(by_kernel.count("6.1"), 1u);
     for (const auto& [line, rec] : by_kernel) {
@@ -265,8 +265,8 @@ TEST_F(LabVm, SeedScenariosGiveTheSameVerdictsOnTheHostAnd612And61) {
                     out_dir(), kScenarios + "/backlog-30-netcat.toml", kScenarios + "/backlog-30-netcat-delay.toml",
                     kScenarios + "/parallel-connect-half-open.toml", kScenarios + "/parallel-connect-half-open-delay.toml"});
     std::cout << r.out.substr(r.out.rfind("across kernels:") == std::string::npos ? 0 : r.out.rfind("across kernels:")) << "\n";
-    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-    EXPECT_THAT(r.out, HasSubstr("4 scenarios, 85 expectations: 0 verdicts differ unexplained, 0 by a kernel condition, 0 where a run fell behind its timeline"));
+    EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
+    EXPECT_THAT(r.out, HasSubstr("4 scenarios, 93 expectations: 0 verdicts differ unexplained, 0 by a kernel condition, 0 where a run fell behind its timeline"));
     const auto host = records("host-");
     ASSERT_EQ(host.size(), 4u);
     for (const auto& [name, rec] : host) EXPECT_EQ(rec.run.kernel, host_kernel()) << name;
@@ -326,7 +326,7 @@ TEST_F(LabVm, AGuestPastTheHostDeadlineIsKilledAndTheVerdictSaysSo) {
     // started), so the host kills a guest that is still running.
     Result r = lab({"vm", "run", "--timeout", "8", "--boot-allowance", "0", "--out", out_dir(), (dir_ / "long.toml").string()});
     double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+    EXPECT_EQ(r.exit_code, 2) << r.err << r.out;
     EXPECT_THAT(r.err, HasSubstr("lab vm: timeout: the guest did not power off within 8 s; qemu (pid "));
     EXPECT_THAT(r.err, HasSubstr(") killed"));
     EXPECT_LT(took, 60) << "lab waited for the guest instead of killing it";
@@ -365,7 +365,7 @@ TEST_F(LabVm, SigintKillsTheGuestAndLeavesNoQemu) {
 TEST_F(LabVm, AKernelSweepRunsHostCellsHereAndVmCellsInOneGuest) {
     const fs::path sweep = dir_ / "runs" / "sweep";
     Result r = lab({"sweep", "--out", sweep.string(), kE2eScenarios + "/vm-kernel-sweep.toml"});
-    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
     EXPECT_THAT(r.out, HasSubstr("kernel vm:linux-image-6.1.0-57-amd64: 2 runs in a qemu guest"));
     EXPECT_THAT(r.out, HasSubstr("kernel vm:linux-image-6.1.0-57-amd64 (6.1.0-57-amd64): 2 of 2 runs recorded, 0 failed"));
     std::map<std::string, int> per_kernel;
