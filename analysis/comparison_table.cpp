@@ -33,11 +33,11 @@ bool skipped_by_kernel_condition(const record::Verdict& v) {
     return v.status == record::VerdictStatus::Skip && v.detail.rfind("kernel ", 0) == 0;
 }
 
-// Whether what expectation `id` reads was observed after the run fell behind: its snapshot, or any step
-// due before it, started late. Events and exit codes span the run, so any late step counts for them.
-bool observed_late(const record::RunRecord& r, const std::string& id) {
+// Whether what expectation `id` reads was observed after the run fell behind (`late`: its late_steps):
+// its snapshot, or any step due before it, started late. Events and exit codes span the run, so any late
+// step counts for them.
+bool observed_late(const record::RunRecord& r, const std::vector<LateStep>& late, const std::string& id) {
     const record::Expectation* e = find_expectation(r, id);
-    const std::vector<LateStep> late = late_steps(r);
     if (late.empty() || (e && e->at == "start")) return false;
     if (!e || e->at.empty() || e->at == "end") return true;
     const std::string step = fmt::format("snapshot '{}'", e->at);
@@ -73,12 +73,15 @@ const char* to_string(Difference d) {
 Comparison compare_runs(const std::vector<JudgedRun>& runs, std::size_t width) {
     Comparison c;
     if (runs.empty()) return c;
+    std::vector<std::vector<LateStep>> late_by_run;
+    for (const auto& run : runs) late_by_run.push_back(late_steps(run.record, run.verdicts));
     c.scenario = runs.front().record.scenario.name;
     c.summary = runs.front().record.scenario.summary;
     // Expectation ids in the order of first appearance over all runs.
     std::vector<std::string> ids;
     std::map<std::string, ComparedExpectation> by_id;
-    for (const auto& run : runs) {
+    for (std::size_t r = 0; r < runs.size(); ++r) {
+        const JudgedRun& run = runs[r];
         c.labels.push_back(run.label);
         for (const auto& v : run.verdicts)
             if (!by_id.count(v.id)) {
@@ -92,7 +95,7 @@ Comparison compare_runs(const std::vector<JudgedRun>& runs, std::size_t width) {
                     e.guard = x->guard;
                 }
             }
-        if (const auto late = late_steps(run.record); !late.empty())
+        if (const auto& late = late_by_run[r]; !late.empty())
             c.late_runs.push_back(fmt::format("{}: {}", run.label, late_step_text(late.front())));
     }
     c.expectations = ids.size();
@@ -112,11 +115,12 @@ Comparison compare_runs(const std::vector<JudgedRun>& runs, std::size_t width) {
         bool status_differs = false, observed_differs = false, judged_differs = false, kernel_skip = false,
              any_late = false;
         std::string per_kernel;
-        for (const auto& run : runs) {
+        for (std::size_t r = 0; r < runs.size(); ++r) {
+            const JudgedRun& run = runs[r];
             const record::Verdict* v = find_verdict(run.verdicts, id);
             const std::string status = v ? record::to_string(v->status) : "absent";
             const std::string observed = v ? or_none(v->observed) : kNone;
-            const bool late = v && observed_late(run.record, id);
+            const bool late = v && observed_late(run.record, late_by_run[r], id);
             row.cells.push_back(late ? observed + " (late)" : observed);
             row.cells.push_back(status);
             if (!e.status.empty()) {
@@ -162,8 +166,9 @@ Comparison compare_runs(const std::vector<JudgedRun>& runs, std::size_t width) {
     }
 
     std::string out = fmt::format("scenario     {}\n", printable(or_none(c.scenario)));
-    for (const auto& run : runs) {
-        const auto late = late_steps(run.record);
+    for (std::size_t r = 0; r < runs.size(); ++r) {
+        const JudgedRun& run = runs[r];
+        const auto& late = late_by_run[r];
         out += printable(fmt::format("kernel       {} — {} ({}), outcome {}, wall {}{}", run.label,
                                      or_none(run.record.run.kernel), or_none(run.record.run.machine),
                                      record::to_string(run.record.run.outcome), seconds_text(run.record.run.wall_seconds),

@@ -12,7 +12,7 @@
 namespace lab::analysis {
 
 SummaryRow summary_row(const record::RunRecord& r, const std::vector<record::Verdict>& verdicts) {
-    const std::vector<LateStep> late = late_steps(r);
+    const std::vector<LateStep> late = late_steps(r, verdicts);
     SummaryRow row;
     row.scenario = r.scenario.name;
     row.counts = count_verdicts(verdicts);

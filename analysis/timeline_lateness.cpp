@@ -30,19 +30,22 @@ std::string releases_text(const record::RunRecord& r) {
 bool is_wait(const record::StepTiming& t) { return t.step.rfind("wait ", 0) == 0; }
 bool is_snapshot(const record::StepTiming& t) { return t.step.rfind("snapshot ", 0) == 0; }
 
-std::vector<LateStep> failed_guards(const record::RunRecord& r) {
+bool has_guards(const record::RunRecord& r) {
+    return std::any_of(r.expectations.begin(), r.expectations.end(), [](const auto& e) { return e.guard; });
+}
+
+// `verdicts`: the record's, judged; a guard is found among them by its id.
+std::vector<LateStep> failed_guards(const record::RunRecord& r, const std::vector<record::Verdict>& verdicts) {
     std::vector<LateStep> failed;
-    if (std::none_of(r.expectations.begin(), r.expectations.end(), [](const auto& e) { return e.guard; })) return failed;
-    const std::vector<record::Verdict> verdicts = evaluate(r);
-    for (std::size_t i = 0; i < r.expectations.size() && i < verdicts.size(); ++i) {
-        const record::Expectation& e = r.expectations[i];
-        const record::Verdict& v = verdicts[i];
-        if (!e.guard || v.status != record::VerdictStatus::Fail) continue;
+    for (const record::Expectation& e : r.expectations) {
+        if (!e.guard) continue;
+        const auto v = std::find_if(verdicts.begin(), verdicts.end(), [&](const auto& x) { return x.id == e.id; });
+        if (v == verdicts.end() || v->status != record::VerdictStatus::Fail) continue;
         LateStep step;
         step.timing.step = fmt::format("guard '{}'", e.id);
         step.timing.origin = e.origin;
         // Without an observation the detail says why (no such events, a snapshot not taken).
-        step.guard_failed = v.observed.empty() ? v.detail : fmt::format("observed {}, expected {}", v.observed, v.expected);
+        step.guard_failed = v->observed.empty() ? v->detail : fmt::format("observed {}, expected {}", v->observed, v->expected);
         failed.push_back(std::move(step));
     }
     return failed;
@@ -51,7 +54,13 @@ std::vector<LateStep> failed_guards(const record::RunRecord& r) {
 }  // namespace
 
 std::vector<LateStep> late_steps(const record::RunRecord& r, double tolerance_s) {
-    std::vector<LateStep> guards = failed_guards(r);
+    // Only guards need the verdicts: a record without one is not evaluated (which may read its captures).
+    return late_steps(r, has_guards(r) ? evaluate(r) : std::vector<record::Verdict>{}, tolerance_s);
+}
+
+std::vector<LateStep> late_steps(const record::RunRecord& r, const std::vector<record::Verdict>& verdicts,
+                                 double tolerance_s) {
+    std::vector<LateStep> guards = failed_guards(r, verdicts);
     std::vector<LateStep> late;
     const auto& steps = r.timeline;
     for (std::size_t i = 0; i < steps.size(); ++i) {
@@ -85,8 +94,12 @@ std::string late_step_text(const LateStep& late) {
 }
 
 std::string timeline_text(const record::RunRecord& r) {
+    return timeline_text(r, has_guards(r) ? evaluate(r) : std::vector<record::Verdict>{});
+}
+
+std::string timeline_text(const record::RunRecord& r, const std::vector<record::Verdict>& verdicts) {
     if (r.timeline.empty()) return {};
-    const std::vector<LateStep> late = late_steps(r);
+    const std::vector<LateStep> late = late_steps(r, verdicts);
     if (late.empty()) {
         double worst = 0;
         for (const record::StepTiming& t : r.timeline)

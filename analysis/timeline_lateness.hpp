@@ -22,10 +22,14 @@ struct LateStep {
     std::string guard_failed = {};
 };
 
-// First every guard expectation that failed; then the steps that started more than `tolerance_s` after
-// they were due and moved an observation, the latest first: never a wait that ended in time (it holds the timeline until it ends, and the steps after it are
-// due then), nor a late run or impairment that a wait after it absorbed before the next snapshot. A wait
-// that timed out is one (late by its end less its due time): the state it waited for did not come in time.
+// First every guard expectation that failed (by `verdicts`: the record's, judged); then the steps that
+// started more than `tolerance_s` after they were due and moved an observation, the latest first: never a
+// wait that ended in time (it holds the timeline until it ends, and the steps after it are due then), nor
+// a late run or impairment that a wait after it absorbed before the next snapshot. A wait that timed out
+// is one (late by its end less its due time): the state it waited for did not come in time.
+std::vector<LateStep> late_steps(const record::RunRecord& r, const std::vector<record::Verdict>& verdicts,
+                                 double tolerance_s = kLateStepSeconds);
+// The same, judging the record's guards itself: for a caller that has no verdicts at hand.
 std::vector<LateStep> late_steps(const record::RunRecord& r, double tolerance_s = kLateStepSeconds);
 
 // "run 'multi' started 1.24 s late", "wait 'client1' timed out after 15.00 s", or "guard 'wave-left' failed:
@@ -34,6 +38,7 @@ std::string late_step_text(const LateStep& late);
 
 // One line for the report: "every step within 8 ms of its time", or which step was late and by how
 // much. Empty for a record without a timeline (written before lab kept one).
+std::string timeline_text(const record::RunRecord& r, const std::vector<record::Verdict>& verdicts);
 std::string timeline_text(const record::RunRecord& r);
 
 }  // namespace lab::analysis

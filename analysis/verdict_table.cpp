@@ -20,7 +20,7 @@ std::string or_none(const std::string& s) { return s.empty() ? kNone : s; }
 using Facts = std::vector<std::pair<std::string, std::string>>;
 
 // The header block as the record has it.
-Facts raw_run_facts(const record::RunRecord& r) {
+Facts raw_run_facts(const record::RunRecord& r, const std::vector<record::Verdict>& verdicts) {
     Facts f;
     f.emplace_back("scenario", r.scenario.file.empty() ? or_none(r.scenario.name)
                                                        : fmt::format("{} ({})", or_none(r.scenario.name), r.scenario.file));
@@ -37,7 +37,7 @@ Facts raw_run_facts(const record::RunRecord& r) {
     f.emplace_back("run dir", or_none(r.run.directory));
     f.emplace_back("outcome", r.run.outcome_detail.empty() ? std::string(record::to_string(r.run.outcome))
                                                            : fmt::format("{}: {}", record::to_string(r.run.outcome), r.run.outcome_detail));
-    if (std::string timing = timeline_text(r); !timing.empty()) f.emplace_back("timeline", timing);
+    if (std::string timing = timeline_text(r, verdicts); !timing.empty()) f.emplace_back("timeline", timing);
     f.emplace_back("wall time", seconds_text(r.run.wall_seconds));
     return f;
 }
@@ -45,8 +45,8 @@ Facts raw_run_facts(const record::RunRecord& r) {
 // The header block, shared by both renderings so that they never disagree on what a run was. Every value
 // came from a file (the scenario, the record) and is shown printable: a summary keeps its line breaks,
 // everything else is one line.
-Facts run_facts(const record::RunRecord& r) {
-    Facts f = raw_run_facts(r);
+Facts run_facts(const record::RunRecord& r, const std::vector<record::Verdict>& verdicts) {
+    Facts f = raw_run_facts(r, verdicts);
     for (auto& [label, value] : f)
         value = printable(value, label == "summary" || label == "compression" ? LineBreaks::Keep : LineBreaks::Escape);
     return f;
@@ -83,7 +83,7 @@ std::string verdict_table(const record::RunRecord& r, const std::vector<record::
     std::string out;
     constexpr std::size_t kLabel = 13;
     std::size_t value_width = width > kLabel + 20 ? width - kLabel : 20;
-    for (const auto& [label, value] : run_facts(r)) {
+    for (const auto& [label, value] : run_facts(r, verdicts)) {
         // Paths and kernel names are never broken mid-word; long prose (the summary) wraps under itself.
         std::vector<std::string> lines = wrap(value, value_width);
         for (std::size_t i = 0; i < lines.size(); ++i)
@@ -110,7 +110,7 @@ std::string verdict_table(const record::RunRecord& r, const std::vector<record::
 
 std::string verdict_table_markdown(const record::RunRecord& r, const std::vector<record::Verdict>& verdicts) {
     std::string out = fmt::format("### {}\n\n", markdown_cell(or_none(r.scenario.name)));
-    for (const auto& [label, value] : run_facts(r))
+    for (const auto& [label, value] : run_facts(r, verdicts))
         if (label != "scenario") out += fmt::format("- **{}:** {}\n", label, markdown_cell(value));
     out += "\n| expectation | expected | observed | documented | verdict |\n";
     out += "|---|---|---|---|---|\n";

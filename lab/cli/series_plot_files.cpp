@@ -12,8 +12,7 @@ std::string write_series_plots(const record::RunRecord& record, const sys::Direc
     if (specs.empty()) return {};
     const analysis::RenderedPlots plots = analysis::render_plots(specs);
     if (!plots.unavailable.empty()) return fmt::format("series plots not drawn: {}", plots.unavailable);
-    // A run directory is new, but `lab report` may draw a stored run's plots again.
-    if (run_directory.contains("plots")) run_directory.remove("plots");
+    // The run directory is new, so `plots` is too: one already there is refused (EEXIST), never replaced.
     const sys::Directory plot_dir = run_directory.create_subdirectory("plots", 0755);
     std::size_t failed = 0;
     std::string first_error;

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "analysis/evaluate.hpp"
 #include "analysis/verdict_table.hpp"
 #include "sample_record.hpp"
 
@@ -129,6 +130,22 @@ TEST(TimelineLateness, AFailedGuardMeansTheRunFellBehindWhateverItsStepsSay) {
     ASSERT_EQ(late.size(), 2u);
     EXPECT_FALSE(late[0].guard_failed.empty());
     EXPECT_EQ(late[1].timing.step, "snapshot 'settled'");
+}
+
+// A caller that judged the record already passes its verdicts: the guard is read from them, not judged
+// again (judging may read packet captures), and both ways agree.
+TEST(TimelineLateness, TheGuardIsReadFromTheVerdictsGiven) {
+    RunRecord r = with_wave_guard(0.491);
+    const auto judged = lab::analysis::evaluate(r);
+    const auto late = late_steps(r, judged);
+    ASSERT_EQ(late.size(), 1u);
+    EXPECT_EQ(lab::analysis::late_step_text(late[0]), lab::analysis::late_step_text(late_steps(r)[0]));
+    EXPECT_EQ(timeline_text(r, judged), timeline_text(r));
+    lab::record::Verdict held;
+    held.id = "wave-left-in-one-round-trip";
+    held.status = lab::record::VerdictStatus::Pass;
+    EXPECT_TRUE(late_steps(r, {held}).empty());
+    EXPECT_THAT(timeline_text(r, {held}), HasSubstr("every step within"));
 }
 
 TEST(TimelineLateness, ARecordWithoutATimelineSaysNothing) {
