@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <stdexcept>
 #include <system_error>
@@ -19,7 +20,7 @@
 namespace lab::runner {
 namespace {
 
-constexpr const char* kCommands = "status, count, stop PROCESS";
+constexpr const char* kCommands = "status, count, stop PROCESS [N], start PROCESS N";
 
 std::string socket_name(const std::string& run_id) { return run_id + ".sock"; }
 
@@ -60,11 +61,24 @@ std::variant<ControlCommand, std::string> parse_control_command(std::string_view
     if (verb.empty() || verb == "status") c.kind = ControlCommand::Kind::Status;
     else if (verb == "count") c.kind = ControlCommand::Kind::Count;
     else if (verb == "stop") c.kind = ControlCommand::Kind::Stop;
+    else if (verb == "start") c.kind = ControlCommand::Kind::Start;
     else return fmt::format("unknown request '{}' (known: {})", verb, kCommands);
-    if (c.kind == ControlCommand::Kind::Stop) {
-        if (rest.empty() || rest.find(' ') != std::string_view::npos)
-            return std::string("stop takes one process name, as the scenario names it: stop client1");
-        c.process = rest;
+    if (c.kind == ControlCommand::Kind::Stop || c.kind == ControlCommand::Kind::Start) {
+        const auto space_at = rest.find(' ');
+        c.process = rest.substr(0, space_at);
+        const std::string_view count = space_at == std::string_view::npos ? std::string_view{} : trimmed(rest.substr(space_at));
+        const bool start = c.kind == ControlCommand::Kind::Start;
+        if (c.process.empty() || count.find(' ') != std::string_view::npos || (start && count.empty()))
+            return std::string(start ? "start takes a process name and a count of connections: start client1 1000"
+                                     : "stop takes a process name, and a count to close that many of its connections "
+                                       "instead: stop client1, stop client1 500");
+        if (!count.empty()) {
+            int n = 0;
+            const auto [end, ec] = std::from_chars(count.data(), count.data() + count.size(), n);
+            if (ec != std::errc() || end != count.data() + count.size() || n < 1)
+                return fmt::format("{}: '{}' is not a count of connections (a whole number, at least 1)", verb, count);
+            c.connections = n;
+        }
     } else if (!rest.empty()) {
         return fmt::format("{} takes no argument", verb);
     }

@@ -5,6 +5,7 @@
 // directory and the peer must be uid 0: a request changes a live run.
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -16,12 +17,16 @@ namespace lab::runner {
 
 // What `lab ctl` may ask. Plain data, parsed without a socket (so it is tested without root).
 struct ControlCommand {
-    enum class Kind { Status, Count, Stop };
+    enum class Kind { Status, Count, Stop, Start };
     Kind kind = Kind::Status;
-    std::string process;  // Stop: the scenario's process name
+    std::string process;  // Stop, Start: the scenario's process name
+    // Start always, Stop with a count: that many connections of a lab-client --ping (connscale's
+    // connections_start(N) / connections_stop(N)) instead of stopping the program.
+    std::optional<int> connections = std::nullopt;
 };
 
-// "status", "count", "stop NAME"; an empty request is "status". Else the error text.
+// "status", "count", "stop NAME", "stop NAME N", "start NAME N"; an empty request is "status". Else the
+// error text.
 std::variant<ControlCommand, std::string> parse_control_command(std::string_view request);
 
 inline constexpr std::size_t kControlMessageMax = 64 * 1024;

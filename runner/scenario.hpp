@@ -10,6 +10,7 @@
 #include "record/run_record.hpp"
 #include "runner/lab_addresses.hpp"
 #include "shaping/impairment.hpp"
+#include "sys/connection_commands.hpp"
 
 namespace lab::runner {
 
@@ -88,7 +89,7 @@ struct SocketsWait {
     std::int64_t at_least = 0;
 };
 
-enum class StepKind { Run, Snapshot, Wait, Stop, Impair, Unplug, Replug, Capture };
+enum class StepKind { Run, Snapshot, Wait, Stop, Impair, Unplug, Replug, Capture, Connections };
 
 struct Step {
     Duration at{};
@@ -96,7 +97,8 @@ struct Step {
     ProcessSpec run;           // Run
     std::string snapshot;      // Snapshot: its name
     std::string snapshot_detail;  // Snapshot: "full", "counts", "none", or "" (full up to kFullDetailLimit sockets)
-    std::string process;       // Wait, Stop: the process name (all copies)
+    std::string process;       // Wait, Stop, Connections: the process name (all copies)
+    sys::ConnectionRequest connections;  // Connections: start or close this many, in every copy
     std::optional<SocketsWait> sockets_wait;  // Wait: on sockets instead of a process
     std::string link;          // Impair, Unplug, Replug, Capture
     bool capture_on = true;    // Capture: start (true) or stop writing the link's frames

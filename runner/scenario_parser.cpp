@@ -419,7 +419,7 @@ private:
                 continue;
             }
             r_.reject_unknown_keys(
-                *t, {"at", "run", "snapshot", "detail", "wait", "stop", "impair", "unplug", "replug", "capture"},
+                *t, {"at", "run", "snapshot", "detail", "wait", "stop", "impair", "unplug", "replug", "capture", "connections"},
                 "[[steps]]");
             if (t->contains("detail") && !t->contains("snapshot"))
                 r_.error(*t->get("detail"), "'detail' belongs to a snapshot step");
@@ -430,10 +430,11 @@ private:
                 r_.error(*t->get("at"), fmt::format("step at {} is after the time limit {}", format_duration(step.at),
                                                     format_duration(s_.time_limit)));
             int kinds = 0;
-            for (auto k : {"run", "snapshot", "wait", "stop", "impair", "unplug", "replug", "capture"}) kinds += t->contains(k);
+            for (auto k : {"run", "snapshot", "wait", "stop", "impair", "unplug", "replug", "capture", "connections"})
+                kinds += t->contains(k);
             if (kinds != 1) {
                 r_.error(*t, "a step needs exactly one of 'run', 'snapshot', 'wait', 'stop', 'impair', 'unplug', "
-                             "'replug' and 'capture'");
+                             "'replug', 'capture' and 'connections'");
                 continue;
             }
             step.file_index = s_.steps.size();
@@ -441,6 +442,10 @@ private:
                 parse_link_step(*t, step);
             } else if (const toml::node* capture = t->get("capture")) {
                 parse_capture_step(*capture, step, r_);
+            } else if (const toml::node* connections = t->get("connections")) {
+                step.kind = StepKind::Connections;
+                if (const toml::table* ct = connections->as_table()) parse_connections_step(*ct, step);
+                else r_.error(*connections, "'connections' must be a table such as { process = \"client1\", start = 1000 }");
             } else if (const toml::node* run = t->get("run")) {
                 step.kind = StepKind::Run;
                 if (const toml::table* rt = run->as_table()) parse_run(*rt, step);
@@ -474,6 +479,22 @@ private:
         std::stable_sort(s_.steps.begin(), s_.steps.end(), [](const Step& a, const Step& b) { return a.at < b.at; });
         resolve_impair_steps();
         resolve_capture_steps(s_, r_);
+    }
+
+    // { process, start = N } or { process, stop = N }: a lab-client --ping opens N more connections or
+    // closes its N newest (sys/connection_commands.hpp).
+    void parse_connections_step(const toml::table& ct, Step& step) {
+        r_.reject_unknown_keys(ct, {"process", "start", "stop"}, "connections");
+        step.process = r_.string(ct, "process", true).value_or("");
+        if (ct.contains("start") == ct.contains("stop")) {
+            r_.error(ct, "a connections step either starts connections ({ process = \"client1\", start = 1000 }) or "
+                         "closes them ({ process = \"client1\", stop = 500 })");
+            return;
+        }
+        const bool start = ct.contains("start");
+        step.connections.command = start ? sys::ConnectionCommand::Start : sys::ConnectionCommand::Stop;
+        step.connections.count =
+            static_cast<int>(r_.integer(ct, start ? "start" : "stop", true, 1, sys::kMaxConnectionsPerCommand).value_or(1));
     }
 
     // { process, timeout } or { host, sockets, at_least, timeout }.
@@ -520,12 +541,18 @@ private:
             }
         }
         for (const auto& step : s_.steps) {
-            if ((step.kind == StepKind::Wait || step.kind == StepKind::Stop) && !step.process.empty()) {
+            const bool names_process =
+                step.kind == StepKind::Wait || step.kind == StepKind::Stop || step.kind == StepKind::Connections;
+            if (names_process && !step.process.empty()) {
                 if (!processes.count(step.process))
                     r_.error(step.where, fmt::format("no process named '{}' is started by any step", step.process));
                 else if (step.at < started_at(step.process))
                     r_.error(step.where, fmt::format("process '{}' is started only at {}, after this step",
                                                      step.process, format_duration(started_at(step.process))));
+                else if (step.kind == StepKind::Connections && !pings(step.process))
+                    r_.error(step.where, fmt::format("process '{}' is not a lab-client --ping (agent = \"client\" with "
+                                                     "--ping): only it takes connection commands",
+                                                     step.process));
             }
         }
         for (const auto& h : s_.hosts)
@@ -573,6 +600,16 @@ private:
         for (const auto& step : s_.steps)
             if (step.kind == StepKind::Run && step.run.name == process) return step.at;
         return Duration::zero();
+    }
+
+    // Whether `process` is a lab-client in ping mode: the only program that takes connection commands
+    // (any other would be killed by the signal that carries one).
+    bool pings(const std::string& process) const {
+        for (const auto& step : s_.steps)
+            if (step.kind == StepKind::Run && step.run.name == process)
+                return step.run.agent == "client" &&
+                       std::find(step.run.command.begin(), step.run.command.end(), "--ping") != step.run.command.end();
+        return false;
     }
 
     KnownNames known_names() const {

@@ -13,7 +13,9 @@
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include "common/errno_name.hpp"
 #include "runner/agent_events.hpp"
 #include "runner/agent_series.hpp"
 #include "runner/control_socket.hpp"
@@ -31,6 +33,7 @@
 #include "runner/topology.hpp"
 #include "sys/cgroup.hpp"
 #include "sys/connect_gate.hpp"
+#include "sys/connection_commands.hpp"
 #include "sys/realtime_priority.hpp"
 #include "sys/signal_mask.hpp"
 #include "sys/process.hpp"
@@ -288,7 +291,11 @@ private:
                         out += socket_count_text(h.name, run_in_netns(topology_->host_netns(h.name), tally_sockets)) + "\n";
                     return out;
                 }
-                case ControlCommand::Kind::Stop: return control_stop(c.process);
+                case ControlCommand::Kind::Stop:
+                    if (c.connections) return control_connections(c.process, {sys::ConnectionCommand::Stop, *c.connections});
+                    return control_stop(c.process);
+                case ControlCommand::Kind::Start:
+                    return control_connections(c.process, {sys::ConnectionCommand::Start, c.connections.value_or(0)});
             }
         } catch (const std::exception& e) {
             return fmt::format("error: {}", e.what());
@@ -314,12 +321,36 @@ private:
         return out;
     }
 
+    // Empty when the scenario starts a process by that name; else the error `lab ctl` gets.
+    std::string unknown_process(const std::string& name) const {
+        if (plan_.processes.count(name)) return {};
+        std::string names;
+        for (const auto& [known, p] : plan_.processes) names += (names.empty() ? "" : ", ") + known;
+        return fmt::format("error: the scenario has no process '{}' (it has: {})", name, names);
+    }
+
+    std::string control_connections(const std::string& name, const sys::ConnectionRequest& request) {
+        if (std::string error = unknown_process(name); !error.empty()) return error;
+        const PlannedProcess& p = plan_.processes.at(name);
+        const bool pings = p.agent && p.executable.ends_with("/lab-client") &&
+                           std::find(p.argv.begin(), p.argv.end(), "--ping") != p.argv.end();
+        if (!pings)
+            return fmt::format("error: '{}' is not a lab-client --ping: only it takes connection commands (the signal "
+                               "that carries one would kill any other program)",
+                               name);
+        const double at = now_t();
+        record::StepTiming timing{fmt::format("ctl {}", connections_text(name, request)), "lab ctl", at, at, 0};
+        const ConnectionsSent sent = send_connections(name, request);
+        timing.ended_t = now_t();
+        rec_.timeline.push_back(timing);
+        const std::string done = fmt::format("{} at {:.3f}s: sent to {} running cop{}", connections_text(name, request),
+                                             at, sent.copies, sent.copies == 1 ? "y" : "ies");
+        if (sent.problems.empty()) return done + "\n";
+        return fmt::format("error: {} ({})\n", fmt::join(sent.problems, "; "), done);
+    }
+
     std::string control_stop(const std::string& name) {
-        if (!plan_.processes.count(name)) {
-            std::string names;
-            for (const auto& [known, p] : plan_.processes) names += (names.empty() ? "" : ", ") + known;
-            return fmt::format("error: the scenario has no process '{}' (it has: {})", name, names);
-        }
+        if (std::string error = unknown_process(name); !error.empty()) return error;
         poll_children();
         int was_running = 0;
         for (const auto& inst : instances_) was_running += inst.result.name == name && inst.process && !inst.process->ended();
@@ -348,8 +379,45 @@ private:
             case StepKind::Unplug: return fmt::format("unplug '{}'", step.link);
             case StepKind::Replug: return fmt::format("replug '{}'", step.link);
             case StepKind::Capture: return fmt::format("capture '{}' {}", step.link, step.capture_on ? "start" : "stop");
+            case StepKind::Connections: return connections_text(step.process, step.connections);
         }
         return "step";
+    }
+
+    static std::string connections_text(const std::string& process, const sys::ConnectionRequest& r) {
+        return fmt::format("{} {} connection{} '{}'", r.command == sys::ConnectionCommand::Start ? "start" : "stop",
+                           r.count, r.count == 1 ? "" : "s", process);
+    }
+
+    struct ConnectionsSent {
+        int copies = 0;
+        std::vector<std::string> problems;  // per copy that did not get it, why
+    };
+
+    // The command to every running copy of `name`, a lab-client --ping (the parser checked), once the copy
+    // has its command signals blocked: one still starting gets up to 1 s for that. A signal is never sent
+    // to a process that would die of it.
+    ConnectionsSent send_connections(const std::string& name, const sys::ConnectionRequest& request) {
+        poll_children();
+        ConnectionsSent sent;
+        const int sig = sys::connection_command_signal(request.command);
+        const auto until = Clock::now() + std::chrono::seconds(1);
+        for (const auto& inst : instances_) {
+            if (inst.result.name != name || !inst.process || inst.process->ended()) continue;
+            const pid_t pid = inst.result.pid;
+            while (!sys::blocks_signal(pid, sig) && Clock::now() < until) std::this_thread::sleep_for(kPollInterval);
+            if (!sys::blocks_signal(pid, sig)) {
+                sent.problems.push_back(fmt::format("{} copy {} (pid {}) does not take connection commands (yet)", name,
+                                                    inst.result.instance, pid));
+            } else if (const int err = sys::send_connection_command(pid, request); err != 0) {
+                sent.problems.push_back(fmt::format("{} copy {} (pid {}): sigqueue: {}", name, inst.result.instance, pid,
+                                                    errno_name(err)));
+            } else {
+                ++sent.copies;
+            }
+        }
+        if (sent.copies == 0 && sent.problems.empty()) sent.problems.push_back(fmt::format("no copy of '{}' is running", name));
+        return sent;
     }
 
     const LinkSpec& link_named(const std::string& name) const {
@@ -373,6 +441,10 @@ private:
             case StepKind::Capture:
                 for (auto& capture : captures_)
                     if (capture->result().link == step.link) capture->set_recording(step.capture_on);
+                break;
+            case StepKind::Connections:
+                for (const auto& problem : send_connections(step.process, step.connections).problems)
+                    add_outcome_detail(fmt::format("{} ({}): {}", step_text(step), step.where.str(), problem));
                 break;
             case StepKind::Wait:
                 if (step.sockets_wait) return wait_for_sockets(*step.sockets_wait, Clock::now() + step.timeout, step, timing);

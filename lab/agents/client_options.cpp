@@ -33,7 +33,9 @@ constexpr const char* description =
     "With --ping EVERY (connscale's load, for 100k-1M connections): no --ops; connections start at --ramp,\n"
     "each pings (--ping-size bytes) every EVERY and counts a timeout when the pong takes longer than\n"
     "--ping-timeout; after all have connected (or failed) the agent keeps pinging for --hold, waits for the\n"
-    "last pongs and exits. Writes one \"second\" line per --report-every (connects attempted/ok/failed by\n"
+    "last pongs and exits. Run-time commands (lab ctl RUN start|stop NAME N, or a `connections` step) start\n"
+    "N more connections, up to --connections-max in all, or close the N newest; a start during the hold\n"
+    "begins it again once the new ones have connected. Writes one \"second\" line per --report-every (connects attempted/ok/failed by\n"
     "errno, pings, pongs, timeouts, established, connect and ping latency p50/p99/max) and a summary.\n"
     "Exit codes: 0 done (or stopped by SIGTERM/SIGINT), 2 usage error, 3 deadline hit with ops unfinished.";
 
@@ -131,7 +133,11 @@ std::variant<ClientOptions, sys::CliExit> parse_client_options(int argc, const c
                         ->capture_default_str();
     auto* report = app.add_option("--report-every", report_text, "ping mode: interval of the \"second\" lines")
                        ->capture_default_str();
-    for (auto* option : {ping_timeout, ping_size, connect_timeout, ramp, threads, report}) option->needs(ping);
+    auto* capacity = app.add_option("--connections-max", plan.capacity,
+                                    "ping mode: connections that may be started in all, --connections at first and "
+                                    "more on start commands (default: --connections)")
+                         ->check(CLI::Range(1, max_ping_connections));
+    for (auto* option : {ping_timeout, ping_size, connect_timeout, ramp, threads, report, capacity}) option->needs(ping);
     ping->excludes(ops_option)->excludes(udp)->excludes(waves);
 
     try {
@@ -163,6 +169,10 @@ std::variant<ClientOptions, sys::CliExit> parse_client_options(int argc, const c
         if (plan.threads > options.connections)
             return sys::usage_error("--threads: " + std::to_string(plan.threads) + " loops for " +
                                     std::to_string(options.connections) + " connections");
+        if (plan.capacity == 0) plan.capacity = options.connections;
+        if (plan.capacity < options.connections)
+            return sys::usage_error("--connections-max: " + std::to_string(plan.capacity) + " is fewer than --connections " +
+                                    std::to_string(options.connections));
         options.ping = plan;
     } else if (connections->count() > 0 && options.connections > max_client_connections) {
         return sys::usage_error("--connections: " + std::to_string(options.connections) + " is more than " +

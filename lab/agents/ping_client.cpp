@@ -20,6 +20,7 @@
 #include "lab/agents/file_limit.hpp"
 #include "lab/agents/ping_second.hpp"
 #include "lab/agents/tcp_client.hpp"
+#include "sys/connection_commands.hpp"
 #include "sys/epoll.hpp"
 #include "sys/monotonic_clock.hpp"
 #include "sys/termination_signals.hpp"
@@ -62,8 +63,10 @@ struct Due {
 // interval to take the counts; the loop holds it while it handles one batch of readiness.
 class Worker {
 public:
-    Worker(const ClientOptions& options, std::size_t first, std::size_t count, double rate_per_ns)
-        : options_(options), plan_(*options.ping), first_(first), conns_(count), rate_per_ns_(rate_per_ns) {
+    // `slots`: the most connections it may start; `initial`: how many it starts at once (at the ramp).
+    Worker(const ClientOptions& options, std::size_t first, std::size_t slots, std::size_t initial, double rate_per_ns)
+        : wanted(initial), options_(options), plan_(*options.ping), first_(first), conns_(slots),
+          rate_per_ns_(rate_per_ns), seen_wanted_(initial) {
         payload_.assign(plan_.size, 'p');
     }
     Worker(const Worker&) = delete;
@@ -78,8 +81,16 @@ public:
     std::atomic<std::uint64_t> outstanding{0};  // pings sent, pong not yet whole
     std::atomic<bool> draining{false};          // no new connects or pings; pongs still counted
     std::atomic<bool> stop{false};
+    // Set by the commands (connection_commands.hpp): connections to have started, at most slots(); and
+    // how many of the newest live ones to close.
+    std::atomic<std::size_t> wanted;
+    std::atomic<std::uint64_t> close_requested{0};
+
+    std::size_t slots() const { return conns_.size(); }
 
 private:
+    void take_commands(std::int64_t now);
+    void close_by_command(std::uint32_t i);
     void start_next(std::int64_t now);
     void connect_failed(std::uint32_t i, int err, std::int64_t now);
     void on_ready(std::uint32_t i, std::uint32_t events, std::int64_t now);
@@ -95,7 +106,11 @@ private:
     std::size_t first_;  // global index of conns_[0], for the round-robin over source addresses
     std::vector<PingConnection> conns_;
     double rate_per_ns_;  // 0: no ramp
-    std::int64_t start_ns_ = 0;
+    std::size_t seen_wanted_;  // `wanted` as this loop last took it
+    // The ramp runs from here: ramp_base_ connections had started at ramp_start_ns_ (a start command that
+    // finds the earlier ones all started begins it again).
+    std::int64_t ramp_start_ns_ = 0;
+    std::size_t ramp_base_ = 0;
     std::size_t started_ = 0;
     sys::Epoll epoll_;
     std::deque<Due> connect_deadlines_, ping_due_, pong_deadlines_;
@@ -104,13 +119,14 @@ private:
 };
 
 void Worker::run(std::int64_t start_ns) {
-    start_ns_ = start_ns;
+    ramp_start_ns_ = start_ns;
     std::array<epoll_event, 1024> ready{};
     while (!stop.load(std::memory_order_relaxed)) {
         std::int64_t now = sys::monotonic_ns();
         {
             std::lock_guard lock(mutex);
             expire(now);
+            take_commands(now);
             if (!draining.load(std::memory_order_relaxed)) start_next(now);
         }
         now = sys::monotonic_ns();
@@ -123,19 +139,56 @@ void Worker::run(std::int64_t start_ns) {
 
 std::int64_t Worker::next_wake(std::int64_t now) const {
     std::int64_t wake = now + max_wait_ns;
-    if (started_ < conns_.size() && !draining.load(std::memory_order_relaxed))
-        wake = rate_per_ns_ > 0 ? std::min(wake, start_ns_ + static_cast<std::int64_t>(std::ceil(static_cast<double>(started_) / rate_per_ns_)))
-                                : now;
+    if (started_ < seen_wanted_ && !draining.load(std::memory_order_relaxed))
+        wake = rate_per_ns_ > 0
+                   ? std::min(wake, ramp_start_ns_ + static_cast<std::int64_t>(std::ceil(
+                                                         static_cast<double>(started_ - ramp_base_) / rate_per_ns_)))
+                   : now;
     for (const auto* queue : {&connect_deadlines_, &ping_due_, &pong_deadlines_})
         if (!queue->empty()) wake = std::min(wake, queue->front().at_ns);
     return wake;
 }
 
-// The ramp: by `now` this thread should have started rate × elapsed connections (the first at once).
+void Worker::take_commands(std::int64_t now) {
+    const std::size_t w = std::min(wanted.load(std::memory_order_relaxed), conns_.size());
+    if (w > seen_wanted_) {
+        if (started_ >= seen_wanted_) {
+            ramp_start_ns_ = now;
+            ramp_base_ = started_;
+        }
+        seen_wanted_ = w;
+    }
+    // Newest first: the connections a ramp opened last are the ones a stop command takes back.
+    std::uint64_t n = close_requested.exchange(0, std::memory_order_relaxed);
+    for (std::size_t i = started_; n > 0 && i-- > 0;) {
+        const ConnState state = conns_[i].state;
+        if (state != ConnState::Open && state != ConnState::Connecting) continue;
+        close_by_command(static_cast<std::uint32_t>(i));
+        --n;
+    }
+}
+
+void Worker::close_by_command(std::uint32_t i) {
+    PingConnection& c = conns_[i];
+    if (c.state == ConnState::Connecting) {
+        connect_failed(i, ECANCELED, 0);  // settled, never established: a connect the command gave up
+        return;
+    }
+    c.fd.close_now();
+    c.state = ConnState::Closed;
+    if (c.pinging) outstanding.fetch_sub(1, std::memory_order_relaxed);
+    c.pinging = false;
+    ++second.closed_by_command;
+    established.fetch_sub(1, std::memory_order_relaxed);
+}
+
+// The ramp: by `now` this thread should have started rate × elapsed connections since the ramp began
+// (the first at once), up to the connections it is to have.
 void Worker::start_next(std::int64_t now) {
-    std::size_t target = conns_.size();
+    std::size_t target = seen_wanted_;
     if (rate_per_ns_ > 0)
-        target = std::min<std::size_t>(target, static_cast<std::size_t>(static_cast<double>(now - start_ns_) * rate_per_ns_) + 1);
+        target = std::min<std::size_t>(
+            target, ramp_base_ + static_cast<std::size_t>(static_cast<double>(now - ramp_start_ns_) * rate_per_ns_) + 1);
     for (std::uint64_t k = 0; started_ < target && k < max_starts_per_turn; ++k) {
         const auto i = static_cast<std::uint32_t>(started_++);
         PingConnection& c = conns_[i];
@@ -317,14 +370,62 @@ private:
     std::int64_t report(std::int64_t from_ns);
     std::int64_t established() const;
     std::uint64_t sum(std::atomic<std::uint64_t> Worker::*counter) const;
+    // Applies one command and logs it; returns whether it started connections (the hold begins again).
+    bool apply(const sys::ConnectionRequest& request, bool draining);
 
     const ClientOptions& options_;
     const PingPlan& plan_;
     EventLog& log_;
     std::vector<std::unique_ptr<Worker>> workers_;
+    std::size_t wanted_ = 0;  // connections to have started, over all workers
     PingSecond total_;
     std::int64_t established_max_ = 0;
 };
+
+bool PingClient::apply(const sys::ConnectionRequest& request, bool draining) {
+    const bool start = request.command == sys::ConnectionCommand::Start;
+    const std::size_t requested = static_cast<std::size_t>(std::max(0, request.count));
+    std::size_t accepted = 0;
+    if (start && !draining) {
+        std::size_t room = 0;
+        for (const auto& w : workers_) room += w->slots() - w->wanted.load(std::memory_order_relaxed);
+        accepted = std::min(requested, room);
+        // An even share per loop, as the first connections were; a loop out of slots leaves its share
+        // to the next.
+        std::size_t left = accepted;
+        for (std::size_t pass = 0; pass < 2 && left > 0; ++pass)
+            for (std::size_t t = 0; t < workers_.size() && left > 0; ++t) {
+                Worker& w = *workers_[t];
+                const std::size_t share = pass == 0 ? (left + workers_.size() - t - 1) / (workers_.size() - t) : left;
+                const std::size_t give = std::min(share, w.slots() - w.wanted.load(std::memory_order_relaxed));
+                w.wanted.fetch_add(give, std::memory_order_relaxed);
+                left -= give;
+            }
+        wanted_ += accepted;
+    } else if (!start) {
+        // Each loop closes its newest: shares in proportion to what each holds.
+        std::size_t left = requested;
+        for (auto& w : workers_) {
+            const auto open = static_cast<std::size_t>(std::max<std::int64_t>(0, w->established.load(std::memory_order_relaxed)));
+            const std::size_t give = std::min(left, open);
+            w->close_requested.fetch_add(give, std::memory_order_relaxed);
+            left -= give;
+        }
+        accepted = requested - left;
+    }
+    Event event;
+    event.op = "command";
+    event.arg = start ? "start" : "stop";
+    event.result = accepted == requested ? Result::Ok : Result::Error;
+    event.start_ns = event.end_ns = sys::monotonic_ns();
+    event.extra["requested"] = requested;
+    event.extra["accepted"] = accepted;
+    event.extra["wanted"] = wanted_;
+    if (accepted < requested)
+        event.extra["why"] = start ? (draining ? "the hold is over" : "--connections-max reached") : "fewer connections open";
+    log_.write(event);
+    return start && accepted > 0;
+}
 
 PingSecond PingClient::take_second() {
     PingSecond merged;
@@ -379,17 +480,23 @@ int PingClient::run() {
         std::fprintf(stderr, "lab-client: RLIMIT_NOFILE is %llu (hard %llu): connections beyond it fail with EMFILE\n",
                      static_cast<unsigned long long>(limit.soft), static_cast<unsigned long long>(limit.hard));
 
-    // Before the threads: they inherit the blocked signals, so only this thread's signalfd sees them.
+    // Before the threads: they inherit the blocked signals, so only this thread's signalfds see them.
     sys::TerminationSignals signals;
+    sys::ConnectionCommands commands;
     sys::Epoll control;
     control.add(signals.fd(), EPOLLIN, 0);
+    control.add(commands.fd(), EPOLLIN, 1);
 
-    const auto total = static_cast<std::size_t>(options_.connections);
+    wanted_ = static_cast<std::size_t>(options_.connections);
+    const auto capacity = static_cast<std::size_t>(std::max(plan_.capacity, options_.connections));
     const auto threads = static_cast<std::size_t>(plan_.threads);
     const double rate_per_ns = plan_.ramp ? plan_.ramp->per_second / 1e9 / static_cast<double>(threads) : 0;
-    for (std::size_t t = 0; t < threads; ++t) {
-        const std::size_t first = total * t / threads, end = total * (t + 1) / threads;
-        workers_.push_back(std::make_unique<Worker>(options_, first, end - first, rate_per_ns));
+    // Each loop's share of the first connections, and of the slots beyond them.
+    auto share = [threads](std::size_t n, std::size_t t) { return n * (t + 1) / threads - n * t / threads; };
+    for (std::size_t t = 0, first = 0; t < threads; ++t) {
+        const std::size_t initial = share(wanted_, t), slots = initial + share(capacity - wanted_, t);
+        workers_.push_back(std::make_unique<Worker>(options_, first, slots, initial, rate_per_ns));
+        first += slots;
     }
     const std::int64_t start = sys::monotonic_ns();
     std::vector<std::jthread> loops;
@@ -403,7 +510,7 @@ int PingClient::run() {
         std::int64_t now = sys::monotonic_ns();
         const std::int64_t next_report = interval_start + plan_.report_every.count();
         if (now >= next_report) interval_start = report(interval_start);
-        if (!hold_until && sum(&Worker::settled) == total) hold_until = now + options_.hold.count();
+        if (!hold_until && sum(&Worker::settled) == wanted_) hold_until = now + options_.hold.count();
         if (hold_until && !drain_until && now >= *hold_until) {
             // Hold is over: no new pings; the last ones get their timeout to come back.
             for (auto& w : workers_) w->draining = true;
@@ -416,7 +523,17 @@ int PingClient::run() {
         }
         // Waking every 20 ms to look at the counters costs nothing next to a million sockets' traffic.
         std::int64_t wake = std::min({next_report, deadline, now + 20'000'000});
-        if (control.wait(ready, std::max<std::int64_t>(0, wake - now)) > 0 && signals.take() != 0) {
+        const int n = control.wait(ready, std::max<std::int64_t>(0, wake - now));
+        bool stop_signal = false;
+        for (int k = 0; k < n; ++k) {
+            if (ready[static_cast<std::size_t>(k)].data.u64 == 0) {
+                stop_signal |= signals.take() != 0;
+                continue;
+            }
+            while (auto request = commands.take())
+                if (apply(*request, drain_until.has_value())) hold_until.reset();  // held again once they settle
+        }
+        if (stop_signal) {
             reason = StopReason::Signal;
             break;
         }
@@ -431,7 +548,8 @@ int PingClient::run() {
     summary.start_ns = run_start;
     summary.end_ns = end;
     summary.extra["stop"] = stop_name(reason);
-    summary.extra["connections"] = total;
+    summary.extra["connections"] = wanted_;
+    summary.extra["connections_max"] = capacity;
     summary.extra["threads"] = threads;
     summary.extra["established_at_exit"] = established();
     summary.extra["established_max"] = established_max_;

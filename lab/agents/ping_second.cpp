@@ -34,6 +34,7 @@ void PingSecond::merge(const PingSecond& other) {
     late_pongs += other.late_pongs;
     closed += other.closed;
     add_counts(conn_errors, other.conn_errors);
+    closed_by_command += other.closed_by_command;
     connect_ns.merge(other.connect_ns);
     rtt_ns.merge(other.rtt_ns);
 }
@@ -50,6 +51,7 @@ void PingSecond::write_to(nlohmann::ordered_json& out) const {
     out["late_pongs"] = late_pongs;
     out["closed"] = closed;
     out["conn_errors"] = errno_counts(conn_errors);
+    out["closed_by_command"] = closed_by_command;
     out["connect_us"] = latency_us(connect_ns);
     out["rtt_us"] = latency_us(rtt_ns);
 }

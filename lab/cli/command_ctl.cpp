@@ -1,5 +1,6 @@
 // lab ctl: talk to a scenario while it runs (runner/control_socket.hpp): how many sockets its hosts hold,
-// where its timeline is, or stop one of its programs now.
+// where its timeline is, stop one of its programs now, or have a lab-client --ping start or close
+// connections (connscale's connections_start(N) / connections_stop(N)).
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -85,9 +86,10 @@ Command add_ctl(CLI::App& app) {
     auto args = std::make_shared<CtlArgs>();
     CLI::App* sub = app.add_subcommand(
         "ctl", "Talk to a running scenario: its timeline and processes (status), its hosts' sockets counted (count), "
-               "or stop one of its programs now (stop NAME). Without a run: the runs going on");
+               "stop one of its programs now (stop NAME), or have a lab-client --ping start N more connections or "
+               "close N (start NAME N, stop NAME N). Without a run: the runs going on");
     sub->add_option("run", args->run, "the run's id (6 hex digits) or its directory");
-    sub->add_option("request", args->request, "status (the default), count, or stop PROCESS");
+    sub->add_option("request", args->request, "status (the default), count, stop PROCESS, stop PROCESS N, or start PROCESS N");
     sub->footer("Exit status: 0 answered; 2 the run refused the request, or no such run is going on. Needs root.");
     return [args] { return ctl(*args); };
 }

@@ -55,6 +55,20 @@ TEST(PingOptions, DefaultsNeedNoOps) {
     EXPECT_EQ(o.ping->size, 5u);
     EXPECT_FALSE(o.ping->ramp);
     EXPECT_EQ(o.ping->threads, 1);
+    EXPECT_EQ(o.ping->capacity, 1) << "no room for start commands beyond --connections unless asked";
+}
+
+// Room for connections a start command adds: --connections-max, never fewer than --connections.
+TEST(PingOptions, ConnectionsMaxLeavesRoomForStartCommands) {
+    auto parsed = client({"--target", "198.18.0.1:7000", "--ping", "1s", "--connections", "100", "--connections-max", "250"});
+    ASSERT_TRUE(std::holds_alternative<lab::agent::ClientOptions>(parsed)) << usage_error(parsed);
+    EXPECT_EQ(std::get<lab::agent::ClientOptions>(parsed).ping->capacity, 250);
+    EXPECT_EQ(usage_error(client({"--target", "198.18.0.1:7000", "--ping", "1s", "--connections", "100", "--connections-max", "50"})),
+              "--connections-max: 50 is fewer than --connections 100");
+    EXPECT_NE(usage_error(client({"--target", "198.18.0.1:7000", "--connections", "10", "--connections-max", "50", "--ops",
+                                  "connect"})),
+              "(parsed)")
+        << "only ping mode takes commands";
 }
 
 TEST(PingOptions, OnlyPingModeGoesBeyondAHundredThousand) {

@@ -30,12 +30,31 @@ TEST(LabCtlRequest, StatusCountAndStopWithTheProcessName) {
     const ControlCommand stop = command("stop  client1");
     EXPECT_EQ(stop.kind, ControlCommand::Kind::Stop);
     EXPECT_EQ(stop.process, "client1");
+    EXPECT_FALSE(stop.connections.has_value()) << "without a count, stop ends the program";
+}
+
+// connscale's connections_start(N) / connections_stop(N), for a lab-client --ping.
+TEST(LabCtlRequest, StartAndStopTakeACountOfConnections) {
+    const ControlCommand start = command("start client1 1000");
+    EXPECT_EQ(start.kind, ControlCommand::Kind::Start);
+    EXPECT_EQ(start.process, "client1");
+    EXPECT_EQ(start.connections, 1000);
+    const ControlCommand close = command(" stop  client2   500 ");
+    EXPECT_EQ(close.kind, ControlCommand::Kind::Stop);
+    EXPECT_EQ(close.process, "client2");
+    EXPECT_EQ(close.connections, 500);
 }
 
 TEST(LabCtlRequest, AnythingElseIsRefusedWithWhatIsKnown) {
-    EXPECT_EQ(refusal("start client1 1000"), "unknown request 'start' (known: status, count, stop PROCESS)");
-    EXPECT_THAT(refusal("stop"), HasSubstr("stop takes one process name"));
-    EXPECT_THAT(refusal("stop a b"), HasSubstr("stop takes one process name"));
+    EXPECT_EQ(refusal("restart client1"), "unknown request 'restart' (known: status, count, stop PROCESS [N], start PROCESS N)");
+    EXPECT_THAT(refusal("stop"), HasSubstr("stop takes a process name"));
+    EXPECT_THAT(refusal("stop a 1 2"), HasSubstr("stop takes a process name"));
+    EXPECT_EQ(refusal("stop a b"), "stop: 'b' is not a count of connections (a whole number, at least 1)");
+    EXPECT_THAT(refusal("start client1"), HasSubstr("start takes a process name and a count"));
+    EXPECT_EQ(refusal("start client1 0"), "start: '0' is not a count of connections (a whole number, at least 1)");
+    EXPECT_EQ(refusal("start client1 -5"), "start: '-5' is not a count of connections (a whole number, at least 1)");
+    EXPECT_EQ(refusal("start client1 99999999999"),
+              "start: '99999999999' is not a count of connections (a whole number, at least 1)");
     EXPECT_EQ(refusal("count server"), "count takes no argument");
 }
 
