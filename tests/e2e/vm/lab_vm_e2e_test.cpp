@@ -266,7 +266,7 @@ TEST_F(LabVm, SeedScenariosGiveTheSameVerdictsOnTheHostAnd612And61) {
                     kScenarios + "/parallel-connect-half-open.toml", kScenarios + "/parallel-connect-half-open-delay.toml"});
     std::cout << r.out.substr(r.out.rfind("across kernels:") == std::string::npos ? 0 : r.out.rfind("across kernels:")) << "\n";
     EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
-    EXPECT_THAT(r.out, HasSubstr("4 scenarios, 93 expectations: 0 verdicts differ unexplained, 0 by a kernel condition, 0 where a run fell behind its timeline"));
+    EXPECT_THAT(r.out, HasSubstr("4 scenarios, 85 expectations: 0 verdicts differ unexplained, 0 by a kernel condition, 0 where a run fell behind its timeline"));
     const auto host = records("host-");
     ASSERT_EQ(host.size(), 4u);
     for (const auto& [name, rec] : host) EXPECT_EQ(rec.run.kernel, host_kernel()) << name;
