@@ -34,7 +34,8 @@ constexpr const char* description =
     "each pings (--ping-size bytes) every EVERY and counts a timeout when the pong takes longer than\n"
     "--ping-timeout; after all have connected (or failed) the agent keeps pinging for --hold, waits for the\n"
     "last pongs and exits. Run-time commands (lab ctl RUN start|stop NAME N, or a `connections` step) start\n"
-    "N more connections, up to --connections-max in all, or close the N newest; a start during the hold\n"
+    "N more connections, up to --connections-max open at once, or take back the N newest (those not started\n"
+    "yet first; their slots are free again); a start during the hold\n"
     "begins it again once the new ones have connected. Writes one \"second\" line per --report-every (connects attempted/ok/failed by\n"
     "errno, pings, pongs, timeouts, established, connect and ping latency p50/p99/max) and a summary.\n"
     "Exit codes: 0 done (or stopped by SIGTERM/SIGINT), 2 usage error, 3 deadline hit with ops unfinished.";
@@ -134,7 +135,7 @@ std::variant<ClientOptions, sys::CliExit> parse_client_options(int argc, const c
     auto* report = app.add_option("--report-every", report_text, "ping mode: interval of the \"second\" lines")
                        ->capture_default_str();
     auto* capacity = app.add_option("--connections-max", plan.capacity,
-                                    "ping mode: connections that may be started in all, --connections at first and "
+                                    "ping mode: connections that may be open at once, --connections at first and "
                                     "more on start commands (default: --connections)")
                          ->check(CLI::Range(1, max_ping_connections));
     for (auto* option : {ping_timeout, ping_size, connect_timeout, ramp, threads, report, capacity}) option->needs(ping);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "common/errno_name.hpp"
+#include "lab/agents/even_shares.hpp"
 #include "lab/agents/file_limit.hpp"
 #include "lab/agents/ping_second.hpp"
 #include "lab/agents/tcp_client.hpp"
@@ -50,23 +51,32 @@ struct PingConnection {
     bool late : 1 = false;       // ... and it was already counted as timed out
     bool ping_owed : 1 = false;  // the next ping fell due while this one was late: send on its pong
     std::uint8_t pong_bytes = 0;  // of the outstanding ping's pong
-    std::int64_t since_ns = 0;    // connect() or the outstanding ping's send
+    // A slot a stop command freed takes a new connection: timers queued for the old one carry the old
+    // generation and are dropped.
+    std::uint16_t generation = 0;
+    std::int64_t since_ns = 0;  // connect() or the outstanding ping's send
 };
 static_assert(sizeof(PingConnection) == 16);
 
 struct Due {
     std::int64_t at_ns;
     std::uint32_t conn;
+    std::uint16_t generation;
 };
 
-// One thread's share of the connections and its epoll loop. The reporter takes `mutex` once per
-// interval to take the counts; the loop holds it while it handles one batch of readiness.
+// One thread's share of the connections and its epoll loop. The loop holds `mutex` while it handles
+// timers and one batch of readiness, and lets go of it only to wait: the reporter takes it once per
+// interval for the counts, and the commands (connection_commands.hpp) to read and change what the loop
+// holds.
+//
+// Slots are handed out in order, so the newest connections are in the highest slots: a stop closes
+// from the top, and the slots above the highest live connection are free again for the next start.
 class Worker {
 public:
-    // `slots`: the most connections it may start; `initial`: how many it starts at once (at the ramp).
+    // `slots`: the most connections it may hold at once; `initial`: how many it starts (at the ramp).
     Worker(const ClientOptions& options, std::size_t first, std::size_t slots, std::size_t initial, double rate_per_ns)
-        : wanted(initial), options_(options), plan_(*options.ping), first_(first), conns_(slots),
-          rate_per_ns_(rate_per_ns), seen_wanted_(initial) {
+        : ordered(initial), options_(options), plan_(*options.ping), first_(first), conns_(slots),
+          rate_per_ns_(rate_per_ns), unstarted_(initial) {
         payload_.assign(plan_.size, 'p');
     }
     Worker(const Worker&) = delete;
@@ -77,19 +87,27 @@ public:
     std::mutex mutex;
     PingSecond second;  // under mutex
     std::atomic<std::int64_t> established{0};
-    std::atomic<std::uint64_t> settled{0};      // connections whose connect ended, ok or not
+    // Connections it was told to start, in all; of them, those a stop took back before they started;
+    // and those whose connect ended, ok or not. Each only grows: ordered - cancelled - settled are the
+    // connects still to come.
+    std::atomic<std::uint64_t> ordered;
+    std::atomic<std::uint64_t> cancelled{0};
+    std::atomic<std::uint64_t> settled{0};
     std::atomic<std::uint64_t> outstanding{0};  // pings sent, pong not yet whole
     std::atomic<bool> draining{false};          // no new connects or pings; pongs still counted
     std::atomic<bool> stop{false};
-    // Set by the commands (connection_commands.hpp): connections to have started, at most slots(); and
-    // how many of the newest live ones to close.
-    std::atomic<std::size_t> wanted;
-    std::atomic<std::uint64_t> close_requested{0};
 
-    std::size_t slots() const { return conns_.size(); }
+    // The commands, under mutex. free_slots(): what a start may still add; live(): what it holds or is
+    // about to (open, connecting, still to start at the ramp).
+    std::size_t free_slots();
+    std::size_t live() const;
+    void start_more(std::size_t n, std::int64_t now);
+    // Takes back n: those not started yet first, then the newest open or connecting. Returns how many
+    // it took back, and adds the unstarted ones to *cancelled_now.
+    std::size_t take_back(std::size_t n, std::size_t* cancelled_now);
 
 private:
-    void take_commands(std::int64_t now);
+    void free_top();
     void close_by_command(std::uint32_t i);
     void start_next(std::int64_t now);
     void connect_failed(std::uint32_t i, int err, std::int64_t now);
@@ -101,17 +119,22 @@ private:
     void expire(std::int64_t now);
     std::int64_t next_wake(std::int64_t now) const;
 
+    bool current(const Due& d) const { return conns_[d.conn].generation == d.generation; }
+    void push(std::deque<Due>& queue, std::int64_t at_ns, std::uint32_t i) {
+        queue.push_back({at_ns, i, conns_[i].generation});
+    }
+
     const ClientOptions& options_;
     const PingPlan& plan_;
     std::size_t first_;  // global index of conns_[0], for the round-robin over source addresses
     std::vector<PingConnection> conns_;
     double rate_per_ns_;  // 0: no ramp
-    std::size_t seen_wanted_;  // `wanted` as this loop last took it
-    // The ramp runs from here: ramp_base_ connections had started at ramp_start_ns_ (a start command that
-    // finds the earlier ones all started begins it again).
+    std::size_t unstarted_;   // ordered, not started yet: the ramp's backlog
+    std::size_t top_ = 0;     // slots [0, top_) have been used; the next connection takes conns_[top_]
+    std::size_t connecting_ = 0;
+    // The ramp runs from ramp_start_ns_, when nothing was left to start; ramp_started_ have started since.
     std::int64_t ramp_start_ns_ = 0;
-    std::size_t ramp_base_ = 0;
-    std::size_t started_ = 0;
+    std::size_t ramp_started_ = 0;
     sys::Epoll epoll_;
     std::deque<Due> connect_deadlines_, ping_due_, pong_deadlines_;
     std::vector<char> payload_;
@@ -122,15 +145,16 @@ void Worker::run(std::int64_t start_ns) {
     ramp_start_ns_ = start_ns;
     std::array<epoll_event, 1024> ready{};
     while (!stop.load(std::memory_order_relaxed)) {
-        std::int64_t now = sys::monotonic_ns();
+        std::int64_t now = sys::monotonic_ns(), wake = 0;
         {
             std::lock_guard lock(mutex);
             expire(now);
-            take_commands(now);
             if (!draining.load(std::memory_order_relaxed)) start_next(now);
+            now = sys::monotonic_ns();
+            wake = next_wake(now);
         }
-        now = sys::monotonic_ns();
-        int n = epoll_.wait(ready, std::clamp<std::int64_t>(next_wake(now) - now, 0, max_wait_ns));
+        // A command that comes while the loop waits is seen within max_wait_ns.
+        int n = epoll_.wait(ready, std::clamp<std::int64_t>(wake - now, 0, max_wait_ns));
         now = sys::monotonic_ns();
         std::lock_guard lock(mutex);
         for (int k = 0; k < n; ++k) on_ready(static_cast<std::uint32_t>(ready[k].data.u64), ready[k].events, now);
@@ -139,33 +163,55 @@ void Worker::run(std::int64_t start_ns) {
 
 std::int64_t Worker::next_wake(std::int64_t now) const {
     std::int64_t wake = now + max_wait_ns;
-    if (started_ < seen_wanted_ && !draining.load(std::memory_order_relaxed))
+    if (unstarted_ > 0 && !draining.load(std::memory_order_relaxed))
         wake = rate_per_ns_ > 0
                    ? std::min(wake, ramp_start_ns_ + static_cast<std::int64_t>(std::ceil(
-                                                         static_cast<double>(started_ - ramp_base_) / rate_per_ns_)))
+                                                         static_cast<double>(ramp_started_) / rate_per_ns_)))
                    : now;
     for (const auto* queue : {&connect_deadlines_, &ping_due_, &pong_deadlines_})
         if (!queue->empty()) wake = std::min(wake, queue->front().at_ns);
     return wake;
 }
 
-void Worker::take_commands(std::int64_t now) {
-    const std::size_t w = std::min(wanted.load(std::memory_order_relaxed), conns_.size());
-    if (w > seen_wanted_) {
-        if (started_ >= seen_wanted_) {
-            ramp_start_ns_ = now;
-            ramp_base_ = started_;
-        }
-        seen_wanted_ = w;
+void Worker::free_top() {
+    while (top_ > 0 && conns_[top_ - 1].state != ConnState::Open && conns_[top_ - 1].state != ConnState::Connecting)
+        --top_;
+}
+
+std::size_t Worker::free_slots() {
+    free_top();
+    return conns_.size() - top_ - unstarted_;
+}
+
+std::size_t Worker::live() const {
+    return static_cast<std::size_t>(std::max<std::int64_t>(0, established.load(std::memory_order_relaxed))) +
+           connecting_ + unstarted_;
+}
+
+void Worker::start_more(std::size_t n, std::int64_t now) {
+    if (n == 0) return;
+    if (unstarted_ == 0) {  // the ramp begins again; one still going takes these on at its pace
+        ramp_start_ns_ = now;
+        ramp_started_ = 0;
     }
-    // Newest first: the connections a ramp opened last are the ones a stop command takes back.
-    std::uint64_t n = close_requested.exchange(0, std::memory_order_relaxed);
-    for (std::size_t i = started_; n > 0 && i-- > 0;) {
+    unstarted_ += n;
+    ordered.fetch_add(n, std::memory_order_relaxed);
+}
+
+std::size_t Worker::take_back(std::size_t n, std::size_t* cancelled_now) {
+    const std::size_t unstart = std::min(n, unstarted_);
+    unstarted_ -= unstart;
+    cancelled.fetch_add(unstart, std::memory_order_relaxed);
+    *cancelled_now += unstart;
+    std::size_t done = unstart;
+    for (std::size_t i = top_; done < n && i-- > 0;) {
         const ConnState state = conns_[i].state;
         if (state != ConnState::Open && state != ConnState::Connecting) continue;
         close_by_command(static_cast<std::uint32_t>(i));
-        --n;
+        ++done;
     }
+    free_top();
+    return done;
 }
 
 void Worker::close_by_command(std::uint32_t i) {
@@ -185,13 +231,20 @@ void Worker::close_by_command(std::uint32_t i) {
 // The ramp: by `now` this thread should have started rate × elapsed connections since the ramp began
 // (the first at once), up to the connections it is to have.
 void Worker::start_next(std::int64_t now) {
-    std::size_t target = seen_wanted_;
-    if (rate_per_ns_ > 0)
-        target = std::min<std::size_t>(
-            target, ramp_base_ + static_cast<std::size_t>(static_cast<double>(now - ramp_start_ns_) * rate_per_ns_) + 1);
-    for (std::uint64_t k = 0; started_ < target && k < max_starts_per_turn; ++k) {
-        const auto i = static_cast<std::uint32_t>(started_++);
+    std::size_t can = unstarted_;
+    if (rate_per_ns_ > 0) {
+        const auto due = static_cast<std::size_t>(static_cast<double>(now - ramp_start_ns_) * rate_per_ns_) + 1;
+        can = std::min(can, due > ramp_started_ ? due - ramp_started_ : 0);
+    }
+    // A start is only taken when its slots are free, so top_ stays below conns_.size() while can > 0.
+    for (std::uint64_t k = 0; k < can && k < max_starts_per_turn && top_ < conns_.size(); ++k) {
+        const auto i = static_cast<std::uint32_t>(top_++);
+        --unstarted_;
+        ++ramp_started_;
         PingConnection& c = conns_[i];
+        const auto generation = static_cast<std::uint16_t>(c.generation + 1);
+        c = PingConnection();
+        c.generation = generation;
         ++second.connects_attempted;
         c.since_ns = now;
         c.fd = sys::UniqueFd(::socket(options_.target.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
@@ -216,14 +269,16 @@ void Worker::start_next(std::int64_t now) {
             continue;
         }
         c.state = ConnState::Connecting;
+        ++connecting_;
         epoll_.add(fd, EPOLLOUT, i);
-        connect_deadlines_.push_back({now + plan_.connect_timeout.count(), i});
+        push(connect_deadlines_, now + plan_.connect_timeout.count(), i);
     }
 }
 
 void Worker::connect_failed(std::uint32_t i, int err, std::int64_t /*now*/) {
     PingConnection& c = conns_[i];
     c.fd.close_now();  // closing removes it from the epoll set too
+    if (c.state == ConnState::Connecting) --connecting_;
     c.state = ConnState::Failed;
     ++second.connects_failed;
     ++second.connect_errors[err];
@@ -252,13 +307,14 @@ void Worker::complete_connect(std::uint32_t i, std::int64_t now) {
         return;
     }
     c.state = ConnState::Open;
+    --connecting_;
     ++second.connects_ok;
     second.connect_ns.record(static_cast<std::uint64_t>(now - c.since_ns));
     established.fetch_add(1, std::memory_order_relaxed);
     settled.fetch_add(1, std::memory_order_relaxed);
     epoll_.modify(c.fd.get(), EPOLLIN | EPOLLRDHUP, i);
     // The first ping one interval after the connection is up: the ramp spreads the pings as evenly.
-    ping_due_.push_back({now + plan_.every.count(), i});
+    push(ping_due_, now + plan_.every.count(), i);
 }
 
 void Worker::send_ping(std::uint32_t i, std::int64_t now) {
@@ -277,8 +333,8 @@ void Worker::send_ping(std::uint32_t i, std::int64_t now) {
     c.since_ns = now;
     ++second.pings;
     outstanding.fetch_add(1, std::memory_order_relaxed);
-    pong_deadlines_.push_back({now + plan_.timeout.count(), i});
-    ping_due_.push_back({now + plan_.every.count(), i});
+    push(pong_deadlines_, now + plan_.timeout.count(), i);
+    push(ping_due_, now + plan_.every.count(), i);
 }
 
 void Worker::read_pong(std::uint32_t i, std::int64_t now) {
@@ -325,14 +381,15 @@ void Worker::expire(std::int64_t now) {
     while (!connect_deadlines_.empty() && connect_deadlines_.front().at_ns <= now) {
         const Due due = connect_deadlines_.front();
         connect_deadlines_.pop_front();
-        if (conns_[due.conn].state == ConnState::Connecting) connect_failed(due.conn, ETIMEDOUT, now);
+        if (current(due) && conns_[due.conn].state == ConnState::Connecting) connect_failed(due.conn, ETIMEDOUT, now);
     }
     while (!pong_deadlines_.empty() && pong_deadlines_.front().at_ns <= now) {
         const Due due = pong_deadlines_.front();
         pong_deadlines_.pop_front();
         PingConnection& c = conns_[due.conn];
         // Only the deadline of the ping that is out now counts: an older one's pong came already.
-        if (c.state == ConnState::Open && c.pinging && !c.late && c.since_ns + plan_.timeout.count() == due.at_ns) {
+        if (current(due) && c.state == ConnState::Open && c.pinging && !c.late &&
+            c.since_ns + plan_.timeout.count() == due.at_ns) {
             c.late = true;
             ++second.ping_timeouts;
         }
@@ -341,7 +398,7 @@ void Worker::expire(std::int64_t now) {
         const Due due = ping_due_.front();
         ping_due_.pop_front();
         PingConnection& c = conns_[due.conn];
-        if (c.state != ConnState::Open || draining.load(std::memory_order_relaxed)) continue;
+        if (!current(due) || c.state != ConnState::Open || draining.load(std::memory_order_relaxed)) continue;
         if (c.pinging)
             c.ping_owed = true;  // one ping at a time: the next goes when this pong arrives
         else
@@ -370,6 +427,9 @@ private:
     std::int64_t report(std::int64_t from_ns);
     std::int64_t established() const;
     std::uint64_t sum(std::atomic<std::uint64_t> Worker::*counter) const;
+    std::uint64_t connects_to_come() const;
+    // What the loops hold, or may still add, each read under its lock.
+    std::vector<std::size_t> per_loop(std::size_t (*count)(Worker&));
     // Applies one command and logs it; returns whether it started connections (the hold begins again).
     bool apply(const sys::ConnectionRequest& request, bool draining);
 
@@ -377,42 +437,43 @@ private:
     const PingPlan& plan_;
     EventLog& log_;
     std::vector<std::unique_ptr<Worker>> workers_;
-    std::size_t wanted_ = 0;  // connections to have started, over all workers
     PingSecond total_;
     std::int64_t established_max_ = 0;
 };
 
+std::vector<std::size_t> PingClient::per_loop(std::size_t (*count)(Worker&)) {
+    std::vector<std::size_t> counts;
+    for (auto& w : workers_) {
+        std::lock_guard lock(w->mutex);
+        counts.push_back(count(*w));
+    }
+    return counts;
+}
+
 bool PingClient::apply(const sys::ConnectionRequest& request, bool draining) {
     const bool start = request.command == sys::ConnectionCommand::Start;
     const std::size_t requested = static_cast<std::size_t>(std::max(0, request.count));
-    std::size_t accepted = 0;
+    std::size_t accepted = 0, cancelled = 0;
+    // Even shares, as the first connections were split: the loops ramp side by side, so each one's
+    // newest are about as new as the others'. What the loops hold between the count and the command
+    // only moves one way (slots free up; connections close), so a share never overdraws a loop.
     if (start && !draining) {
-        std::size_t room = 0;
-        for (const auto& w : workers_) room += w->slots() - w->wanted.load(std::memory_order_relaxed);
-        accepted = std::min(requested, room);
-        // An even share per loop, as the first connections were; a loop out of slots leaves its share
-        // to the next.
-        std::size_t left = accepted;
-        for (std::size_t pass = 0; pass < 2 && left > 0; ++pass)
-            for (std::size_t t = 0; t < workers_.size() && left > 0; ++t) {
-                Worker& w = *workers_[t];
-                const std::size_t share = pass == 0 ? (left + workers_.size() - t - 1) / (workers_.size() - t) : left;
-                const std::size_t give = std::min(share, w.slots() - w.wanted.load(std::memory_order_relaxed));
-                w.wanted.fetch_add(give, std::memory_order_relaxed);
-                left -= give;
-            }
-        wanted_ += accepted;
-    } else if (!start) {
-        // Each loop closes its newest: shares in proportion to what each holds.
-        std::size_t left = requested;
-        for (auto& w : workers_) {
-            const auto open = static_cast<std::size_t>(std::max<std::int64_t>(0, w->established.load(std::memory_order_relaxed)));
-            const std::size_t give = std::min(left, open);
-            w->close_requested.fetch_add(give, std::memory_order_relaxed);
-            left -= give;
+        const auto shares = even_shares(per_loop([](Worker& w) { return w.free_slots(); }), requested);
+        const std::int64_t now = sys::monotonic_ns();
+        for (std::size_t t = 0; t < workers_.size(); ++t) {
+            std::lock_guard lock(workers_[t]->mutex);
+            workers_[t]->start_more(shares[t], now);
+            accepted += shares[t];
         }
-        accepted = requested - left;
+    } else if (!start) {
+        const auto shares = even_shares(per_loop([](Worker& w) { return w.live(); }), requested);
+        for (std::size_t t = 0; t < workers_.size(); ++t) {
+            std::lock_guard lock(workers_[t]->mutex);
+            accepted += workers_[t]->take_back(shares[t], &cancelled);
+        }
     }
+    std::size_t live = 0;
+    for (std::size_t n : per_loop([](Worker& w) { return w.live(); })) live += n;
     Event event;
     event.op = "command";
     event.arg = start ? "start" : "stop";
@@ -420,7 +481,8 @@ bool PingClient::apply(const sys::ConnectionRequest& request, bool draining) {
     event.start_ns = event.end_ns = sys::monotonic_ns();
     event.extra["requested"] = requested;
     event.extra["accepted"] = accepted;
-    event.extra["wanted"] = wanted_;
+    if (!start) event.extra["not_started"] = cancelled;
+    event.extra["live"] = live;
     if (accepted < requested)
         event.extra["why"] = start ? (draining ? "the hold is over" : "--connections-max reached") : "fewer connections open";
     log_.write(event);
@@ -447,6 +509,12 @@ std::uint64_t PingClient::sum(std::atomic<std::uint64_t> Worker::*counter) const
     std::uint64_t n = 0;
     for (const auto& w : workers_) n += ((*w).*counter).load(std::memory_order_relaxed);
     return n;
+}
+
+// Only this thread orders or cancels, and settled never passes ordered - cancelled, so the difference is
+// exact whenever this thread reads it.
+std::uint64_t PingClient::connects_to_come() const {
+    return sum(&Worker::ordered) - sum(&Worker::cancelled) - sum(&Worker::settled);
 }
 
 // Returns the interval's end: the moment the counts were taken (a loop holding its lock for long, on a
@@ -487,15 +555,16 @@ int PingClient::run() {
     control.add(signals.fd(), EPOLLIN, 0);
     control.add(commands.fd(), EPOLLIN, 1);
 
-    wanted_ = static_cast<std::size_t>(options_.connections);
+    const auto initial = static_cast<std::size_t>(options_.connections);
     const auto capacity = static_cast<std::size_t>(std::max(plan_.capacity, options_.connections));
     const auto threads = static_cast<std::size_t>(plan_.threads);
     const double rate_per_ns = plan_.ramp ? plan_.ramp->per_second / 1e9 / static_cast<double>(threads) : 0;
     // Each loop's share of the first connections, and of the slots beyond them.
-    auto share = [threads](std::size_t n, std::size_t t) { return n * (t + 1) / threads - n * t / threads; };
+    const std::vector<std::size_t> unlimited(threads, capacity);
+    const auto initial_shares = even_shares(unlimited, initial), extra_shares = even_shares(unlimited, capacity - initial);
     for (std::size_t t = 0, first = 0; t < threads; ++t) {
-        const std::size_t initial = share(wanted_, t), slots = initial + share(capacity - wanted_, t);
-        workers_.push_back(std::make_unique<Worker>(options_, first, slots, initial, rate_per_ns));
+        const std::size_t slots = initial_shares[t] + extra_shares[t];
+        workers_.push_back(std::make_unique<Worker>(options_, first, slots, initial_shares[t], rate_per_ns));
         first += slots;
     }
     const std::int64_t start = sys::monotonic_ns();
@@ -510,7 +579,7 @@ int PingClient::run() {
         std::int64_t now = sys::monotonic_ns();
         const std::int64_t next_report = interval_start + plan_.report_every.count();
         if (now >= next_report) interval_start = report(interval_start);
-        if (!hold_until && sum(&Worker::settled) == wanted_) hold_until = now + options_.hold.count();
+        if (!hold_until && connects_to_come() == 0) hold_until = now + options_.hold.count();
         if (hold_until && !drain_until && now >= *hold_until) {
             // Hold is over: no new pings; the last ones get their timeout to come back.
             for (auto& w : workers_) w->draining = true;
@@ -548,7 +617,7 @@ int PingClient::run() {
     summary.start_ns = run_start;
     summary.end_ns = end;
     summary.extra["stop"] = stop_name(reason);
-    summary.extra["connections"] = wanted_;
+    summary.extra["connections"] = sum(&Worker::ordered) - sum(&Worker::cancelled);  // connects tried in all
     summary.extra["connections_max"] = capacity;
     summary.extra["threads"] = threads;
     summary.extra["established_at_exit"] = established();

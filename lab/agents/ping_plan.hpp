@@ -22,8 +22,9 @@ struct PingPlan {
     std::uint64_t size = 5;
     std::optional<Rate> ramp;  // connections started per unit of time; none: as fast as the loop goes
     int threads = 1;           // epoll loops, each owning an equal share of the connections and the rate
-    // Connections the agent may start in all, --connections at first and more on a start command
-    // (connection_commands.hpp); 0: --connections. Each is a 16-byte slot, reserved at the start.
+    // Connections the agent may hold at once, --connections at first and more on a start command
+    // (connection_commands.hpp); 0: --connections. Each is a 16-byte slot, reserved at the start; a
+    // stop command frees the slots of the connections it takes back.
     int capacity = 0;
     Duration report_every = std::chrono::seconds(1);
 };
