@@ -8,9 +8,7 @@
 #include "analysis/sweep_pivot.hpp"
 
 namespace lab::analysis {
-namespace {
-
-std::string file_safe(const std::string& text) {
+std::string file_safe(std::string_view text) {
     std::string out;
     for (char c : text) {
         auto u = static_cast<unsigned char>(c);
@@ -22,8 +20,6 @@ std::string file_safe(const std::string& text) {
     while (!out.empty() && out.front() == '.') out.erase(out.begin());  // no hidden files
     return out.substr(0, 80);
 }
-
-}  // namespace
 
 std::vector<PlotSpec> sweep_plot_specs(const Sweep& s) {
     std::vector<PlotSpec> specs;

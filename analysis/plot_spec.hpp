@@ -3,6 +3,7 @@
 // of the column variable through the medians, min–max error bars; one plot per slice of the grid. Plain
 // data, so that the gnuplot script can be written (and tested) without gnuplot.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analysis/plot_axis.hpp"
@@ -37,5 +38,9 @@ struct PlotSpec {
 
 // Per metric (sweep order), per slice (pivot order).
 std::vector<PlotSpec> sweep_plot_specs(const Sweep& sweep);
+
+// A piece of a plot's file name: only [A-Za-z0-9._-] ("sockets.syn-recv" stays), no leading dot, at most
+// 80 characters.
+std::string file_safe(std::string_view text);
 
 }  // namespace lab::analysis

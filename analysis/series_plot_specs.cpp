@@ -7,17 +7,6 @@
 namespace lab::analysis {
 namespace {
 
-// Only [A-Za-z0-9._-] in a file name: "sockets.syn-recv" stays, "rtt_us.p99" stays.
-std::string file_safe(std::string_view text) {
-    std::string out;
-    for (char c : text) {
-        const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-                          c == '_' || c == '-';
-        out += safe ? c : '_';
-    }
-    return out;
-}
-
 PlotSpec time_plot(const record::RunRecord& r, const SeriesQuantity& q, std::string_view kind, std::size_t index) {
     PlotSpec spec;
     spec.name = fmt::format("lab_series_{}", index);

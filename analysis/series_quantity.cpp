@@ -25,8 +25,8 @@ constexpr std::array<SeriesQuantity, 6> kAgent = {{
     {"connects_ok", "connects/s", "connects that succeeded, per second", "per second", 1, 0},
     {"connects_failed", "failed/s", "connects that failed, per second", "per second", 1, 0},
     {"ping_timeouts", "ping t/o", "pings without a pong in time, per second", "per second", 1, 0},
-    {"connect_us.p99", "connect p99", "connect latency p99", "ms", 1000, 1},
-    {"rtt_us.p99", "rtt p99", "ping round trip p99", "ms", 1000, 1},
+    {"connect_us.p99", "connect p99", "connect latency p99", "ms", 1000, 1, false},
+    {"rtt_us.p99", "rtt p99", "ping round trip p99", "ms", 1000, 1, false},
 }};
 
 }  // namespace

@@ -13,6 +13,9 @@ struct SeriesQuantity {
     const char* unit;    // the plot's y axis, after scaling: "sockets", "MiB", "ms"
     double scale;        // the value is divided by it (bytes → MiB, µs → ms)
     int decimals;
+    // Whether the values of several hosts or agents add up (sockets, rates, memory); a percentile does
+    // not, and a sum over them shows the highest instead.
+    bool summable = true;
 };
 
 // Names from record/sampled_series.hpp.

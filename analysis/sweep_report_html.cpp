@@ -103,8 +103,7 @@ const RenderedPlot* plot_for(const RenderedPlots& plots, const std::string& metr
     return nullptr;
 }
 
-std::string plot_html(const RenderedPlots& plots, const std::string& metric, const std::string& slice) {
-    const RenderedPlot* p = plot_for(plots, metric, slice);
+std::string figure_html(const RenderedPlots& plots, const RenderedPlot* p) {
     if (!p) return "";
     if (p->svg.empty()) {
         if (!plots.unavailable.empty()) return "";  // said once, at the top
@@ -115,9 +114,19 @@ std::string plot_html(const RenderedPlots& plots, const std::string& metric, con
     return fmt::format("<figure class=\"plot\" id=\"{}\">\n{}\n</figure>\n", e(p->spec.name), svg);
 }
 
+std::string series_section_html(const RenderedPlots& series_plots) {
+    if (series_plots.plots.empty()) return "";
+    std::string out = "<section class=\"series\">\n<h2>Time series</h2>\n"
+                      "<p class=\"legend\">What the runs sampled ([sample], and the agents' per-second lines), a line per "
+                      "cell: its first run, summed over the run's hosts or agent copies (a percentile: the highest of "
+                      "them). Each run's own plots, a line per host, are in its directory's plots/.</p>\n";
+    for (const auto& p : series_plots.plots) out += fmt::format("<h3>{}</h3>\n", e(p.spec.title)) + figure_html(series_plots, &p);
+    return out + "</section>\n";
+}
+
 }  // namespace
 
-std::string sweep_report_html(const Sweep& s, const RenderedPlots& plots) {
+std::string sweep_report_html(const Sweep& s, const RenderedPlots& plots, const RenderedPlots& series_plots) {
     PivotLayout layout = pivot_layout(s);
     SweepOverview o = sweep_overview(s, layout);
     std::string out = fmt::format(
@@ -160,11 +169,12 @@ std::string sweep_report_html(const Sweep& s, const RenderedPlots& plots) {
     for (const auto& metric : s.metrics) {
         out += fmt::format("<section class=\"metric\">\n<h2>{}</h2>\n", e(metric_heading(metric)));
         auto tables = metric_pivot_tables(s, layout, metric);
-        for (const auto& t : tables) out += table_html(t) + plot_html(plots, metric.id, t.title);
+        for (const auto& t : tables) out += table_html(t) + figure_html(plots, plot_for(plots, metric.id, t.title));
         out += "</section>\n";
     }
     if (s.metrics.empty() && !s.axes.empty())
         out += "<p class=\"note\">The scenario defines no metric ([[metric]]): no tables and no plots.</p>\n";
+    out += series_section_html(series_plots);
     out += "</body>\n</html>\n";
     return out;
 }

@@ -10,6 +10,7 @@
 
 namespace lab::analysis {
 
-std::string sweep_report_html(const Sweep& sweep, const RenderedPlots& plots);
+// `series_plots`: the cells' time series (analysis/sweep_series_plots.hpp), in a section of their own.
+std::string sweep_report_html(const Sweep& sweep, const RenderedPlots& plots, const RenderedPlots& series_plots = {});
 
 }  // namespace lab::analysis

@@ -13,6 +13,7 @@
 #include "analysis/sweep_report_html.hpp"
 #include "analysis/sweep_report_markdown.hpp"
 #include "analysis/sweep_results.hpp"
+#include "analysis/sweep_series_plots.hpp"
 #include "lab/cli/record_files.hpp"
 
 namespace fs = std::filesystem;
@@ -44,21 +45,24 @@ WrittenReports write_sweep_reports(const sys::Directory& sweep_dir, std::vector<
     write("report.md", analysis::sweep_report_markdown(w.sweep));
     write("junit.xml", analysis::sweep_junit_xml(w.sweep));
     const analysis::RenderedPlots plots = analysis::render_plots(analysis::sweep_plot_specs(w.sweep));
-    write("report.html", analysis::sweep_report_html(w.sweep, plots));
-    w.plots_note = plots.unavailable;
+    const analysis::RenderedPlots series_plots = analysis::render_plots(analysis::sweep_series_plot_specs(w.sweep));
+    write("report.html", analysis::sweep_report_html(w.sweep, plots, series_plots));
+    w.plots_note = plots.unavailable.empty() ? series_plots.unavailable : plots.unavailable;
     // The plots also as files, for slides and READMEs; a plot drawn before and not now is not left stale.
     if (sweep_dir.contains("plots")) sweep_dir.remove("plots");
     const sys::Directory plot_dir = sweep_dir.create_subdirectory("plots", 0755);
-    std::size_t failed = 0;
-    for (const auto& p : plots.plots) {
-        if (p.svg.empty()) {
-            ++failed;
-            continue;
+    std::size_t failed = 0, all = 0;
+    for (const auto* drawn : {&plots, &series_plots})
+        for (const auto& p : drawn->plots) {
+            ++all;
+            if (p.svg.empty()) {
+                ++failed;
+                continue;
+            }
+            plot_dir.write_file(p.spec.file_stem + ".svg", p.svg, 0644);
+            w.files.push_back("plots/" + p.spec.file_stem + ".svg");
         }
-        plot_dir.write_file(p.spec.file_stem + ".svg", p.svg, 0644);
-        w.files.push_back("plots/" + p.spec.file_stem + ".svg");
-    }
-    if (w.plots_note.empty() && failed > 0) w.plots_note = fmt::format("{} of {} plots could not be drawn (report.html says why)", failed, plots.plots.size());
+    if (w.plots_note.empty() && failed > 0) w.plots_note = fmt::format("{} of {} plots could not be drawn (report.html says why)", failed, all);
     return w;
 }
 

@@ -54,7 +54,8 @@ std::string replaced_all(std::string text, const std::string& from, const std::s
 }
 
 // backlog (1, 4) × retries (0, 1), 2 repeats: a listener that never accepts, 12 connects at once. Its
-// [[expect]] is the invariant of every cell: the accept queue holds backlog + 1.
+// [[expect]] is the invariant of every cell: the accept queue holds backlog + 1. The server is sampled,
+// so the report has time series too.
 constexpr const char* kScenario = R"toml([scenario]
 name = "sweep-e2e"
 summary = "backlog x synack retries: a listener that never accepts, 12 connects"
@@ -70,6 +71,10 @@ retries = [0, 1]
 [sweep.defaults]
 backlog = 4
 retries = 1
+
+[sample]
+every = "200ms"
+hosts = ["@SERVER@"]
 
 [hosts.@SERVER@]
 sysctl = { "net.ipv4.tcp_syncookies" = 0, "net.ipv4.tcp_synack_retries" = "${sweep.retries}" }
@@ -352,6 +357,16 @@ TEST_F(LabSweep, AGridWritesEveryOutputAndTheyHoldTheKernelsNumbers) {
         EXPECT_THAT(svg, HasSubstr("<svg")) << plot << ": is gnuplot-nox installed (./bootstrap)?";
         EXPECT_THAT(svg, HasSubstr("</svg>")) << plot;
     }
+    // The sampled server's ESTABLISHED sockets (the accept queue's backlog + 1) over time, a line per cell,
+    // in the page and as a file.
+    EXPECT_THAT(html, HasSubstr("<h2>Time series</h2>"));
+    EXPECT_THAT(html, HasSubstr("ESTABLISHED sockets — sweep-e2e, all hosts of each cell&#39;s first run"));
+    const fs::path series = fs::path(out) / "plots" / "series-01-host-sockets.established.svg";
+    const std::string svg = slurp(series);
+    EXPECT_THAT(svg, HasSubstr("</svg>")) << series;
+    for (const char* cell : {"backlog=1, retries=0", "backlog=1, retries=1", "backlog=4, retries=0", "backlog=4, retries=1"})
+        EXPECT_THAT(svg, HasSubstr(cell)) << "a line per cell in " << series;
+    EXPECT_EQ(fs::status(series).permissions(), fs::perms(0644));
 }
 
 TEST_F(LabSweep, ACellThatFailsIsMarkedFailedInEveryOutput) {
