@@ -118,8 +118,9 @@ std::string series_section_html(const RenderedPlots& series_plots) {
     if (series_plots.plots.empty()) return "";
     std::string out = "<section class=\"series\">\n<h2>Time series</h2>\n"
                       "<p class=\"legend\">What the runs sampled ([sample], and the agents' per-second lines), a line per "
-                      "cell: its first run, summed over the run's hosts or agent copies (a percentile: the highest of "
-                      "them). Each run's own plots, a line per host, are in its directory's plots/.</p>\n";
+                      "cell (and program, for the agents' lines): its first stored run, summed over the run's hosts or a "
+                      "program's copies (a percentile: the highest of them). Each run's own plots, a line per host "
+                      "or copy, are in its directory's plots/.</p>\n";
     for (const auto& p : series_plots.plots) out += fmt::format("<h3>{}</h3>\n", e(p.spec.title)) + figure_html(series_plots, &p);
     return out + "</section>\n";
 }
@@ -163,8 +164,8 @@ std::string sweep_report_html(const Sweep& s, const RenderedPlots& plots, const 
            "groups do not make).";
     for (const auto& m : mark_legend()) out += fmt::format(" {} {}.", marks_html(m.mark), e(m.meaning));
     out += "</p>\n";
-    if (!plots.unavailable.empty())
-        out += fmt::format("<p class=\"note\">Plots are unavailable: {}.</p>\n", e(plots.unavailable));
+    if (const std::string& why = plots.unavailable.empty() ? series_plots.unavailable : plots.unavailable; !why.empty())
+        out += fmt::format("<p class=\"note\">Plots are unavailable: {}.</p>\n", e(why));
 
     for (const auto& metric : s.metrics) {
         out += fmt::format("<section class=\"metric\">\n<h2>{}</h2>\n", e(metric_heading(metric)));

@@ -1,8 +1,8 @@
 #include "analysis/sweep_series_plots.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -11,41 +11,67 @@
 namespace lab::analysis {
 namespace {
 
-// Samples of one run combined over its sources: hosts sampled together share a period, agent copies
-// report once a second but each on its own clock, so values are matched by the period they fall in.
-class Combined {
-public:
-    Combined(const SeriesQuantity& q, double period_s) : q_(q), period_s_(period_s > 0 ? period_s : 1) {}
-
-    // One source's samples; of two in the same period, its later one counts.
-    template <typename Sample>
-    void add_source(const std::vector<Sample>& samples) {
-        std::map<long long, double> mine;
-        for (const auto& s : samples)
-            if (auto it = s.values.find(q_.metric); it != s.values.end()) mine[std::llround(s.t / period_s_)] = it->second;
-        for (const auto& [period, v] : mine) {
-            auto [it, fresh] = totals_.try_emplace(period, v);
-            if (!fresh) it->second = q_.summable ? it->second + v : std::max(it->second, v);
-        }
-    }
-
-    // The line; sets above_zero when a value is not 0.
-    PlotSeries line(std::string title, bool& above_zero) const {
-        PlotSeries series;
-        series.title = std::move(title);
-        for (const auto& [period, total] : totals_) {
-            const double v = total / q_.scale;
-            above_zero |= v != 0;
-            series.points.push_back({static_cast<double>(period) * period_s_, v, v, v});
-        }
-        return series;
-    }
-
-private:
-    const SeriesQuantity& q_;
-    double period_s_;
-    std::map<long long, double> totals_;
+// One host's or one agent copy's values of a quantity, in time order, and how often it reports.
+struct Source {
+    std::vector<std::pair<double, double>> samples;  // t, value
+    double interval_s = 1;
 };
+
+template <typename Sample>
+Source source_of(const std::vector<Sample>& samples, const SeriesQuantity& q, double interval_s) {
+    Source s;
+    for (const auto& sample : samples)
+        if (auto it = sample.values.find(q.metric); it != sample.values.end()) s.samples.emplace_back(sample.t, it->second);
+    std::sort(s.samples.begin(), s.samples.end());
+    s.interval_s = interval_s;
+    if (s.interval_s <= 0 && s.samples.size() > 1) {  // an agent's --report-every: the median gap
+        std::vector<double> gaps;
+        for (std::size_t i = 1; i < s.samples.size(); ++i) gaps.push_back(s.samples[i].first - s.samples[i - 1].first);
+        std::nth_element(gaps.begin(), gaps.begin() + static_cast<std::ptrdiff_t>(gaps.size() / 2), gaps.end());
+        s.interval_s = gaps[gaps.size() / 2];
+    }
+    if (s.interval_s <= 0) s.interval_s = 1;
+    return s;
+}
+
+// The sources' sum (or highest, for a percentile) on a grid of the fastest source's period, from the
+// first sample on. Sources report on their own clocks, so each counts with its latest value at or
+// before a grid time, from its first sample until one period after its last (a process that ended
+// adds nothing after it).
+PlotSeries combined_line(std::string title, const std::vector<Source>& sources, const SeriesQuantity& q, bool& above_zero) {
+    PlotSeries line;
+    line.title = std::move(title);
+    double step = 0, first = 0, last = 0;
+    bool any = false;
+    for (const auto& s : sources) {
+        if (s.samples.empty()) continue;
+        step = any ? std::min(step, s.interval_s) : s.interval_s;
+        first = any ? std::min(first, s.samples.front().first) : s.samples.front().first;
+        last = any ? std::max(last, s.samples.back().first) : s.samples.back().first;
+        any = true;
+    }
+    if (!any) return line;
+    const double slack = step * 0.05;  // clocks that run a little late still land in their period
+    std::vector<std::size_t> next(sources.size(), 0);
+    for (std::size_t k = 0;; ++k) {
+        const double t = first + static_cast<double>(k) * step;
+        if (t > last + slack) break;
+        bool have = false;
+        double total = 0;
+        for (std::size_t i = 0; i < sources.size(); ++i) {
+            const auto& samples = sources[i].samples;
+            while (next[i] < samples.size() && samples[next[i]].first <= t + slack) ++next[i];
+            if (next[i] == 0 || t > samples.back().first + sources[i].interval_s) continue;
+            const double v = samples[next[i] - 1].second;
+            total = !have ? v : q.summable ? total + v : std::max(total, v);
+            have = true;
+        }
+        if (!have) continue;
+        above_zero |= total != 0;
+        line.points.push_back({t, total / q.scale, total / q.scale, total / q.scale});
+    }
+    return line;
+}
 
 PlotSpec time_plot(const Sweep& s, const SeriesQuantity& q, std::string_view kind, std::size_t index) {
     PlotSpec spec;
@@ -53,7 +79,8 @@ PlotSpec time_plot(const Sweep& s, const SeriesQuantity& q, std::string_view kin
     spec.file_stem = fmt::format("series-{:02}-{}-{}", index, kind, file_safe(q.metric));
     spec.metric_id = q.metric;
     spec.title = fmt::format("{} — {}, {} of each cell's first run", q.title, s.scenario,
-                             q.summable ? fmt::format("all {}s", kind) : fmt::format("the highest {}", kind));
+                             q.summable ? (kind == "host" ? "all hosts" : "all copies of a program")
+                                        : fmt::format("the highest {}", kind == "host" ? "host" : "copy"));
     spec.y_label = q.unit;
     spec.x.kind = AxisKind::Numeric;
     spec.x.label = "time since the timeline started (s)";
@@ -61,6 +88,7 @@ PlotSpec time_plot(const Sweep& s, const SeriesQuantity& q, std::string_view kin
     return spec;
 }
 
+// The first stored run of a cell: its lowest repeat.
 const record::RunRecord* first_run(const SweepCell& cell) {
     return cell.in_grid && !cell.runs.empty() ? &cell.runs.front().record : nullptr;
 }
@@ -69,6 +97,17 @@ void keep_if_drawn(std::vector<PlotSpec>& out, PlotSpec spec, bool above_zero) {
     if (!above_zero) return;
     spec.key = spec.series.size() > 1;
     out.push_back(std::move(spec));
+}
+
+// Programs that wrote per-second lines in any cell: each gets its own line (a client's connections and a
+// server's are not one number).
+std::set<std::string> reporting_programs(const Sweep& s) {
+    std::set<std::string> names;
+    for (const auto& cell : s.cells)
+        if (const record::RunRecord* r = first_run(cell))
+            for (const auto& p : r->processes)
+                if (!p.series.empty()) names.insert(p.name);
+    return names;
 }
 
 }  // namespace
@@ -80,24 +119,29 @@ std::vector<PlotSpec> sweep_series_plot_specs(const Sweep& s) {
         bool above_zero = false;
         for (const auto& cell : s.cells) {
             const record::RunRecord* r = first_run(cell);
-            if (!r || r->series.empty()) continue;
-            Combined c(q, r->series.front().every_s);
-            for (const auto& host : r->series) c.add_source(host.points);
-            PlotSeries line = c.line(cell.name, above_zero);
+            if (!r) continue;
+            std::vector<Source> sources;
+            for (const auto& host : r->series) sources.push_back(source_of(host.points, q, host.every_s));
+            PlotSeries line = combined_line(cell.name, sources, q, above_zero);
             if (!line.points.empty()) spec.series.push_back(std::move(line));
         }
         keep_if_drawn(out, std::move(spec), above_zero);
     }
+    const std::set<std::string> programs = reporting_programs(s);
     for (const SeriesQuantity& q : agent_series_quantities()) {
         PlotSpec spec = time_plot(s, q, "agent", out.size() + 1);
         bool above_zero = false;
         for (const auto& cell : s.cells) {
             const record::RunRecord* r = first_run(cell);
             if (!r) continue;
-            Combined c(q, 1.0);
-            for (const auto& p : r->processes) c.add_source(p.series);
-            PlotSeries line = c.line(cell.name, above_zero);
-            if (!line.points.empty()) spec.series.push_back(std::move(line));
+            for (const auto& program : programs) {
+                std::vector<Source> sources;
+                for (const auto& p : r->processes)
+                    if (p.name == program) sources.push_back(source_of(p.series, q, 0));
+                const std::string title = programs.size() == 1 ? cell.name : fmt::format("{}: {}", cell.name, program);
+                PlotSeries line = combined_line(title, sources, q, above_zero);
+                if (!line.points.empty()) spec.series.push_back(std::move(line));
+            }
         }
         keep_if_drawn(out, std::move(spec), above_zero);
     }

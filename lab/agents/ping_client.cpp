@@ -73,16 +73,18 @@ struct Due {
 // from the top, and the slots above the highest live connection are free again for the next start.
 class Worker {
 public:
-    // `slots`: the most connections it may hold at once; `initial`: how many it starts (at the ramp).
-    Worker(const ClientOptions& options, std::size_t first, std::size_t slots, std::size_t initial, double rate_per_ns)
+    // `slots`: the most connections it may hold at once; `initial`: how many it starts, at the ramp from
+    // `start_ns`.
+    Worker(const ClientOptions& options, std::size_t first, std::size_t slots, std::size_t initial, double rate_per_ns,
+           std::int64_t start_ns)
         : ordered(initial), options_(options), plan_(*options.ping), first_(first), conns_(slots),
-          rate_per_ns_(rate_per_ns), unstarted_(initial) {
+          rate_per_ns_(rate_per_ns), unstarted_(initial), ramp_start_ns_(start_ns) {
         payload_.assign(plan_.size, 'p');
     }
     Worker(const Worker&) = delete;
     Worker& operator=(const Worker&) = delete;
 
-    void run(std::int64_t start_ns);
+    void run();
 
     std::mutex mutex;
     PingSecond second;  // under mutex
@@ -98,16 +100,18 @@ public:
     std::atomic<bool> stop{false};
 
     // The commands, under mutex. free_slots(): what a start may still add; live(): what it holds or is
-    // about to (open, connecting, still to start at the ramp).
+    // about to (open, connecting, still to start at the ramp), less what it is about to close.
     std::size_t free_slots();
     std::size_t live() const;
-    void start_more(std::size_t n, std::int64_t now);
-    // Takes back n: those not started yet first, then the newest open or connecting. Returns how many
-    // it took back, and adds the unstarted ones to *cancelled_now.
+    void start_more(std::size_t n);
+    // Takes back up to n: those not started yet at once, then the newest open or connecting, which the
+    // loop closes itself (a stop of 100 000 must not hold the loop's lock, and its pongs, on the
+    // command's thread). Returns how many it took; adds the unstarted ones to *cancelled_now.
     std::size_t take_back(std::size_t n, std::size_t* cancelled_now);
 
 private:
     void free_top();
+    void close_newest();
     void close_by_command(std::uint32_t i);
     void start_next(std::int64_t now);
     void connect_failed(std::uint32_t i, int err, std::int64_t now);
@@ -132,23 +136,27 @@ private:
     std::size_t unstarted_;   // ordered, not started yet: the ramp's backlog
     std::size_t top_ = 0;     // slots [0, top_) have been used; the next connection takes conns_[top_]
     std::size_t connecting_ = 0;
+    std::size_t to_close_ = 0;  // newest open or connecting ones a stop took back, not closed yet
     // The ramp runs from ramp_start_ns_, when nothing was left to start; ramp_started_ have started since.
-    std::int64_t ramp_start_ns_ = 0;
+    // A start command sets restart_ramp_ and the loop restarts the ramp on its own clock.
+    std::int64_t ramp_start_ns_;
     std::size_t ramp_started_ = 0;
+    bool restart_ramp_ = false;
     sys::Epoll epoll_;
     std::deque<Due> connect_deadlines_, ping_due_, pong_deadlines_;
     std::vector<char> payload_;
     std::array<char, 4096> inbox_{};
 };
 
-void Worker::run(std::int64_t start_ns) {
-    ramp_start_ns_ = start_ns;
+void Worker::run() {
     std::array<epoll_event, 1024> ready{};
     while (!stop.load(std::memory_order_relaxed)) {
-        std::int64_t now = sys::monotonic_ns(), wake = 0;
+        std::int64_t now = 0, wake = 0;
         {
             std::lock_guard lock(mutex);
+            now = sys::monotonic_ns();
             expire(now);
+            close_newest();
             if (!draining.load(std::memory_order_relaxed)) start_next(now);
             now = sys::monotonic_ns();
             wake = next_wake(now);
@@ -163,6 +171,7 @@ void Worker::run(std::int64_t start_ns) {
 
 std::int64_t Worker::next_wake(std::int64_t now) const {
     std::int64_t wake = now + max_wait_ns;
+    if (to_close_ > 0) return now;
     if (unstarted_ > 0 && !draining.load(std::memory_order_relaxed))
         wake = rate_per_ns_ > 0
                    ? std::min(wake, ramp_start_ns_ + static_cast<std::int64_t>(std::ceil(
@@ -184,16 +193,14 @@ std::size_t Worker::free_slots() {
 }
 
 std::size_t Worker::live() const {
-    return static_cast<std::size_t>(std::max<std::int64_t>(0, established.load(std::memory_order_relaxed))) +
-           connecting_ + unstarted_;
+    const auto open = static_cast<std::size_t>(std::max<std::int64_t>(0, established.load(std::memory_order_relaxed)));
+    return open + connecting_ - std::min(to_close_, open + connecting_) + unstarted_;
 }
 
-void Worker::start_more(std::size_t n, std::int64_t now) {
+void Worker::start_more(std::size_t n) {
     if (n == 0) return;
-    if (unstarted_ == 0) {  // the ramp begins again; one still going takes these on at its pace
-        ramp_start_ns_ = now;
-        ramp_started_ = 0;
-    }
+    // The ramp begins again, from the loop's next turn; one still going takes these on at its pace.
+    if (unstarted_ == 0) restart_ramp_ = true;
     unstarted_ += n;
     ordered.fetch_add(n, std::memory_order_relaxed);
 }
@@ -203,21 +210,35 @@ std::size_t Worker::take_back(std::size_t n, std::size_t* cancelled_now) {
     unstarted_ -= unstart;
     cancelled.fetch_add(unstart, std::memory_order_relaxed);
     *cancelled_now += unstart;
-    std::size_t done = unstart;
-    for (std::size_t i = top_; done < n && i-- > 0;) {
-        const ConnState state = conns_[i].state;
+    const std::size_t open = live() - unstarted_;  // open or connecting, not already being closed
+    const std::size_t close = std::min(n - unstart, open);
+    to_close_ += close;
+    return unstart + close;
+}
+
+// A bounded batch per turn, newest first; a connection that ended on its own meanwhile is not replaced
+// by an older one (the stop asked for the newest).
+void Worker::close_newest() {
+    constexpr std::size_t max_slots_per_turn = 4096;
+    std::size_t i = top_;
+    for (std::size_t budget = max_slots_per_turn; to_close_ > 0 && budget > 0 && i > 0; --budget) {
+        const ConnState state = conns_[--i].state;
         if (state != ConnState::Open && state != ConnState::Connecting) continue;
         close_by_command(static_cast<std::uint32_t>(i));
-        ++done;
+        --to_close_;
     }
+    if (i == 0) to_close_ = 0;  // every slot seen: the rest ended on their own meanwhile
     free_top();
-    return done;
 }
 
 void Worker::close_by_command(std::uint32_t i) {
     PingConnection& c = conns_[i];
-    if (c.state == ConnState::Connecting) {
-        connect_failed(i, ECANCELED, 0);  // settled, never established: a connect the command gave up
+    if (c.state == ConnState::Connecting) {  // settled, never established: a connect the command gave up
+        c.fd.close_now();
+        c.state = ConnState::Closed;
+        --connecting_;
+        ++second.connects_cancelled;
+        settled.fetch_add(1, std::memory_order_relaxed);
         return;
     }
     c.fd.close_now();
@@ -231,9 +252,15 @@ void Worker::close_by_command(std::uint32_t i) {
 // The ramp: by `now` this thread should have started rate × elapsed connections since the ramp began
 // (the first at once), up to the connections it is to have.
 void Worker::start_next(std::int64_t now) {
+    if (restart_ramp_) {
+        restart_ramp_ = false;
+        ramp_start_ns_ = now;
+        ramp_started_ = 0;
+    }
     std::size_t can = unstarted_;
     if (rate_per_ns_ > 0) {
-        const auto due = static_cast<std::size_t>(static_cast<double>(now - ramp_start_ns_) * rate_per_ns_) + 1;
+        const auto elapsed = static_cast<double>(std::max<std::int64_t>(0, now - ramp_start_ns_));
+        const auto due = static_cast<std::size_t>(elapsed * rate_per_ns_) + 1;
         can = std::min(can, due > ramp_started_ ? due - ramp_started_ : 0);
     }
     // A start is only taken when its slots are free, so top_ stays below conns_.size() while can > 0.
@@ -459,17 +486,23 @@ bool PingClient::apply(const sys::ConnectionRequest& request, bool draining) {
     // only moves one way (slots free up; connections close), so a share never overdraws a loop.
     if (start && !draining) {
         const auto shares = even_shares(per_loop([](Worker& w) { return w.free_slots(); }), requested);
-        const std::int64_t now = sys::monotonic_ns();
         for (std::size_t t = 0; t < workers_.size(); ++t) {
             std::lock_guard lock(workers_[t]->mutex);
-            workers_[t]->start_more(shares[t], now);
+            workers_[t]->start_more(shares[t]);
             accepted += shares[t];
         }
     } else if (!start) {
-        const auto shares = even_shares(per_loop([](Worker& w) { return w.live(); }), requested);
-        for (std::size_t t = 0; t < workers_.size(); ++t) {
-            std::lock_guard lock(workers_[t]->mutex);
-            accepted += workers_[t]->take_back(shares[t], &cancelled);
+        // A loop whose connections ended between the count and the command takes less than its share:
+        // the others are asked for the rest, while any of them still gives.
+        for (std::size_t round = 0; round < workers_.size() && accepted < requested; ++round) {
+            const auto shares = even_shares(per_loop([](Worker& w) { return w.live(); }), requested - accepted);
+            std::size_t taken = 0;
+            for (std::size_t t = 0; t < workers_.size(); ++t) {
+                std::lock_guard lock(workers_[t]->mutex);
+                taken += workers_[t]->take_back(shares[t], &cancelled);
+            }
+            accepted += taken;
+            if (taken == 0) break;
         }
     }
     std::size_t live = 0;
@@ -562,14 +595,14 @@ int PingClient::run() {
     // Each loop's share of the first connections, and of the slots beyond them.
     const std::vector<std::size_t> unlimited(threads, capacity);
     const auto initial_shares = even_shares(unlimited, initial), extra_shares = even_shares(unlimited, capacity - initial);
+    const std::int64_t start = sys::monotonic_ns();
     for (std::size_t t = 0, first = 0; t < threads; ++t) {
         const std::size_t slots = initial_shares[t] + extra_shares[t];
-        workers_.push_back(std::make_unique<Worker>(options_, first, slots, initial_shares[t], rate_per_ns));
+        workers_.push_back(std::make_unique<Worker>(options_, first, slots, initial_shares[t], rate_per_ns, start));
         first += slots;
     }
-    const std::int64_t start = sys::monotonic_ns();
     std::vector<std::jthread> loops;
-    for (auto& w : workers_) loops.emplace_back([&w, start] { w->run(start); });
+    for (auto& w : workers_) loops.emplace_back([&w] { w->run(); });
 
     StopReason reason = StopReason::Done;
     std::optional<std::int64_t> hold_until, drain_until;

@@ -35,6 +35,7 @@ void PingSecond::merge(const PingSecond& other) {
     closed += other.closed;
     add_counts(conn_errors, other.conn_errors);
     closed_by_command += other.closed_by_command;
+    connects_cancelled += other.connects_cancelled;
     connect_ns.merge(other.connect_ns);
     rtt_ns.merge(other.rtt_ns);
 }
@@ -52,6 +53,7 @@ void PingSecond::write_to(nlohmann::ordered_json& out) const {
     out["closed"] = closed;
     out["conn_errors"] = errno_counts(conn_errors);
     out["closed_by_command"] = closed_by_command;
+    out["connects_cancelled"] = connects_cancelled;
     out["connect_us"] = latency_us(connect_ns);
     out["rtt_us"] = latency_us(rtt_ns);
 }

@@ -23,6 +23,7 @@ struct PingSecond {
     std::uint64_t closed = 0;         // open connections the peer closed or reset
     std::map<int, std::uint64_t> conn_errors;  // errno → count, for those reset (0: a clean EOF)
     std::uint64_t closed_by_command = 0;       // open connections a stop command closed
+    std::uint64_t connects_cancelled = 0;      // connects in flight a stop command gave up (not failures)
     LatencyHistogram connect_ns;
     LatencyHistogram rtt_ns;
 

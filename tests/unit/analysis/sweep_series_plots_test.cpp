@@ -1,6 +1,6 @@
-// A sweep's time series: a plot per quantity some cell sampled above 0, a line per cell (its first run),
-// summed over the run's hosts or agent copies, the highest of them for a percentile; and report.html's
-// section that shows them.
+// A sweep's time series: a plot per quantity some cell sampled above 0, a line per cell (its first run)
+// and program, summed over the run's hosts or a program's copies (each at its latest sample), the highest
+// of them for a percentile; and report.html's section that shows them.
 #include "analysis/sweep_series_plots.hpp"
 
 #include <gmock/gmock.h>
@@ -13,8 +13,10 @@
 namespace lab::analysis {
 namespace {
 
+using ::testing::DoubleNear;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Pointwise;
 
 // Two hosts sampled every 0.5 s, each ESTABLISHED = per_host × sample index; one agent copy per host,
 // reporting on its own clock (t = k + offset), with rtt p99 = per_host × k ms.
@@ -62,7 +64,7 @@ TEST(SweepSeriesPlots, APlotPerQuantityWithALinePerCellSummedOverHosts) {
         t.push_back(p.x);
         v.push_back(p.median);
     }
-    EXPECT_THAT(t, ElementsAre(0, 0.5, 1, 1.5));
+    EXPECT_THAT(t, Pointwise(DoubleNear(1e-9), std::vector<double>{0.01, 0.51, 1.01, 1.51}));
     EXPECT_THAT(v, ElementsAre(0, 20, 40, 60));
 }
 
@@ -72,12 +74,39 @@ TEST(SweepSeriesPlots, APercentileShowsTheHighestAgentCopyPerSecond) {
     const PlotSpec& rtt = specs[1];
     EXPECT_EQ(rtt.metric_id, "rtt_us.p99");
     EXPECT_EQ(rtt.file_stem, "series-02-agent-rtt_us.p99");
-    EXPECT_THAT(rtt.title, HasSubstr("the highest agent of each cell's first run"));
+    EXPECT_THAT(rtt.title, HasSubstr("the highest copy of each cell's first run"));
     ASSERT_EQ(rtt.series.size(), 2u);
-    // Copies at t = k + 0.1 and k + 0.4 fall in second k; the higher one (copy 1, twice copy 0) is shown, in ms.
-    std::vector<double> v;
-    for (const auto& p : rtt.series[0].points) v.push_back(p.median);
-    EXPECT_THAT(v, ElementsAre(2, 4));
+    // Copy 0 reports at k + 0.1, copy 1 (twice its values) at k + 0.4: at 1.1 only copy 0 has reported (1 ms);
+    // at 2.1 copy 1's line of 1.4 (2 ms) is the higher.
+    std::vector<double> t, v;
+    for (const auto& p : rtt.series[0].points) {
+        t.push_back(p.x);
+        v.push_back(p.median);
+    }
+    EXPECT_THAT(t, Pointwise(DoubleNear(1e-9), std::vector<double>{1.1, 2.1}));
+    EXPECT_THAT(v, ElementsAre(1, 2));
+}
+
+TEST(SweepSeriesPlots, EachProgramHasItsOwnLineAndAnEndedCopyAddsNothing) {
+    auto records = test::full_grid({{"backlog", {"16"}}}, 1);
+    record::RunRecord& r = records[0].record;
+    for (const char* name : {"cli", "cli", "srv"}) {
+        record::ProcessResult p;
+        p.name = name;
+        for (int k = 1; k <= 4; ++k) p.series.push_back({static_cast<double>(k), {{"established", 100}}});
+        r.processes.push_back(p);
+    }
+    r.processes[1].series.resize(2);  // the second client copy ended after 2 s
+    const auto specs = sweep_series_plot_specs(gather_sweep(records));
+    ASSERT_EQ(specs.size(), 1u);
+    ASSERT_EQ(specs[0].series.size(), 2u);
+    EXPECT_EQ(specs[0].series[0].title, "backlog=16: cli");
+    EXPECT_EQ(specs[0].series[1].title, "backlog=16: srv");
+    std::vector<double> cli, srv;
+    for (const auto& p : specs[0].series[0].points) cli.push_back(p.median);
+    for (const auto& p : specs[0].series[1].points) srv.push_back(p.median);
+    EXPECT_THAT(cli, ElementsAre(200, 200, 200, 100)) << "the ended copy counts through its last interval, then not";
+    EXPECT_THAT(srv, ElementsAre(100, 100, 100, 100));
 }
 
 TEST(SweepSeriesPlots, NothingWhenNoRunSampled) {
@@ -108,6 +137,12 @@ TEST(SweepSeriesPlots, ReportHtmlHasATimeSeriesSectionOnlyWhenThereArePlots) {
     EXPECT_THAT(html, HasSubstr("<g id=\"lab_sweep_series_1-gnuplot_canvas\">"));
     EXPECT_THAT(html, HasSubstr("<p class=\"no-plot\">No plot: gnuplot exited with status 1</p>"));
     EXPECT_THAT(sweep_report_html(s, RenderedPlots{}), ::testing::Not(HasSubstr("Time series")));
+    // No gnuplot: the page says so once, even when only the series would have had plots.
+    RenderedPlots none = series;
+    for (auto& p : none.plots) p.svg.clear();
+    none.unavailable = "gnuplot not found: install gnuplot-nox";
+    EXPECT_THAT(sweep_report_html(s, RenderedPlots{}, none),
+                HasSubstr("<p class=\"note\">Plots are unavailable: gnuplot not found: install gnuplot-nox.</p>"));
 }
 
 }  // namespace
