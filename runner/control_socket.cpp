@@ -20,7 +20,7 @@
 namespace lab::runner {
 namespace {
 
-constexpr const char* kCommands = "status, count, stop PROCESS [N], start PROCESS N";
+constexpr const char* kCommands = "status, count, stop PROCESS[.COPY] [N], start PROCESS[.COPY] N";
 
 std::string socket_name(const std::string& run_id) { return run_id + ".sock"; }
 
@@ -78,6 +78,19 @@ std::variant<ControlCommand, std::string> parse_control_command(std::string_view
             if (ec != std::errc() || end != count.data() + count.size() || n < 1)
                 return fmt::format("{}: '{}' is not a count of connections (a whole number, at least 1)", verb, count);
             c.connections = n;
+        }
+        // Process names hold no dot, so "client1.2" can only mean copy 2 of client1.
+        if (const auto dot = c.process.rfind('.'); dot != std::string::npos) {
+            const std::string_view copy = std::string_view(c.process).substr(dot + 1);
+            int k = -1;
+            const auto [end, ec] = std::from_chars(copy.data(), copy.data() + copy.size(), k);
+            if (copy.empty() || ec != std::errc() || end != copy.data() + copy.size() || k < 0)
+                return fmt::format("{}: '{}' is not PROCESS.COPY with COPY a copy's number (0, 1, ...)", verb, c.process);
+            if (!c.connections)
+                return fmt::format("stop {} without a count: a program's copies are stopped together (stop {})",
+                                   c.process, c.process.substr(0, dot));
+            c.copy = k;
+            c.process.resize(dot);
         }
     } else if (!rest.empty()) {
         return fmt::format("{} takes no argument", verb);

@@ -20,13 +20,14 @@ struct ControlCommand {
     enum class Kind { Status, Count, Stop, Start };
     Kind kind = Kind::Status;
     std::string process;  // Stop, Start: the scenario's process name
+    std::optional<int> copy = std::nullopt;  // Start, Stop with a count: "client1.2", only that copy
     // Start always, Stop with a count: that many connections of a lab-client --ping (connscale's
     // connections_start(N) / connections_stop(N)) instead of stopping the program.
     std::optional<int> connections = std::nullopt;
 };
 
-// "status", "count", "stop NAME", "stop NAME N", "start NAME N"; an empty request is "status". Else the
-// error text.
+// "status", "count", "stop NAME", "stop NAME N", "start NAME N"; an empty request is "status". A
+// connection command may name one copy, NAME.K (0-based, as the record numbers them). Else the error text.
 std::variant<ControlCommand, std::string> parse_control_command(std::string_view request);
 
 inline constexpr std::size_t kControlMessageMax = 64 * 1024;

@@ -98,7 +98,8 @@ struct Step {
     std::string snapshot;      // Snapshot: its name
     std::string snapshot_detail;  // Snapshot: "full", "counts", "none", or "" (full up to kFullDetailLimit sockets)
     std::string process;       // Wait, Stop, Connections: the process name (all copies)
-    sys::ConnectionRequest connections;  // Connections: start or close this many, in every copy
+    sys::ConnectionRequest connections;  // Connections: start or close this many, in every copy ...
+    std::optional<int> copy;             // ... or in this one only (0-based, as in the record)
     std::optional<SocketsWait> sockets_wait;  // Wait: on sockets instead of a process
     std::string link;          // Impair, Unplug, Replug, Capture
     bool capture_on = true;    // Capture: start (true) or stop writing the link's frames

@@ -481,11 +481,12 @@ private:
         resolve_capture_steps(s_, r_);
     }
 
-    // { process, start = N } or { process, stop = N }: a lab-client --ping opens N more connections or
-    // closes its N newest (sys/connection_commands.hpp).
+    // { process, start = N } or { process, stop = N }, and `copy = K` for one copy only: a lab-client
+    // --ping opens N more connections or closes its N newest (sys/connection_commands.hpp).
     void parse_connections_step(const toml::table& ct, Step& step) {
-        r_.reject_unknown_keys(ct, {"process", "start", "stop"}, "connections");
+        r_.reject_unknown_keys(ct, {"process", "copy", "start", "stop"}, "connections");
         step.process = r_.string(ct, "process", true).value_or("");
+        if (auto copy = r_.integer(ct, "copy", false, 0, kMaxCopies - 1)) step.copy = static_cast<int>(*copy);
         if (ct.contains("start") == ct.contains("stop")) {
             r_.error(ct, "a connections step either starts connections ({ process = \"client1\", start = 1000 }) or "
                          "closes them ({ process = \"client1\", stop = 500 })");
@@ -553,6 +554,11 @@ private:
                     r_.error(step.where, fmt::format("process '{}' is not a lab-client --ping (agent = \"client\" with "
                                                      "--ping): only it takes connection commands",
                                                      step.process));
+                else if (step.kind == StepKind::Connections && step.copy && *step.copy >= copies_of(step.process))
+                    r_.error(step.where, fmt::format("process '{}' has {} cop{} (0 to {}): there is no copy {}",
+                                                     step.process, copies_of(step.process),
+                                                     copies_of(step.process) == 1 ? "y" : "ies",
+                                                     copies_of(step.process) - 1, *step.copy));
             }
         }
         for (const auto& h : s_.hosts)
@@ -600,6 +606,12 @@ private:
         for (const auto& step : s_.steps)
             if (step.kind == StepKind::Run && step.run.name == process) return step.at;
         return Duration::zero();
+    }
+
+    int copies_of(const std::string& process) const {
+        for (const auto& step : s_.steps)
+            if (step.kind == StepKind::Run && step.run.name == process) return step.run.copies;
+        return 1;
     }
 
     // Whether `process` is a lab-client in ping mode: the only program that takes connection commands

@@ -292,10 +292,11 @@ private:
                     return out;
                 }
                 case ControlCommand::Kind::Stop:
-                    if (c.connections) return control_connections(c.process, {sys::ConnectionCommand::Stop, *c.connections});
+                    if (c.connections)
+                        return control_connections(c.process, c.copy, {sys::ConnectionCommand::Stop, *c.connections});
                     return control_stop(c.process);
                 case ControlCommand::Kind::Start:
-                    return control_connections(c.process, {sys::ConnectionCommand::Start, c.connections.value_or(0)});
+                    return control_connections(c.process, c.copy, {sys::ConnectionCommand::Start, c.connections.value_or(0)});
             }
         } catch (const std::exception& e) {
             return fmt::format("error: {}", e.what());
@@ -329,9 +330,12 @@ private:
         return fmt::format("error: the scenario has no process '{}' (it has: {})", name, names);
     }
 
-    std::string control_connections(const std::string& name, const sys::ConnectionRequest& request) {
+    std::string control_connections(const std::string& name, std::optional<int> copy, const sys::ConnectionRequest& request) {
         if (std::string error = unknown_process(name); !error.empty()) return error;
         const PlannedProcess& p = plan_.processes.at(name);
+        if (copy && *copy >= p.copies)
+            return fmt::format("error: '{}' has {} cop{} (0 to {}): there is no copy {}", name, p.copies,
+                               p.copies == 1 ? "y" : "ies", p.copies - 1, *copy);
         const bool pings = p.agent && p.executable.ends_with("/lab-client") &&
                            std::find(p.argv.begin(), p.argv.end(), "--ping") != p.argv.end();
         if (!pings)
@@ -339,11 +343,11 @@ private:
                                "that carries one would kill any other program)",
                                name);
         const double at = now_t();
-        record::StepTiming timing{fmt::format("ctl {}", connections_text(name, request)), "lab ctl", at, at, 0};
-        const ConnectionsSent sent = send_connections(name, request);
+        record::StepTiming timing{fmt::format("ctl {}", connections_text(name, copy, request)), "lab ctl", at, at, 0};
+        const ConnectionsSent sent = send_connections(name, copy, request);
         timing.ended_t = now_t();
         rec_.timeline.push_back(timing);
-        const std::string done = fmt::format("{} at {:.3f}s: sent to {} running cop{}", connections_text(name, request),
+        const std::string done = fmt::format("{} at {:.3f}s: sent to {} running cop{}", connections_text(name, copy, request),
                                              at, sent.copies, sent.copies == 1 ? "y" : "ies");
         if (sent.problems.empty()) return done + "\n";
         return fmt::format("error: {} ({})\n", fmt::join(sent.problems, "; "), done);
@@ -379,14 +383,15 @@ private:
             case StepKind::Unplug: return fmt::format("unplug '{}'", step.link);
             case StepKind::Replug: return fmt::format("replug '{}'", step.link);
             case StepKind::Capture: return fmt::format("capture '{}' {}", step.link, step.capture_on ? "start" : "stop");
-            case StepKind::Connections: return connections_text(step.process, step.connections);
+            case StepKind::Connections: return connections_text(step.process, step.copy, step.connections);
         }
         return "step";
     }
 
-    static std::string connections_text(const std::string& process, const sys::ConnectionRequest& r) {
-        return fmt::format("{} {} connection{} '{}'", r.command == sys::ConnectionCommand::Start ? "start" : "stop",
-                           r.count, r.count == 1 ? "" : "s", process);
+    // "start 1000 connections 'client1'"; one copy: "... 'client1.2'".
+    static std::string connections_text(const std::string& process, std::optional<int> copy, const sys::ConnectionRequest& r) {
+        return fmt::format("{} {} connection{} '{}{}'", r.command == sys::ConnectionCommand::Start ? "start" : "stop",
+                           r.count, r.count == 1 ? "" : "s", process, copy ? fmt::format(".{}", *copy) : "");
     }
 
     struct ConnectionsSent {
@@ -394,16 +399,17 @@ private:
         std::vector<std::string> problems;  // per copy that did not get it, why
     };
 
-    // The command to every running copy of `name`, a lab-client --ping (the parser checked), once the copy
-    // has its command signals blocked: one still starting gets up to 1 s for that. A signal is never sent
-    // to a process that would die of it.
-    ConnectionsSent send_connections(const std::string& name, const sys::ConnectionRequest& request) {
+    // The command to every running copy of `name` (or to `copy` only), a lab-client --ping (the parser
+    // checked), once the copy has its command signals blocked: one still starting gets up to 1 s for that. A
+    // signal is never sent to a process that would die of it.
+    ConnectionsSent send_connections(const std::string& name, std::optional<int> copy, const sys::ConnectionRequest& request) {
         poll_children();
         ConnectionsSent sent;
         const int sig = sys::connection_command_signal(request.command);
         const auto until = Clock::now() + std::chrono::seconds(1);
         for (const auto& inst : instances_) {
             if (inst.result.name != name || !inst.process || inst.process->ended()) continue;
+            if (copy && inst.result.instance != *copy) continue;
             const pid_t pid = inst.result.pid;
             while (!sys::blocks_signal(pid, sig) && Clock::now() < until) std::this_thread::sleep_for(kPollInterval);
             if (!sys::blocks_signal(pid, sig)) {
@@ -416,7 +422,9 @@ private:
                 ++sent.copies;
             }
         }
-        if (sent.copies == 0 && sent.problems.empty()) sent.problems.push_back(fmt::format("no copy of '{}' is running", name));
+        if (sent.copies == 0 && sent.problems.empty())
+            sent.problems.push_back(copy ? fmt::format("copy {} of '{}' is not running", *copy, name)
+                                         : fmt::format("no copy of '{}' is running", name));
         return sent;
     }
 
@@ -443,7 +451,7 @@ private:
                     if (capture->result().link == step.link) capture->set_recording(step.capture_on);
                 break;
             case StepKind::Connections:
-                for (const auto& problem : send_connections(step.process, step.connections).problems)
+                for (const auto& problem : send_connections(step.process, step.copy, step.connections).problems)
                     add_outcome_detail(fmt::format("{} ({}): {}", step_text(step), step.where.str(), problem));
                 break;
             case StepKind::Wait:

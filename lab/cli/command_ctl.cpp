@@ -87,9 +87,9 @@ Command add_ctl(CLI::App& app) {
     CLI::App* sub = app.add_subcommand(
         "ctl", "Talk to a running scenario: its timeline and processes (status), its hosts' sockets counted (count), "
                "stop one of its programs now (stop NAME), or have a lab-client --ping start N more connections or "
-               "close N (start NAME N, stop NAME N). Without a run: the runs going on");
+               "close N (start NAME N, stop NAME N; NAME.K: copy K only). Without a run: the runs going on");
     sub->add_option("run", args->run, "the run's id (6 hex digits) or its directory");
-    sub->add_option("request", args->request, "status (the default), count, stop PROCESS, stop PROCESS N, or start PROCESS N");
+    sub->add_option("request", args->request, "status (the default), count, stop PROCESS, stop PROCESS[.COPY] N, or start PROCESS[.COPY] N");
     sub->footer("Exit status: 0 answered; 2 the run refused the request, or no such run is going on. Needs root.");
     return [args] { return ctl(*args); };
 }

@@ -58,6 +58,28 @@ connections = { process = "cli", stop = 25 }
     EXPECT_EQ(s.steps[3].connections.count, 25);
 }
 
+TEST(ConnectionsStep, OneCopyOrEveryCopy) {
+    const std::string two_copies = std::string(R"toml([[steps]]
+at = "200ms"
+run = { name = "many", host = "client", agent = "client", copies = 2, args = ["--target", "${hosts.server.addr}:7000", "--connections", "10", "--ping", "1s"] }
+)toml");
+    Scenario s = parse_scenario_text(scenario(two_copies + R"toml([[steps]]
+at = "2s"
+connections = { process = "many", copy = 1, start = 30 }
+[[steps]]
+at = "3s"
+connections = { process = "many", stop = 5 }
+)toml"),
+                                     "t.toml");
+    ASSERT_EQ(s.steps.size(), 5u);
+    EXPECT_EQ(s.steps[3].copy, 1);
+    EXPECT_FALSE(s.steps[4].copy.has_value());
+    EXPECT_THAT(errors_of(scenario(two_copies + "[[steps]]\nat = \"2s\"\nconnections = { process = \"many\", copy = 2, start = 5 }\n")),
+                HasSubstr("t.toml:18:1: process 'many' has 2 copies (0 to 1): there is no copy 2"));
+    EXPECT_THAT(errors_of(scenario("[[steps]]\nat = \"2s\"\nconnections = { process = \"cli\", copy = -1, start = 5 }\n")),
+                HasSubstr("'copy' = -1 is out of range"));
+}
+
 TEST(ConnectionsStep, OnlyALabClientInPingModeTakesThem) {
     // The server would die of the signal that carries a command: refused where it is written.
     EXPECT_THAT(errors_of(scenario("[[steps]]\nat = \"2s\"\nconnections = { process = \"srv\", start = 5 }\n")),

@@ -45,8 +45,25 @@ TEST(LabCtlRequest, StartAndStopTakeACountOfConnections) {
     EXPECT_EQ(close.connections, 500);
 }
 
+TEST(LabCtlRequest, AConnectionCommandMayNameOneCopy) {
+    const ControlCommand start = command("start client1.2 1000");
+    EXPECT_EQ(start.process, "client1");
+    EXPECT_EQ(start.copy, 2);
+    EXPECT_EQ(start.connections, 1000);
+    const ControlCommand close = command("stop client1.0 5");
+    EXPECT_EQ(close.process, "client1");
+    EXPECT_EQ(close.copy, 0);
+    EXPECT_FALSE(command("start client1 7").copy.has_value()) << "no copy named: every copy";
+    EXPECT_EQ(refusal("start client1.x 5"), "start: 'client1.x' is not PROCESS.COPY with COPY a copy's number (0, 1, ...)");
+    EXPECT_EQ(refusal("start client1. 5"), "start: 'client1.' is not PROCESS.COPY with COPY a copy's number (0, 1, ...)");
+    EXPECT_EQ(refusal("stop client1.-1 5"), "stop: 'client1.-1' is not PROCESS.COPY with COPY a copy's number (0, 1, ...)");
+    EXPECT_EQ(refusal("stop client1.1"),
+              "stop client1.1 without a count: a program's copies are stopped together (stop client1)");
+}
+
 TEST(LabCtlRequest, AnythingElseIsRefusedWithWhatIsKnown) {
-    EXPECT_EQ(refusal("restart client1"), "unknown request 'restart' (known: status, count, stop PROCESS [N], start PROCESS N)");
+    EXPECT_EQ(refusal("restart client1"),
+              "unknown request 'restart' (known: status, count, stop PROCESS[.COPY] [N], start PROCESS[.COPY] N)");
     EXPECT_THAT(refusal("stop"), HasSubstr("stop takes a process name"));
     EXPECT_THAT(refusal("stop a 1 2"), HasSubstr("stop takes a process name"));
     EXPECT_EQ(refusal("stop a b"), "stop: 'b' is not a count of connections (a whole number, at least 1)");
