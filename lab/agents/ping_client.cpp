@@ -187,9 +187,11 @@ void Worker::free_top() {
         --top_;
 }
 
+// The ones a stop is about to close count as free: they are the newest, so the highest slots, and the
+// loop closes them before it starts anything (close_newest comes before start_next in its turn).
 std::size_t Worker::free_slots() {
     free_top();
-    return conns_.size() - top_ - unstarted_;
+    return conns_.size() - top_ - unstarted_ + to_close_;
 }
 
 std::size_t Worker::live() const {
@@ -216,8 +218,8 @@ std::size_t Worker::take_back(std::size_t n, std::size_t* cancelled_now) {
     return unstart + close;
 }
 
-// A bounded batch per turn, newest first; a connection that ended on its own meanwhile is not replaced
-// by an older one (the stop asked for the newest).
+// A bounded batch per turn, newest first. One of them that ended on its own meanwhile is replaced by the
+// next older one: the stop took a count, and what it said is left open stays true.
 void Worker::close_newest() {
     constexpr std::size_t max_slots_per_turn = 4096;
     std::size_t i = top_;
