@@ -150,6 +150,9 @@ KernelRun run_on_kernel(const VmArgs& args, const std::string& package, const st
     fmt::print("VM           Debian {} {} (kernel {}) under {}\n", r.kernel.package, r.kernel.version, r.kernel.release,
                to_string(r.accel.accel));
     fmt::print("             {}\n", r.accel.reason);
+    for (const auto& crash : r.boot_crashes)
+        fmt::print("             booted again: the guest kernel crashed before the command ran, {}\n",
+                   crash.substr(std::string_view(vm::kGuestCrashed).size()));
     fmt::print("             boot {} s to the command, {:.1f} s qemu wall time; initramfs {:.1f} MB ({} modules); results in {}\n\n",
                r.boot_seconds ? fmt::format("{:.1f}", *r.boot_seconds) : std::string("?"), r.wall_seconds,
                static_cast<double>(r.initramfs_bytes) / 1e6, r.initramfs_modules, r.results_dir);

@@ -81,6 +81,10 @@ GuestResults collect_guest_results(const std::string& results_dir, const std::ma
     return r;
 }
 
+bool crashed_before_command(const GuestResults& guest, const std::string& failure) {
+    return !guest.exit_code && !guest.boot_seconds && failure.starts_with(kGuestCrashed);
+}
+
 std::string console_failure(const std::string& console_log) {
     std::ifstream in(console_log);
     std::vector<std::string> tail;
@@ -107,7 +111,7 @@ std::string console_failure(const std::string& console_log) {
     std::string out;
     for (const auto& l : said) out += (out.empty() ? "" : " | ") + l;
     if (out.empty()) return {};
-    return (crash.empty() ? "console ends: " : "the guest kernel crashed: ") + out;
+    return (crash.empty() ? "console ends: " : kGuestCrashed) + out;
 }
 
 std::string guest_file_tail(const std::string& path, std::size_t lines) {

@@ -28,6 +28,13 @@ std::string map_guest_path(const std::string& path, const std::map<std::string, 
 // report, RIP and panic lines; else the console's last lines. Empty when the console is empty.
 std::string console_failure(const std::string& console_log);
 
+// How console_failure() begins when the guest kernel crashed (Oops, BUG, panic).
+inline constexpr const char* kGuestCrashed = "the guest kernel crashed: ";
+
+// Whether a guest that powered off died in its kernel before the command started (no boot time, no
+// exit status): a boot that measured nothing, worth booting again. `failure` is console_failure()'s text.
+bool crashed_before_command(const GuestResults& guest, const std::string& failure);
+
 // The last `lines` non-empty lines of a file the guest wrote (its command's stderr), each indented by
 // two spaces and ending in a newline; empty when there is no such file or nothing in it.
 std::string guest_file_tail(const std::string& path, std::size_t lines);

@@ -49,6 +49,9 @@ struct VmRunResult {
     std::size_t initramfs_modules = 0;
     pid_t qemu_pid = -1;
     std::vector<std::string> record_paths;
+    // Boots whose guest kernel crashed before the command started (an emulator race, see run_in_vm),
+    // each kept as console-crashed-N.log; the guest was booted again.
+    std::vector<std::string> boot_crashes;
 };
 
 VmRunResult run_in_vm(const VmRunRequest& request);

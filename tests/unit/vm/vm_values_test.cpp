@@ -99,6 +99,22 @@ TEST(GuestConsole, TheFailureLineIsQuotedElseTheLastLines) {
     std::filesystem::remove_all(dir);
 }
 
+// A kernel that died while booting (6.12 under TCG: "Oops: int3" at sched_clock_cpu) measured nothing and
+// is booted again; one that died while the command ran is a result, reported as it is.
+TEST(GuestConsole, OnlyACrashBeforeTheCommandIsWorthAnotherBoot) {
+    const std::string crash = "the guest kernel crashed: Oops: int3: 0000 [#1] PREEMPT SMP NOPTI | RIP: 0010:sched_clock_cpu+0x9/0x190";
+    lab::vm::GuestResults booting;
+    EXPECT_TRUE(lab::vm::crashed_before_command(booting, crash));
+    lab::vm::GuestResults running;
+    running.boot_seconds = 3.2;
+    EXPECT_FALSE(lab::vm::crashed_before_command(running, crash)) << "the command had started";
+    EXPECT_FALSE(lab::vm::crashed_before_command(booting, "insmod modules/9p.ko")) << "a failed step, not a crash";
+    EXPECT_FALSE(lab::vm::crashed_before_command(booting, "console ends: a | b"));
+    lab::vm::GuestResults done;
+    done.exit_code = 0;
+    EXPECT_FALSE(lab::vm::crashed_before_command(done, crash));
+}
+
 TEST(GuestConsole, AFilesTailIsItsLastNonEmptyLinesIndented) {
     auto dir = std::filesystem::temp_directory_path() / ("lab-tail-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
