@@ -98,7 +98,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Snapshot, name, t, hosts)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(StepTiming, step, origin, due_t, started_t, ended_t, released,
                                                 release_spread_s, timed_out)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AgentSample, t, values)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ProcessResult, name, instance, host, argv, pid, started_t, held_t,
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ProcessResult, name, instance, host, argv, pid, uid, started_t, held_t,
                                                 released_t, ended_t, exit_code, signal, stopped_by_lab, stdout_path,
                                                 stderr_path, series)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OutputSelector, stream, pattern, matches, instance, per_instance)

@@ -94,6 +94,7 @@ struct ProcessResult {
     std::string host;
     std::vector<std::string> argv;
     int pid = 0;
+    std::int64_t uid = 0;  // the user it ran as (0: root; under sudo, by default the user who ran lab)
     double started_t = 0;  // negative for a prestarted copy: it started before the timeline's clock
     std::optional<double> held_t = std::nullopt;      // a prestarted copy: when it reached its first connect or send
     std::optional<double> released_t = std::nullopt;  // ... and when the gate let that call go

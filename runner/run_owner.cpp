@@ -107,13 +107,13 @@ std::optional<pid_t> live_run_owner(const sys::Directory& markers, const std::st
 
 std::optional<pid_t> live_run_owner(const std::string& run_id) {
     if (!is_run_id(run_id)) return std::nullopt;
-    auto markers = sys::Directory::open_existing(fmt::format("{}/runs", kRunStateDir));
+    auto markers = sys::Directory::open_existing_lab_state(fmt::format("{}/runs", kRunStateDir));
     if (!markers) return std::nullopt;
     return live_run_owner(*markers, run_id);
 }
 
 int remove_stale_run_markers() {
-    auto markers = sys::Directory::open_existing(fmt::format("{}/runs", kRunStateDir));
+    auto markers = sys::Directory::open_existing_lab_state(fmt::format("{}/runs", kRunStateDir));
     if (!markers) return 0;
     int removed = 0;
     for (const auto& id : markers->entries())

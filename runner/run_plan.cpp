@@ -9,7 +9,9 @@
 
 #include "runner/lab_addresses.hpp"
 #include "runner/substitution.hpp"
+#include "runner/scenario_budget.hpp"
 #include "sys/process.hpp"
+#include "sys/trusted_file.hpp"
 
 namespace lab::runner {
 namespace {
@@ -33,6 +35,41 @@ std::string route_via(const Scenario& s, const RunPlan& plan, const HostSpec& ho
     }
     throw std::runtime_error(fmt::format("{}: route via '{}': host '{}' shares no link with '{}'", route.where.str(),
                                          route.via, route.via, host.name));
+}
+
+// Who runs a program. As plain root: root, or the step's `user`. Under sudo: the user who ran it, so that
+// allowing `sudo lab` is not allowing root for every command; another user (root included) only for a
+// scenario that root alone controls (the installed catalogue), never for one the caller could have written.
+// What root is about to run must pass the rule of what it reads (sys/trusted_file.hpp): no other user's
+// `nc` earlier in PATH, no script another user can edit.
+void check_executable(const std::string& executable, const ProcessSpec& p, const std::optional<sys::Credentials>& run_as) {
+    try {
+        sys::require_trusted_executable(executable, run_as);
+    } catch (const std::exception& e) {
+        throw std::runtime_error(fmt::format("{}: process '{}': refused: {}", p.where.str(), p.name, e.what()));
+    }
+}
+
+std::optional<sys::Credentials> run_as_for(const ProcessSpec& p, const Scenario& s, std::optional<bool>& root_controlled) {
+    const std::optional<sys::Credentials> invoker = sys::sudo_invoker();
+    if (p.user.empty()) return invoker;
+    sys::Credentials wanted = sys::credentials_of(p.user);
+    if (invoker && wanted.uid != invoker->uid) {
+        if (!root_controlled) {
+            try {
+                root_controlled = sys::read_trusted_file(s.file, kMaxScenarioFileBytes).root_controlled;
+            } catch (const std::exception&) {
+                root_controlled = false;
+            }
+        }
+        if (!*root_controlled)
+            throw std::runtime_error(fmt::format(
+                "{}: process '{}': user = \"{}\": under sudo lab runs a scenario's programs as the user who ran it "
+                "(uid {}, {}); another user needs a scenario file that only root can change",
+                p.where.str(), p.name, p.user, invoker->uid, invoker->name));
+    }
+    if (wanted.uid == 0) return std::nullopt;
+    return wanted;
 }
 
 }  // namespace
@@ -84,10 +121,12 @@ RunPlan make_plan(const Scenario& s, const std::string& run_id, const std::strin
             plan.variables["hosts." + h.name + ".addr"] = it->second.front();
     }
 
+    std::optional<bool> root_controlled;  // the scenario file's, read when a step first needs it
     for (const auto& step : s.steps) {
         if (step.kind != StepKind::Run) continue;
         const ProcessSpec& p = step.run;
         PlannedProcess pp;
+        pp.run_as = run_as_for(p, s, root_controlled);
         pp.name = p.name;
         pp.host = p.host;
         pp.copies = p.copies;
@@ -99,6 +138,7 @@ RunPlan make_plan(const Scenario& s, const std::string& run_id, const std::strin
             if (::access(agent.c_str(), X_OK) != 0)
                 throw std::runtime_error(fmt::format("{}: agent '{}' is not built: {} is missing", p.where.str(),
                                                      p.agent, agent));
+            check_executable(agent, p, pp.run_as);
             pp.executable = agent;
             words.push_back(agent);
             for (const auto& a : p.command) words.push_back(a);
@@ -110,6 +150,7 @@ RunPlan make_plan(const Scenario& s, const std::string& run_id, const std::strin
             } catch (const std::exception& e) {
                 throw std::runtime_error(fmt::format("{}: process '{}': {}", p.where.str(), p.name, e.what()));
             }
+            check_executable(pp.executable, p, pp.run_as);
             words = p.command;
         }
         for (auto& w : words) pp.argv.push_back(substitute(w, plan.variables));

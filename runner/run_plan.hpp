@@ -4,10 +4,12 @@
 // can fail without touching the kernel fails here.
 #include <map>
 #include <string>
+#include <optional>
 #include <vector>
 
 #include "runner/scenario.hpp"
 #include "runner/topology.hpp"
+#include "sys/invoker.hpp"
 
 namespace lab::runner {
 
@@ -19,6 +21,7 @@ struct PlannedProcess {
     int copies = 1;
     bool agent = false;  // its stdout is JSON lines of events
     bool prestart = false;
+    std::optional<sys::Credentials> run_as;  // nullopt: root
 };
 
 struct RunPlan {

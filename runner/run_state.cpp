@@ -10,7 +10,7 @@
 
 namespace lab::runner {
 
-sys::Directory run_state_directory() { return sys::Directory::open_or_create(kRunStateDir, 0755); }
+sys::Directory run_state_directory() { return sys::Directory::open_or_create_lab_state(kRunStateDir, 0755); }
 
 sys::Directory run_markers_directory() { return run_state_directory().subdirectory("runs", 0755); }
 

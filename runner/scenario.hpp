@@ -77,6 +77,9 @@ struct ProcessSpec {
     // until the step is due: the copies' first packets leave together however slowly the machine starts
     // programs.
     bool prestart = false;
+    // Who the program runs as: a passwd name or a uid; "" is lab's default (root, or under sudo the user
+    // who ran it; see run_plan.hpp).
+    std::string user;
     SourceLocation where;
 };
 

@@ -9,6 +9,9 @@
 
 namespace lab::runner {
 
+// A scenario file larger than this is refused before it is parsed.
+inline constexpr std::size_t kMaxScenarioFileBytes = 16 << 20;
+
 struct Scenario;
 
 // Each namespace costs the lab process one descriptor for the whole run (the Netns that keeps it open),

@@ -23,6 +23,9 @@
 #include "runner/sweep_spec.hpp"
 #include "runner/sysctl.hpp"
 #include "runner/toml_reader.hpp"
+#include "sys/invoker.hpp"
+#include "sys/kernel_error.hpp"
+#include "sys/trusted_file.hpp"
 
 namespace lab::runner {
 namespace {
@@ -352,7 +355,7 @@ private:
     }
 
     void parse_run(const toml::table& t, Step& step) {
-        r_.reject_unknown_keys(t, {"name", "host", "agent", "args", "command", "copies", "prestart"}, "run");
+        r_.reject_unknown_keys(t, {"name", "host", "agent", "args", "command", "copies", "prestart", "user"}, "run");
         ProcessSpec& p = step.run;
         p.where = r_.where(t);
         p.name = r_.string(t, "name", true).value_or("");
@@ -374,6 +377,14 @@ private:
         }
         if (auto copies = r_.integer(t, "copies", false, 1, kMaxCopies)) p.copies = static_cast<int>(*copies);
         p.prestart = r_.boolean(t, "prestart", false).value_or(false);
+        if (auto user = r_.string(t, "user", false)) {
+            try {
+                sys::credentials_of(*user);
+                p.user = *user;
+            } catch (const std::exception& e) {
+                r_.error(*t.get("user"), e.what());
+            }
+        }
         const toml::node* argv_node = t.get(has_agent ? "args" : "command");
         for (const auto& word : p.command) {
             try {
@@ -682,11 +693,14 @@ Scenario parse_scenario_tree(const toml::table& root, const std::string& file_la
 }
 
 std::string read_scenario_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw ScenarioError({printable(fmt::format("{}: cannot open: {}", path, std::strerror(errno)))});
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
+    // A scenario is a program root runs: read only what root, lab's user or the sudo caller controls.
+    try {
+        return sys::read_trusted_file(path, kMaxScenarioFileBytes).content;
+    } catch (const sys::KernelError& e) {
+        throw ScenarioError({printable(fmt::format("{}: cannot open: {}", path, e.what()))});
+    } catch (const std::exception& e) {
+        throw ScenarioError({printable(fmt::format("{}: refused: {}", path, e.what()))});
+    }
 }
 
 Scenario parse_scenario_text(std::string_view text, const std::string& file_label, const ResourceLimits& limits,

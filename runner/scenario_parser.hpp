@@ -38,6 +38,8 @@ Scenario parse_scenario_text(std::string_view text, const std::string& file_labe
 // The pieces a sweep plan is made of (sweep_plan.hpp): the file's text, its TOML tree (a syntax error is a
 // ScenarioError), one cell of it parsed and validated (cell: nullptr without a [sweep] table), and the
 // record's description of a cell.
+// The file is read only if it passes sys/trusted_file.hpp's rule (a refusal is a ScenarioError saying why),
+// and only up to kMaxScenarioFileBytes (scenario_budget.hpp).
 std::string read_scenario_file(const std::string& path);
 toml::table parse_scenario_toml(std::string_view text, const std::string& file_label);
 Scenario parse_scenario_tree(const toml::table& root, const std::string& file_label, const ResourceLimits& limits,

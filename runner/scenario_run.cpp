@@ -472,6 +472,7 @@ private:
             r.instance = i;
             r.host = p.host;
             r.argv = p.argv;
+            r.uid = p.run_as ? static_cast<std::int64_t>(p.run_as->uid) : 0;
             inst.stdout_name = fmt::format("{}.{}.stdout", p.name, i);
             const std::string stderr_name = fmt::format("{}.{}.stderr", p.name, i);
             r.stdout_path = (processes_dir_->path() / inst.stdout_name).string();
@@ -485,6 +486,7 @@ private:
             spec.cgroup_procs_fd = cgroup_procs_fd();
             spec.stdout_fd = out.get();
             spec.stderr_fd = err.get();
+            spec.run_as = p.run_as;
             // A program is held at its first connect or send by the seccomp gate; lab-client holds itself
             // (--start-on-signal), since the gate would make each of its many connects a round trip to lab.
             const bool gated = p.prestart && !p.agent;

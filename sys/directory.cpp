@@ -14,24 +14,12 @@
 #include <fmt/format.h>
 
 #include "sys/kernel_error.hpp"
+#include "sys/path_walk.hpp"
 
 namespace fs = std::filesystem;
 
 namespace lab::sys {
 namespace {
-
-constexpr int kMaxSymlinks = 40;  // as the kernel's own path walk
-
-bool trusted_uid(uid_t uid) {
-    if (uid == 0 || uid == ::geteuid()) return true;
-    // `sudo lab run` from a user's own checkout: that user already has root's trust.
-    if (const char* sudo = std::getenv("SUDO_UID")) {
-        char* end = nullptr;
-        const unsigned long v = std::strtoul(sudo, &end, 10);
-        if (end && *end == '\0' && end != sudo && v == uid) return true;
-    }
-    return false;
-}
 
 struct stat stat_of(int fd, const fs::path& what) {
     struct stat st {};
@@ -39,88 +27,8 @@ struct stat stat_of(int fd, const fs::path& what) {
     return st;
 }
 
-void require_trusted(int fd, const fs::path& what) {
-    if (auto why = untrusted_directory_reason(stat_of(fd, what)))
-        throw std::runtime_error(fmt::format("{}: {}; lab runs as root and will not write below it (choose another "
-                                             "directory with --out, or fix its owner and mode)",
-                                             what.string(), *why));
-}
-
 UniqueFd open_dir_at(int dirfd, const std::string& name) {
     return UniqueFd(::openat(dirfd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-}
-
-// A symlink on the way is followed only when nobody but a trusted user could have put it there: it is
-// owned by one, and it sits in a directory that was itself checked.
-std::string trusted_link_target(int dirfd, const std::string& name, const fs::path& where) {
-    struct stat st {};
-    if (::fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
-        throw_kernel_error(fmt::format("stat {}", where.string()), errno);
-    if (!S_ISLNK(st.st_mode)) throw std::runtime_error(fmt::format("{}: not a directory", where.string()));
-    if (!trusted_uid(st.st_uid))
-        throw std::runtime_error(fmt::format("{}: a symlink owned by uid {} (another user); lab runs as root and "
-                                             "will not follow it",
-                                             where.string(), st.st_uid));
-    char target[PATH_MAX];
-    const ssize_t n = ::readlinkat(dirfd, name.c_str(), target, sizeof target - 1);
-    if (n < 0) throw_kernel_error(fmt::format("read symlink {}", where.string()), errno);
-    return std::string(target, static_cast<std::size_t>(n));
-}
-
-// Walks `path` one component at a time from `start` (a checked directory), creating what is missing
-// when `create` is set. Returns the descriptor of the last component, or an invalid one when it does not
-// exist and `create` is not set.
-UniqueFd walk(UniqueFd start, fs::path start_path, const fs::path& path, std::optional<mode_t> create, int& links) {
-    UniqueFd dir = std::move(start);
-    fs::path here = std::move(start_path);
-    for (const fs::path& part : path.relative_path()) {
-        const std::string name = part.string();
-        if (name.empty() || name == ".") continue;
-        if (name == "..") {
-            // The lexically normal path has none left but for a symlink's target: go up from here.
-            here = here.parent_path();
-            UniqueFd up(::openat(dir.get(), "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-            if (!up) throw_kernel_error(fmt::format("open {}", here.string()), errno);
-            require_trusted(up.get(), here);
-            dir = std::move(up);
-            continue;
-        }
-        const fs::path next_path = here / name;
-        UniqueFd next = open_dir_at(dir.get(), name);
-        if (!next && errno == ENOENT && create) {
-            if (::mkdirat(dir.get(), name.c_str(), *create) != 0 && errno != EEXIST)
-                throw_kernel_error(fmt::format("create directory {}", next_path.string()), errno);
-            next = open_dir_at(dir.get(), name);
-            if (next && ::fchmod(next.get(), *create) != 0)
-                throw_kernel_error(fmt::format("chmod {}", next_path.string()), errno);
-        }
-        if (!next && errno == ENOENT) return UniqueFd();
-        if (!next && (errno == ELOOP || errno == ENOTDIR)) {
-            if (++links > kMaxSymlinks) throw_kernel_error(fmt::format("open {}", next_path.string()), ELOOP);
-            const fs::path target = trusted_link_target(dir.get(), name, next_path);
-            UniqueFd from = target.is_absolute() ? UniqueFd(::open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC))
-                                                 : UniqueFd(::dup(dir.get()));
-            if (!from) throw_kernel_error("open /", errno);
-            next = walk(std::move(from), target.is_absolute() ? fs::path("/") : here, target, create, links);
-            if (!next) return next;
-            here = next_path;
-            dir = std::move(next);
-            continue;
-        }
-        if (!next) throw_kernel_error(fmt::format("open {}", next_path.string()), errno);
-        require_trusted(next.get(), next_path);
-        dir = std::move(next);
-        here = next_path;
-    }
-    return dir;
-}
-
-UniqueFd walk_from_root(const fs::path& absolute, std::optional<mode_t> create) {
-    UniqueFd root(::open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!root) throw_kernel_error("open /", errno);
-    require_trusted(root.get(), "/");
-    int links = 0;
-    return walk(std::move(root), "/", absolute, create, links);
 }
 
 void check_component(std::string_view name, const fs::path& in) {
@@ -168,7 +76,7 @@ void remove_tree_at(int dirfd, const std::string& name, const fs::path& what) {
 
 std::optional<std::string> untrusted_directory_reason(const struct stat& st) {
     if (!S_ISDIR(st.st_mode)) return "not a directory";
-    if (!trusted_uid(st.st_uid)) return fmt::format("owned by uid {} (another user)", st.st_uid);
+    if (!trusted_owner(st.st_uid)) return fmt::format("owned by uid {} (another user)", st.st_uid);
     if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))
         return fmt::format("writable by {} without the sticky bit (mode {:04o})",
                            (st.st_mode & S_IWOTH) ? "every user" : "its group", st.st_mode & 07777);
@@ -180,47 +88,60 @@ bool is_single_component(std::string_view name) {
            name.find('\0') == std::string_view::npos;
 }
 
-Directory Directory::open_or_create(const fs::path& path, mode_t mode) {
+Directory Directory::open_with(const fs::path& path, const WalkRules& rules) {
     const fs::path absolute = fs::absolute(path).lexically_normal();
-    UniqueFd fd = walk_from_root(absolute, mode);
-    return Directory(std::move(fd), absolute);
+    UniqueFd fd = walk_from_root(absolute, rules);
+    return Directory(std::move(fd), absolute, rules.acting_for);
 }
 
+Directory Directory::open_or_create(const fs::path& path, mode_t mode) { return open_with(path, caller_write_rules(mode)); }
+
 std::optional<Directory> Directory::open_existing(const fs::path& path) {
-    const fs::path absolute = fs::absolute(path).lexically_normal();
-    UniqueFd fd = walk_from_root(absolute, std::nullopt);
-    if (!fd) return std::nullopt;
-    return Directory(std::move(fd), absolute);
+    Directory d = open_with(path, caller_write_rules(std::nullopt));
+    if (!d.fd_) return std::nullopt;
+    return d;
+}
+
+Directory Directory::open_or_create_lab_state(const fs::path& path, mode_t mode) {
+    return open_with(path, lab_state_rules(mode));
+}
+
+std::optional<Directory> Directory::open_existing_lab_state(const fs::path& path) {
+    Directory d = open_with(path, lab_state_rules(std::nullopt));
+    if (!d.fd_) return std::nullopt;
+    return d;
+}
+
+WalkRules Directory::rules_below(std::optional<mode_t> create) const {
+    WalkRules r;
+    r.acting_for = owner_;
+    r.create = create;
+    return r;
 }
 
 Directory Directory::create_subdirectory(std::string_view name, mode_t mode) const {
     check_component(name, path_);
     const std::string n(name);
     const fs::path p = path_ / n;
-    if (::mkdirat(fd_.get(), n.c_str(), mode) != 0) throw_kernel_error(fmt::format("create directory {}", p.string()), errno);
-    UniqueFd fd = open_dir_at(fd_.get(), n);
-    if (!fd) throw_kernel_error(fmt::format("open {}", p.string()), errno);
-    if (::fchmod(fd.get(), mode) != 0) throw_kernel_error(fmt::format("chmod {}", p.string()), errno);
-    return Directory(std::move(fd), p);
+    UniqueFd fd = make_verified_directory(fd_.get(), n, p, mode, owner_, false);
+    return Directory(std::move(fd), p, owner_);
 }
 
 Directory Directory::subdirectory(std::string_view name, mode_t mode) const {
     check_component(name, path_);
-    int links = 0;
     UniqueFd start(::dup(fd_.get()));
     if (!start) throw_kernel_error(fmt::format("open {}", path_.string()), errno);
-    UniqueFd fd = walk(std::move(start), path_, fs::path(std::string(name)), mode, links);
-    return Directory(std::move(fd), path_ / std::string(name));
+    UniqueFd fd = walk_directories(std::move(start), path_, fs::path(std::string(name)), rules_below(mode));
+    return Directory(std::move(fd), path_ / std::string(name), owner_);
 }
 
 std::optional<Directory> Directory::existing_subdirectory(std::string_view name) const {
     check_component(name, path_);
-    int links = 0;
     UniqueFd start(::dup(fd_.get()));
     if (!start) throw_kernel_error(fmt::format("open {}", path_.string()), errno);
-    UniqueFd fd = walk(std::move(start), path_, fs::path(std::string(name)), std::nullopt, links);
+    UniqueFd fd = walk_directories(std::move(start), path_, fs::path(std::string(name)), rules_below(std::nullopt));
     if (!fd) return std::nullopt;
-    return Directory(std::move(fd), path_ / std::string(name));
+    return Directory(std::move(fd), path_ / std::string(name), owner_);
 }
 
 UniqueFd Directory::create_file(std::string_view name, mode_t mode) const {
@@ -228,6 +149,9 @@ UniqueFd Directory::create_file(std::string_view name, mode_t mode) const {
     const std::string n(name);
     UniqueFd fd(::openat(fd_.get(), n.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode));
     if (!fd) throw_kernel_error(fmt::format("create {}", (path_ / n).string()), errno);
+    // Under sudo what lab writes for its caller is the caller's, as if they had written it themselves.
+    if (owner_ && ::fchown(fd.get(), owner_->uid, owner_->gid) != 0)
+        throw_kernel_error(fmt::format("chown {} to uid {}", (path_ / n).string(), owner_->uid), errno);
     if (::fchmod(fd.get(), mode) != 0) throw_kernel_error(fmt::format("chmod {}", (path_ / n).string()), errno);
     return fd;
 }
@@ -296,7 +220,7 @@ std::vector<std::string> Directory::entries() const { return list_entries(fd_.ge
 Directory Directory::duplicate() const {
     UniqueFd fd(::dup(fd_.get()));
     if (!fd) throw_kernel_error(fmt::format("dup descriptor of {}", path_.string()), errno);
-    return Directory(std::move(fd), path_);
+    return Directory(std::move(fd), path_, owner_);
 }
 
 void Directory::remove(std::string_view name) const {

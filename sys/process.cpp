@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -57,6 +58,23 @@ struct PrepareChild : bp::extend::handler {
         _exit(127);
     }
 
+    // Raw system calls: glibc's setuid() and friends signal every thread of the process to change
+    // theirs too, and in a vforked child those threads are lab's own.
+    void drop_to(const Credentials& user) const {
+        if (::syscall(SYS_setgroups, user.groups.size(), user.groups.data()) != 0) fail("setgroups");
+        if (::syscall(SYS_setresgid, user.gid, user.gid, user.gid) != 0) fail("setresgid");
+        if (::syscall(SYS_setresuid, user.uid, user.uid, user.uid) != 0) fail("setresuid");
+        // A change of credentials clears the parent-death signal: set it again, then make sure lab is
+        // still there to have sent it.
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) fail("prctl(PR_SET_PDEATHSIG)");
+        if (getppid() != parent) {
+            errno = ESRCH;
+            fail("getppid (lab already exited)");
+        }
+        // Without CAP_SYS_ADMIN a seccomp filter (the connect gate) needs no_new_privs.
+        if (spec->gate_socket >= 0 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) fail("prctl(PR_SET_NO_NEW_PRIVS)");
+    }
+
     template <typename Executor>
     void on_exec_setup(Executor&) const {
         report->pid = ::getpid();
@@ -76,6 +94,7 @@ struct PrepareChild : bp::extend::handler {
         // Nor may lab's descriptors: with scenarios running in parallel another thread's sockets and pipes
         // are open at any fork, and a program under RLIMIT_NOFILE would count them as its own.
         if (::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0) fail("close_range(CLOSE_RANGE_CLOEXEC)");
+        if (spec->run_as) drop_to(*spec->run_as);
         // lab's own signal dispositions and mask must not leak into the program: dispositions first, so
         // that no signal unblocked here runs a lab handler in the child.
         signal(SIGINT, SIG_DFL);

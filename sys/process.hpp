@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "sys/invoker.hpp"
+
 namespace lab::sys {
 
 struct ProcessSpec {
@@ -35,6 +37,9 @@ struct ProcessSpec {
     // A ConnectGate's child_socket(): the program is held at its first connect or send until the gate
     // releases it (sys/connect_gate.hpp). -1: not gated.
     int gate_socket = -1;
+    // Run the program as this user (groups, gid, uid; after the namespace, cgroup and streams are set up
+    // as root). nullopt: as lab's own user.
+    std::optional<Credentials> run_as;
 };
 
 struct ProcessEnd {

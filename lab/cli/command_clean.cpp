@@ -53,9 +53,9 @@ std::map<std::string, RunLeftovers> leftovers_by_run() {
         }
     }
     for (const auto& name : sys::list_run_cgroups()) by_run[name].cgroup = true;
-    if (auto wire = sys::Directory::open_existing(fmt::format("{}/wire", runner::kRunStateDir)))
+    if (auto wire = sys::Directory::open_existing_lab_state(fmt::format("{}/wire", runner::kRunStateDir)))
         for (const auto& name : wire->entries()) by_run[name].wire_control = true;
-    if (auto ctl = sys::Directory::open_existing(fmt::format("{}/ctl", runner::kRunStateDir)))
+    if (auto ctl = sys::Directory::open_existing_lab_state(fmt::format("{}/ctl", runner::kRunStateDir)))
         for (const auto& name : ctl->entries())
             if (name.ends_with(".sock")) by_run[name.substr(0, name.size() - 5)].control_socket = true;
     return by_run;

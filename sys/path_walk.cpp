@@ -1,0 +1,214 @@
+#include "sys/path_walk.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "sys/directory.hpp"
+#include "sys/kernel_error.hpp"
+
+namespace fs = std::filesystem;
+
+namespace lab::sys {
+namespace {
+
+constexpr int kMaxSymlinks = 40;  // as the kernel's own path walk
+
+// One lab process makes directories one at a time: between mkdirat and the verified open a directory is
+// root's and mode 0700, and a second run of ours creating the same `runs/` must not meet it half-made.
+std::mutex creation_mutex;
+
+struct stat stat_of(int fd, const fs::path& what) {
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) throw_kernel_error(fmt::format("stat {}", what.string()), errno);
+    return st;
+}
+
+UniqueFd open_dir_at(int dirfd, const std::string& name) {
+    return UniqueFd(::openat(dirfd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+}
+
+void require_invoker_may(const struct stat& st, const Credentials& who, int access, const fs::path& where) {
+    if (permits(st, who, access)) return;
+    if (access & W_OK)
+        throw std::runtime_error(fmt::format("{}: uid {} ({}, who ran sudo) may not create files here; under sudo lab "
+                                             "writes only where its caller could (choose another directory with --out)",
+                                             where.string(), who.uid, who.name));
+    throw std::runtime_error(fmt::format("{}: uid {} ({}) may not enter this directory; under sudo lab goes only where "
+                                         "its caller could",
+                                         where.string(), who.uid, who.name));
+}
+
+// A symlink on the way is followed only when nobody but a trusted user could have put it there: its owner
+// passes the rule, and it sits in a directory that was itself checked.
+std::string trusted_link_target(int dirfd, const std::string& name, const fs::path& where, const WalkRules& rules) {
+    struct stat st {};
+    if (::fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+        throw_kernel_error(fmt::format("stat {}", where.string()), errno);
+    if (!S_ISLNK(st.st_mode)) throw std::runtime_error(fmt::format("{}: not a directory", where.string()));
+    if (rules.passed_other_owner && !trusted_link_owner(st.st_uid)) *rules.passed_other_owner = true;
+    if (!rules.link_owner_ok(st.st_uid))
+        throw std::runtime_error(fmt::format("{}: a symlink owned by uid {}; lab runs as root and follows only "
+                                             "symlinks that {} owns",
+                                             where.string(), st.st_uid,
+                                             rules.link_owner_ok == trusted_link_owner ? "root" : "root or its caller"));
+    char target[PATH_MAX];
+    const ssize_t n = ::readlinkat(dirfd, name.c_str(), target, sizeof target - 1);
+    if (n < 0) throw_kernel_error(fmt::format("read symlink {}", where.string()), errno);
+    return std::string(target, static_cast<std::size_t>(n));
+}
+
+bool is_empty_directory(int fd) {
+    UniqueFd listing(::openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!listing) return false;
+    std::unique_ptr<DIR, int (*)(DIR*)> d(::fdopendir(listing.get()), &::closedir);
+    if (!d) return false;
+    listing.release();
+    while (const dirent* e = ::readdir(d.get())) {
+        const std::string_view n = e->d_name;
+        if (n != "." && n != "..") return false;
+    }
+    return true;
+}
+
+UniqueFd walk(UniqueFd start, fs::path start_path, const fs::path& path, const WalkRules& rules, int& links) {
+    UniqueFd dir = std::move(start);
+    fs::path here = std::move(start_path);
+    std::vector<std::string> parts;
+    for (const fs::path& part : path.relative_path()) {
+        const std::string name = part.string();
+        if (!name.empty() && name != ".") parts.push_back(name);
+    }
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        const std::string& name = parts[i];
+        const bool last = i + 1 == parts.size();
+        if (name == "..") {
+            // The lexically normal path has none left but for a symlink's target: go up from here.
+            here = here.parent_path();
+            UniqueFd up(::openat(dir.get(), "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+            if (!up) throw_kernel_error(fmt::format("open {}", here.string()), errno);
+            require_trusted_directory(up.get(), here);
+            if (rules.passed_other_owner && !trusted_link_owner(stat_of(up.get(), here).st_uid))
+                *rules.passed_other_owner = true;
+            if (rules.acting_for) require_invoker_may(stat_of(up.get(), here), *rules.acting_for, X_OK, here);
+            dir = std::move(up);
+            continue;
+        }
+        const fs::path next_path = here / name;
+        UniqueFd next = open_dir_at(dir.get(), name);
+        bool made = false;
+        if (!next && errno == ENOENT && rules.create) {
+            if (rules.acting_for)
+                require_invoker_may(stat_of(dir.get(), here), *rules.acting_for, W_OK | X_OK, here);
+            next = make_verified_directory(dir.get(), name, next_path, *rules.create, rules.acting_for, true);
+            made = next.valid();
+            if (!made) next = open_dir_at(dir.get(), name);  // another run made it first: checked below
+        }
+        if (!next && errno == ENOENT) return UniqueFd();
+        if (!next && (errno == ELOOP || errno == ENOTDIR)) {
+            if (++links > kMaxSymlinks) throw_kernel_error(fmt::format("open {}", next_path.string()), ELOOP);
+            const fs::path target = trusted_link_target(dir.get(), name, next_path, rules);
+            UniqueFd from = target.is_absolute() ? UniqueFd(::open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC))
+                                                 : UniqueFd(::dup(dir.get()));
+            if (!from) throw_kernel_error("open /", errno);
+            WalkRules inner = rules;
+            inner.write_last = last && rules.write_last;
+            next = walk(std::move(from), target.is_absolute() ? fs::path("/") : here, target, inner, links);
+            if (!next) return next;
+            here = next_path;
+            dir = std::move(next);
+            continue;
+        }
+        if (!next) throw_kernel_error(fmt::format("open {}", next_path.string()), errno);
+        if (!made) {
+            require_trusted_directory(next.get(), next_path);
+            if (rules.passed_other_owner && !trusted_link_owner(stat_of(next.get(), next_path).st_uid))
+                *rules.passed_other_owner = true;
+            if (rules.acting_for)
+                require_invoker_may(stat_of(next.get(), next_path), *rules.acting_for,
+                                    last && rules.write_last ? (W_OK | X_OK) : X_OK, next_path);
+        }
+        dir = std::move(next);
+        here = next_path;
+    }
+    return dir;
+}
+
+}  // namespace
+
+WalkRules caller_write_rules(std::optional<mode_t> create) {
+    WalkRules r;
+    r.acting_for = sudo_invoker();
+    r.create = create;
+    return r;
+}
+
+WalkRules lab_state_rules(std::optional<mode_t> create) {
+    WalkRules r;
+    r.create = create;
+    return r;
+}
+
+void require_trusted_directory(int fd, const fs::path& where) {
+    if (auto why = untrusted_directory_reason(stat_of(fd, where)))
+        throw std::runtime_error(fmt::format("{}: {}; lab runs as root and will not write below it (choose another "
+                                             "directory with --out, or fix its owner and mode)",
+                                             where.string(), *why));
+}
+
+void require_freshly_made(int fd, const fs::path& where) {
+    const struct stat st = stat_of(fd, where);
+    const bool empty = is_empty_directory(fd);
+    if (S_ISDIR(st.st_mode) && st.st_uid == ::geteuid() && empty) return;
+    throw std::runtime_error(fmt::format("{}: replaced right after lab created it (now owned by uid {}{}); refusing to "
+                                         "write there",
+                                         where.string(), st.st_uid, empty ? "" : ", not empty"));
+}
+
+UniqueFd make_verified_directory(int parent, const std::string& name, const fs::path& where, mode_t mode,
+                                 const std::optional<Credentials>& owner, bool exist_ok) {
+    std::lock_guard lock(creation_mutex);
+    // 0700 until verified: nobody else can put anything into it meanwhile.
+    if (::mkdirat(parent, name.c_str(), 0700) != 0) {
+        if (errno == EEXIST && exist_ok) return UniqueFd();
+        throw_kernel_error(fmt::format("create directory {}", where.string()), errno);
+    }
+    UniqueFd fd = open_dir_at(parent, name);
+    if (!fd) {
+        const int err = errno;
+        if (err == ELOOP || err == ENOTDIR)
+            throw std::runtime_error(fmt::format("{}: replaced by something else (not a directory) right after lab "
+                                                 "created it; refusing to write there",
+                                                 where.string()));
+        throw_kernel_error(fmt::format("open {}", where.string()), err);
+    }
+    require_freshly_made(fd.get(), where);
+    if (owner && ::fchown(fd.get(), owner->uid, owner->gid) != 0)
+        throw_kernel_error(fmt::format("chown {} to uid {}", where.string(), owner->uid), errno);
+    if (::fchmod(fd.get(), mode) != 0) throw_kernel_error(fmt::format("chmod {}", where.string()), errno);
+    return fd;
+}
+
+UniqueFd walk_directories(UniqueFd start, fs::path start_path, const fs::path& path, const WalkRules& rules) {
+    int links = 0;
+    return walk(std::move(start), std::move(start_path), path, rules, links);
+}
+
+UniqueFd walk_from_root(const fs::path& absolute, const WalkRules& rules) {
+    UniqueFd root(::open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!root) throw_kernel_error("open /", errno);
+    require_trusted_directory(root.get(), "/");
+    return walk_directories(std::move(root), "/", absolute, rules);
+}
+
+}  // namespace lab::sys
