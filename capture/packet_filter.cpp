@@ -28,6 +28,9 @@ std::mutex& compile_lock() {
 
 std::variant<PacketFilter, std::string> PacketFilter::compile(const std::string& expression, std::uint16_t linktype,
                                                               std::uint32_t snaplen) {
+    if (expression.size() > kExpressionBytes)
+        return "is " + std::to_string(expression.size()) + " bytes long; at most " + std::to_string(kExpressionBytes) +
+               " (libpcap's compile time and memory grow faster than the filter)";
     std::lock_guard guard(compile_lock());
     std::unique_ptr<pcap_t, PcapCloser> dead(pcap_open_dead(linktype, static_cast<int>(snaplen)));
     if (!dead) return std::string("pcap_open_dead failed");

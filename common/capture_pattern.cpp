@@ -1,47 +1,44 @@
 #include "common/capture_pattern.hpp"
 
-// GCC 12 with -fsanitize=address,undefined warns -Wmaybe-uninitialized inside libstdc++'s regex
-// compiler (a std::function member of a temporary NFA state it has just built): a false positive in the
-// library's code, not ours. This file is the only one that instantiates std::regex.
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-
 #include <charconv>
-#include <regex>
+
+#include <re2/re2.h>
 
 namespace lab {
 
 struct CapturePattern::Compiled {
-    std::regex re;
+    Compiled(const std::string& pattern, const re2::RE2::Options& options) : re(pattern, options) {}
+    re2::RE2 re;
 };
 
 namespace {
 
-// libstdc++ builds a counted repetition x{N} as N copies of x, and nested ones multiply: a pattern such as
-// (a{1000}){1000} would take gigabytes to compile. The product of every bound in the pattern is capped.
-std::optional<unsigned long> repetition_product_over(const std::string& pattern, unsigned long cap) {
-    unsigned long product = 1;
-    for (std::size_t i = 0; i < pattern.size(); ++i) {
-        if (pattern[i] == '\\') {
-            ++i;
-            continue;
-        }
-        if (pattern[i] != '{') continue;
-        unsigned long bound = 0;
-        bool digits = false;
-        for (std::size_t j = i + 1; j < pattern.size() && pattern[j] != '}'; ++j) {
-            if (pattern[j] >= '0' && pattern[j] <= '9') {
-                digits = true;
-                bound = std::min<unsigned long>(bound * 10 + static_cast<unsigned long>(pattern[j] - '0'), cap + 1);
-            } else if (pattern[j] != ',') {
-                digits = false;
-                break;
-            }
-        }
-        if (!digits) continue;
-        product = std::min(product * std::max<unsigned long>(bound, 1), cap + 1);
-        if (product > cap) return product;
+re2::RE2::Options options() {
+    re2::RE2::Options o;
+    // Bytes, as the program printed them: a line that is not UTF-8 is still read, '.' is one byte, and
+    // non-ASCII text in the pattern matches its own bytes. It also keeps the programs small: in UTF-8
+    // mode '.' alone is 14 instructions and \pL 1199.
+    o.set_encoding(re2::RE2::Options::EncodingLatin1);
+    o.set_max_mem(CapturePattern::kMemoryBytes);
+    o.set_log_errors(false);  // the error goes back to the caller, with the scenario's file:line:column
+    return o;
+}
+
+// RE2's message, and what the user can do about it when the message alone does not say.
+std::string compile_problem(const re2::RE2& re) {
+    std::string why = "does not compile: " + re.error();
+    switch (re.error_code()) {
+        case re2::RE2::ErrorBadEscape:
+        case re2::RE2::ErrorBadPerlOp:
+            return why + " (RE2 syntax: no backreferences or lookaround)";
+        case re2::RE2::ErrorRepeatSize:
+            return why + " (a count is at most 1000, and nested counts multiply to at most 1000)";
+        case re2::RE2::ErrorPatternTooLarge:
+            return "needs more than " + std::to_string(CapturePattern::kMemoryBytes >> 10) +
+                   " KiB to compile; write it smaller";
+        default:
+            return why;
     }
-    return std::nullopt;
 }
 
 }  // namespace
@@ -49,28 +46,27 @@ std::optional<unsigned long> repetition_product_over(const std::string& pattern,
 Parsed<CapturePattern> CapturePattern::compile(const std::string& pattern) {
     if (pattern.size() > kPatternBytes)
         return ParseError{"is " + std::to_string(pattern.size()) + " bytes long; at most " + std::to_string(kPatternBytes)};
-    if (repetition_product_over(pattern, kRepetitions))
-        return ParseError{"repeats too much: its counted repetitions ({N}, {M,N}) multiply to more than " +
-                          std::to_string(kRepetitions)};
-    auto compiled = std::make_shared<Compiled>();
-    try {
-        compiled->re = std::regex(pattern, std::regex::ECMAScript);
-    } catch (const std::regex_error& e) {
-        return ParseError{"does not compile: " + std::string(e.what())};
-    }
-    if (compiled->re.mark_count() != 1)
+    auto compiled = std::make_shared<Compiled>(pattern, options());
+    const re2::RE2& re = compiled->re;
+    if (!re.ok()) return ParseError{compile_problem(re)};
+    if (re.ProgramSize() > kInstructions)
+        return ParseError{"compiles to " + std::to_string(re.ProgramSize()) + " RE2 instructions; at most " +
+                          std::to_string(kInstructions) + " (the work per byte of output grows with them; x{N} counts " +
+                          "as N copies of x)"};
+    if (re.NumberOfCapturingGroups() != 1)
         return ParseError{"needs exactly one capture group, (...), around the number; it has " +
-                          std::to_string(compiled->re.mark_count()) + " (write (?:...) for a group that captures nothing)"};
+                          std::to_string(re.NumberOfCapturingGroups()) +
+                          " (write (?:...) for a group that captures nothing)"};
     return CapturePattern(std::move(compiled));
 }
 
 CapturedNumber CapturePattern::search(std::string_view line) const {
-    if (line.size() > kLineBytes) line = line.substr(0, kLineBytes);
-    std::match_results<std::string_view::const_iterator> m;
+    re2::StringPiece groups[2];  // the whole match, and the one capture group
     CapturedNumber out;
-    if (!std::regex_search(line.begin(), line.end(), m, re_->re)) return out;
+    if (!re_->re.Match(re2::StringPiece(line.data(), line.size()), 0, line.size(), re2::RE2::UNANCHORED, groups, 2))
+        return out;
     out.matched = true;
-    out.text = m[1].str();
+    out.text.assign(groups[1].data() ? groups[1].data() : "", groups[1].size());
     const char* first = out.text.data();
     const char* last = first + out.text.size();
     if (first != last && *first == '+') ++first;  // from_chars takes '-' but not '+'

@@ -145,7 +145,7 @@ struct Event {
 
 enum class ExpectKind { Sockets, Counter, Events, Exit, Output, Packets, Series };
 
-// Output: numbers a program printed, read from its stdout or stderr with a regular expression (ECMAScript
+// Output: numbers a program printed, read from its stdout or stderr with a regular expression (RE2
 // syntax) that has exactly one capture group. Each matching line gives the number its group captured;
 // `matches` folds one instance's lines ("sum", "last" or "count" of the matching lines), then the
 // instances are summed, or `instance` picks one, or `per_instance` takes their "min" or "max".

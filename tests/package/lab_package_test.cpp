@@ -119,7 +119,7 @@ TEST_F(Package, DependsOnTheDebianRuntimeLibrariesItLinks) {
     const std::string depends = field("Depends");
     // Package names carry sonames (libfmt9, libboost-filesystem1.74.0); the stems are what the build links.
     for (const char* stem : {"libnl-3-", "libnl-route-3-", "libnl-idiag-3-", "libboost-filesystem", "libfmt",
-                             "libtomlplusplus", "liblzma", "libzstd", "libstdc++6", "libc6"})
+                             "libtomlplusplus", "liblzma", "libzstd", "libre2-", "libstdc++6", "libc6"})
         EXPECT_THAT(depends, HasSubstr(stem)) << depends;
     EXPECT_THAT(field("Recommends"), HasSubstr("netcat-openbsd"));
 }
