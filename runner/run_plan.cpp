@@ -9,7 +9,6 @@
 
 #include "runner/lab_addresses.hpp"
 #include "runner/substitution.hpp"
-#include "runner/scenario_budget.hpp"
 #include "sys/process.hpp"
 #include "sys/trusted_file.hpp"
 
@@ -37,9 +36,6 @@ std::string route_via(const Scenario& s, const RunPlan& plan, const HostSpec& ho
                                          route.via, route.via, host.name));
 }
 
-// Who runs a program. As plain root: root, or the step's `user`. Under sudo: the user who ran it, so that
-// allowing `sudo lab` is not allowing root for every command; another user (root included) only for a
-// scenario that root alone controls (the installed catalogue), never for one the caller could have written.
 // What root is about to run must pass the rule of what it reads (sys/trusted_file.hpp): no other user's
 // `nc` earlier in PATH, no script another user can edit.
 void check_executable(const std::string& executable, const ProcessSpec& p, const std::optional<sys::Credentials>& run_as) {
@@ -50,24 +46,18 @@ void check_executable(const std::string& executable, const ProcessSpec& p, const
     }
 }
 
-std::optional<sys::Credentials> run_as_for(const ProcessSpec& p, const Scenario& s, std::optional<bool>& root_controlled) {
+// Who runs a program. As plain root: root, or the step's `user`. Under sudo: the user who ran it, always,
+// so that allowing `sudo lab` is not allowing root for any command: a scenario, its --set values and its
+// PATH are all the caller's to steer, so no step of it may run as anyone else.
+std::optional<sys::Credentials> run_as_for(const ProcessSpec& p) {
     const std::optional<sys::Credentials> invoker = sys::sudo_invoker();
     if (p.user.empty()) return invoker;
     sys::Credentials wanted = sys::credentials_of(p.user);
-    if (invoker && wanted.uid != invoker->uid) {
-        if (!root_controlled) {
-            try {
-                root_controlled = sys::read_trusted_file(s.file, kMaxScenarioFileBytes).root_controlled;
-            } catch (const std::exception&) {
-                root_controlled = false;
-            }
-        }
-        if (!*root_controlled)
-            throw std::runtime_error(fmt::format(
-                "{}: process '{}': user = \"{}\": under sudo lab runs a scenario's programs as the user who ran it "
-                "(uid {}, {}); another user needs a scenario file that only root can change",
-                p.where.str(), p.name, p.user, invoker->uid, invoker->name));
-    }
+    if (invoker && wanted.uid != invoker->uid)
+        throw std::runtime_error(fmt::format(
+            "{}: process '{}': user = \"{}\": under sudo lab runs every program as the user who ran it (uid {}, {}); "
+            "run lab as root, without sudo, for a program that must run as someone else",
+            p.where.str(), p.name, p.user, invoker->uid, invoker->name));
     if (wanted.uid == 0) return std::nullopt;
     return wanted;
 }
@@ -121,12 +111,11 @@ RunPlan make_plan(const Scenario& s, const std::string& run_id, const std::strin
             plan.variables["hosts." + h.name + ".addr"] = it->second.front();
     }
 
-    std::optional<bool> root_controlled;  // the scenario file's, read when a step first needs it
     for (const auto& step : s.steps) {
         if (step.kind != StepKind::Run) continue;
         const ProcessSpec& p = step.run;
         PlannedProcess pp;
-        pp.run_as = run_as_for(p, s, root_controlled);
+        pp.run_as = run_as_for(p);
         pp.name = p.name;
         pp.host = p.host;
         pp.copies = p.copies;

@@ -695,7 +695,7 @@ Scenario parse_scenario_tree(const toml::table& root, const std::string& file_la
 std::string read_scenario_file(const std::string& path) {
     // A scenario is a program root runs: read only what root, lab's user or the sudo caller controls.
     try {
-        return sys::read_trusted_file(path, kMaxScenarioFileBytes).content;
+        return sys::read_trusted_file(path, kMaxScenarioFileBytes);
     } catch (const sys::KernelError& e) {
         throw ScenarioError({printable(fmt::format("{}: cannot open: {}", path, e.what()))});
     } catch (const std::exception& e) {

@@ -188,7 +188,8 @@ void Directory::write_file(std::string_view name, std::string_view content, mode
 std::optional<std::string> Directory::read_file(std::string_view name) const {
     check_component(name, path_);
     const std::string n(name);
-    UniqueFd fd(::openat(fd_.get(), n.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    // O_NONBLOCK: a FIFO someone put in our place must not hang lab; it is refused below.
+    UniqueFd fd(::openat(fd_.get(), n.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
     if (!fd) {
         if (errno == ENOENT) return std::nullopt;
         throw_kernel_error(fmt::format("open {}", (path_ / n).string()), errno);

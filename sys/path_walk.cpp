@@ -5,10 +5,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <climits>
+#include <cstdio>
 #include <memory>
-#include <mutex>
 #include <stdexcept>
 #include <string>
 
@@ -23,10 +24,6 @@ namespace lab::sys {
 namespace {
 
 constexpr int kMaxSymlinks = 40;  // as the kernel's own path walk
-
-// One lab process makes directories one at a time: between mkdirat and the verified open a directory is
-// root's and mode 0700, and a second run of ours creating the same `runs/` must not meet it half-made.
-std::mutex creation_mutex;
 
 struct stat stat_of(int fd, const fs::path& what) {
     struct stat st {};
@@ -56,12 +53,11 @@ std::string trusted_link_target(int dirfd, const std::string& name, const fs::pa
     if (::fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
         throw_kernel_error(fmt::format("stat {}", where.string()), errno);
     if (!S_ISLNK(st.st_mode)) throw std::runtime_error(fmt::format("{}: not a directory", where.string()));
-    if (rules.passed_other_owner && !trusted_link_owner(st.st_uid)) *rules.passed_other_owner = true;
     if (!rules.link_owner_ok(st.st_uid))
         throw std::runtime_error(fmt::format("{}: a symlink owned by uid {}; lab runs as root and follows only "
                                              "symlinks that {} owns",
                                              where.string(), st.st_uid,
-                                             rules.link_owner_ok == trusted_link_owner ? "root" : "root or its caller"));
+                                             rules.link_owner_ok == trusted_link_owner ? "root" : "a trusted user"));
     char target[PATH_MAX];
     const ssize_t n = ::readlinkat(dirfd, name.c_str(), target, sizeof target - 1);
     if (n < 0) throw_kernel_error(fmt::format("read symlink {}", where.string()), errno);
@@ -98,8 +94,6 @@ UniqueFd walk(UniqueFd start, fs::path start_path, const fs::path& path, const W
             UniqueFd up(::openat(dir.get(), "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
             if (!up) throw_kernel_error(fmt::format("open {}", here.string()), errno);
             require_trusted_directory(up.get(), here);
-            if (rules.passed_other_owner && !trusted_link_owner(stat_of(up.get(), here).st_uid))
-                *rules.passed_other_owner = true;
             if (rules.acting_for) require_invoker_may(stat_of(up.get(), here), *rules.acting_for, X_OK, here);
             dir = std::move(up);
             continue;
@@ -132,8 +126,6 @@ UniqueFd walk(UniqueFd start, fs::path start_path, const fs::path& path, const W
         if (!next) throw_kernel_error(fmt::format("open {}", next_path.string()), errno);
         if (!made) {
             require_trusted_directory(next.get(), next_path);
-            if (rules.passed_other_owner && !trusted_link_owner(stat_of(next.get(), next_path).st_uid))
-                *rules.passed_other_owner = true;
             if (rules.acting_for)
                 require_invoker_may(stat_of(next.get(), next_path), *rules.acting_for,
                                     last && rules.write_last ? (W_OK | X_OK) : X_OK, next_path);
@@ -161,8 +153,8 @@ WalkRules lab_state_rules(std::optional<mode_t> create) {
 
 void require_trusted_directory(int fd, const fs::path& where) {
     if (auto why = untrusted_directory_reason(stat_of(fd, where)))
-        throw std::runtime_error(fmt::format("{}: {}; lab runs as root and will not write below it (choose another "
-                                             "directory with --out, or fix its owner and mode)",
+        throw std::runtime_error(fmt::format("{}: {}; lab runs as root and will not use what lies below it (choose "
+                                             "another directory, or fix its owner and mode)",
                                              where.string(), *why));
 }
 
@@ -177,25 +169,45 @@ void require_freshly_made(int fd, const fs::path& where) {
 
 UniqueFd make_verified_directory(int parent, const std::string& name, const fs::path& where, mode_t mode,
                                  const std::optional<Credentials>& owner, bool exist_ok) {
-    std::lock_guard lock(creation_mutex);
-    // 0700 until verified: nobody else can put anything into it meanwhile.
-    if (::mkdirat(parent, name.c_str(), 0700) != 0) {
-        if (errno == EEXIST && exist_ok) return UniqueFd();
-        throw_kernel_error(fmt::format("create directory {}", where.string()), errno);
+    // Made under a temporary name, 0700, verified, given its owner and mode, and only then renamed into
+    // place without replacing anything: whoever opens `name` meets either nothing or a finished directory
+    // (another lab process making the same runs/ at the same moment included).
+    static std::atomic<unsigned> counter{0};
+    const std::string temporary = fmt::format(".lab-mkdir-{}-{}", ::getpid(), counter.fetch_add(1));
+    const fs::path temporary_path = where.parent_path() / temporary;
+    if (::mkdirat(parent, temporary.c_str(), 0700) != 0)
+        throw_kernel_error(fmt::format("create directory {}", temporary_path.string()), errno);
+    auto discard = [&] { ::unlinkat(parent, temporary.c_str(), AT_REMOVEDIR); };
+    UniqueFd fd = open_dir_at(parent, temporary);
+    try {
+        if (!fd) {
+            const int err = errno;
+            if (err == ELOOP || err == ENOTDIR)
+                throw std::runtime_error(fmt::format("{}: replaced by something else (not a directory) right after "
+                                                     "lab created it; refusing to write there",
+                                                     temporary_path.string()));
+            throw_kernel_error(fmt::format("open {}", temporary_path.string()), err);
+        }
+        require_freshly_made(fd.get(), temporary_path);
+        if (owner && ::fchown(fd.get(), owner->uid, owner->gid) != 0)
+            throw_kernel_error(fmt::format("chown {} to uid {}", where.string(), owner->uid), errno);
+        if (::fchmod(fd.get(), mode) != 0) throw_kernel_error(fmt::format("chmod {}", where.string()), errno);
+    } catch (...) {
+        discard();
+        throw;
     }
-    UniqueFd fd = open_dir_at(parent, name);
-    if (!fd) {
+    if (::renameat2(parent, temporary.c_str(), parent, name.c_str(), RENAME_NOREPLACE) != 0) {
         const int err = errno;
-        if (err == ELOOP || err == ENOTDIR)
-            throw std::runtime_error(fmt::format("{}: replaced by something else (not a directory) right after lab "
-                                                 "created it; refusing to write there",
-                                                 where.string()));
-        throw_kernel_error(fmt::format("open {}", where.string()), err);
+        discard();
+        if (err == EEXIST && exist_ok) return UniqueFd();
+        throw_kernel_error(fmt::format("create directory {}", where.string()), err);
     }
-    require_freshly_made(fd.get(), where);
-    if (owner && ::fchown(fd.get(), owner->uid, owner->gid) != 0)
-        throw_kernel_error(fmt::format("chown {} to uid {}", where.string(), owner->uid), errno);
-    if (::fchmod(fd.get(), mode) != 0) throw_kernel_error(fmt::format("chmod {}", where.string()), errno);
+    // What now has the name must be what we hold: the parent's owner may have swapped the temporary one.
+    struct stat placed {};
+    const struct stat held = stat_of(fd.get(), where);
+    if (::fstatat(parent, name.c_str(), &placed, AT_SYMLINK_NOFOLLOW) != 0 || placed.st_ino != held.st_ino ||
+        placed.st_dev != held.st_dev)
+        throw std::runtime_error(fmt::format("{}: replaced while lab created it; refusing to write there", where.string()));
     return fd;
 }
 

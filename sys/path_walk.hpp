@@ -25,9 +25,6 @@ struct WalkRules {
     std::optional<mode_t> create;
     // Whether the last directory must be writable by acting_for (it will receive new files).
     bool write_last = true;
-    // Set when a directory or symlink on the way belongs to someone other than root or lab's euid (the
-    // sudo invoker): what lies below is not root's alone.
-    bool* passed_other_owner = nullptr;
 };
 
 // The rules for a place that lab writes for its caller: the sudo invoker's permissions, when there is one.

@@ -94,7 +94,6 @@ struct PrepareChild : bp::extend::handler {
         // Nor may lab's descriptors: with scenarios running in parallel another thread's sockets and pipes
         // are open at any fork, and a program under RLIMIT_NOFILE would count them as its own.
         if (::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0) fail("close_range(CLOSE_RANGE_CLOEXEC)");
-        if (spec->run_as) drop_to(*spec->run_as);
         // lab's own signal dispositions and mask must not leak into the program: dispositions first, so
         // that no signal unblocked here runs a lab handler in the child.
         signal(SIGINT, SIG_DFL);
@@ -104,6 +103,9 @@ struct PrepareChild : bp::extend::handler {
         sigset_t none;
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, nullptr);
+        // After the dispositions: once it is the user's, the user may signal it, and a lab handler must
+        // not run in a child that still shares lab's memory.
+        if (spec->run_as) drop_to(*spec->run_as);
         // Last: from here on the program's connect and send calls are the gate's to hold.
         if (spec->gate_socket >= 0) {
             if (const int e = install_connect_gate(spec->gate_socket); e != 0) {

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <climits>
 #include <stdexcept>
 
@@ -24,14 +25,12 @@ struct OpenedFile {
     UniqueFd fd;
     fs::path path;  // the file's own path once symlinks are resolved, for messages
     struct stat st {};
-    bool root_controlled = true;
 };
 
 // Opens `path` through a checked walk; a symlink at the end is followed when a trusted user owns it (the
 // walk then starts again at its target). `reader` must be able to reach it, when set.
 OpenedFile open_trusted(const fs::path& path, const std::optional<Credentials>& reader) {
     fs::path current = fs::absolute(path).lexically_normal();
-    bool other_owner = false;
     for (int links = 0; links <= kMaxSymlinks; ++links) {
         if (current.filename().empty() || current == current.root_path())
             throw std::runtime_error(fmt::format("{}: not a file", current.string()));
@@ -39,7 +38,6 @@ OpenedFile open_trusted(const fs::path& path, const std::optional<Credentials>& 
         rules.link_owner_ok = trusted_owner;
         rules.acting_for = reader;
         rules.write_last = false;
-        rules.passed_other_owner = &other_owner;
         const UniqueFd dir = walk_from_root(current.parent_path(), rules);
         if (!dir) throw_kernel_error(fmt::format("open {}", current.parent_path().string()), ENOENT);
         const std::string name = current.filename().string();
@@ -51,7 +49,6 @@ OpenedFile open_trusted(const fs::path& path, const std::optional<Credentials>& 
                 throw std::runtime_error(fmt::format("{}: a symlink owned by uid {} (another user); lab runs as root and "
                                                      "will not follow it",
                                                      current.string(), st.st_uid));
-            if (!trusted_link_owner(st.st_uid)) other_owner = true;
             char target[PATH_MAX];
             const ssize_t n = ::readlinkat(dir.get(), name.c_str(), target, sizeof target - 1);
             if (n < 0) throw_kernel_error(fmt::format("read symlink {}", current.string()), errno);
@@ -74,10 +71,8 @@ OpenedFile open_trusted(const fs::path& path, const std::optional<Credentials>& 
                                                  "what another user could change (chmod go-w it)",
                                                  current.string(), (f.st.st_mode & S_IWOTH) ? "every user" : "its group",
                                                  f.st.st_mode & 07777));
-        if (!trusted_link_owner(f.st.st_uid)) other_owner = true;
         f.fd = std::move(fd);
         f.path = current;
-        f.root_controlled = !other_owner;
         return f;
     }
     throw_kernel_error(fmt::format("open {}", path.string()), ELOOP);
@@ -85,7 +80,7 @@ OpenedFile open_trusted(const fs::path& path, const std::optional<Credentials>& 
 
 }  // namespace
 
-TrustedFile read_trusted_file(const fs::path& path, std::size_t max_bytes) {
+std::string read_trusted_file(const fs::path& path, std::size_t max_bytes) {
     const auto reader = sudo_invoker();
     OpenedFile f = open_trusted(path, reader);
     if (reader && !permits(f.st, *reader, R_OK))
@@ -94,8 +89,7 @@ TrustedFile read_trusted_file(const fs::path& path, std::size_t max_bytes) {
                                              f.path.string(), reader->uid, reader->name));
     if (static_cast<std::size_t>(f.st.st_size) > max_bytes)
         throw std::runtime_error(fmt::format("{}: {} bytes; at most {} are read", f.path.string(), f.st.st_size, max_bytes));
-    TrustedFile out;
-    out.root_controlled = f.root_controlled;
+    std::string out;
     char buffer[65536];
     for (;;) {
         const ssize_t n = ::read(f.fd.get(), buffer, sizeof buffer);
@@ -104,21 +98,40 @@ TrustedFile read_trusted_file(const fs::path& path, std::size_t max_bytes) {
             throw_kernel_error(fmt::format("read {}", f.path.string()), errno);
         }
         if (n == 0) break;
-        if (out.content.size() + static_cast<std::size_t>(n) > max_bytes)
+        if (out.size() + static_cast<std::size_t>(n) > max_bytes)
             throw std::runtime_error(fmt::format("{}: more than {} bytes", f.path.string(), max_bytes));
-        out.content.append(buffer, static_cast<std::size_t>(n));
+        out.append(buffer, static_cast<std::size_t>(n));
     }
     return out;
 }
 
-bool require_trusted_executable(const fs::path& path, const std::optional<Credentials>& runs_as) {
+void require_trusted_executable(const fs::path& path, const std::optional<Credentials>& runs_as) {
     OpenedFile f = open_trusted(path, runs_as);
     if (!(f.st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)))
         throw std::runtime_error(fmt::format("{}: not executable (mode {:04o})", f.path.string(), f.st.st_mode & 07777));
     if (runs_as && !permits(f.st, *runs_as, X_OK))
         throw std::runtime_error(fmt::format("{}: uid {} ({}) may not execute it (mode {:04o})", f.path.string(),
                                              runs_as->uid, runs_as->name, f.st.st_mode & 07777));
-    return f.root_controlled;
+}
+
+std::string trusted_search_path(std::string_view path) {
+    std::string kept;
+    for (std::size_t start = 0; start <= path.size();) {
+        const std::size_t end = std::min(path.find(':', start), path.size());
+        const std::string entry(path.substr(start, end - start));
+        start = end + 1;
+        if (entry.empty() || entry.front() != '/') continue;
+        try {
+            WalkRules rules;
+            rules.write_last = false;
+            if (!walk_from_root(fs::path(entry).lexically_normal(), rules)) continue;
+        } catch (const std::exception&) {
+            continue;
+        }
+        if (!kept.empty()) kept += ':';
+        kept += entry;
+    }
+    return kept;
 }
 
 }  // namespace lab::sys

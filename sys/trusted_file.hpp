@@ -11,27 +11,25 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "sys/invoker.hpp"
 
 namespace lab::sys {
 
-struct TrustedFile {
-    std::string content;
-    // No directory, symlink or file on the way belongs to anyone but root (or lab's euid): only root can
-    // have written it. Under sudo, only such a scenario may run a program as someone other than the caller.
-    bool root_controlled = false;
-};
-
 // Reads a regular file under that rule, at most `max_bytes` of it (a larger file is refused). Symlinks owned
 // by a trusted user are followed. Under sudo the caller must be able to read it themselves. Throws
 // std::runtime_error saying which component was refused and why ("/tmp/x/scenarios: owned by uid 1001
 // (another user)"), or the failing call and its errno name.
-TrustedFile read_trusted_file(const std::filesystem::path& path, std::size_t max_bytes);
+std::string read_trusted_file(const std::filesystem::path& path, std::size_t max_bytes);
 
 // Checks an executable lab is about to start as root (or as `runs_as`): the same rule, a regular file with
-// an execute bit; and, for `runs_as`, that this user may reach and execute it. Returns whether it is
-// root-controlled. Throws std::runtime_error as read_trusted_file does.
-bool require_trusted_executable(const std::filesystem::path& path, const std::optional<Credentials>& runs_as);
+// an execute bit; and, for `runs_as`, that this user may reach and execute it. Throws std::runtime_error as
+// read_trusted_file does.
+void require_trusted_executable(const std::filesystem::path& path, const std::optional<Credentials>& runs_as);
+
+// $PATH with only the entries lab may search as root: absolute directories whose every component passes
+// the walk's rule (so "", ".", relative entries and another user's or a world-writable directory go).
+std::string trusted_search_path(std::string_view path);
 
 }  // namespace lab::sys

@@ -12,6 +12,7 @@
 #include "lab/cli/commands.hpp"
 #include "lab/cli/compare_records.hpp"
 #include "lab/cli/record_files.hpp"
+#include "lab/cli/sudo_caller.hpp"
 #include "lab/cli/sweep_manifest.hpp"
 #include "lab/cli/sweep_reports.hpp"
 
@@ -35,6 +36,7 @@ Command add_compare(CLI::App& app) {
     sub->footer("Exit status: 0 every verdict is the same on every kernel, or differs where the expectation's kernel "
                 "condition says so; 1 a verdict differs unexplained, or where a run fell behind its timeline; 2 error.");
     return [paths, markdown, json] {
+        act_as_caller_under_sudo();  // reads only: no root needed, and none used to read
         // Sweep directories are compared as sweeps: per metric the pivot tables side by side.
         const bool sweeps = std::all_of(paths->begin(), paths->end(), [](const std::string& p) {
             return std::filesystem::exists(std::filesystem::path(p) / kSweepManifestFile);

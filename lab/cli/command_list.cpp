@@ -7,6 +7,7 @@
 #include "lab/cli/commands.hpp"
 #include "lab/cli/diagnostic_json.hpp"
 #include "lab/cli/scenario_files.hpp"
+#include "lab/cli/sudo_caller.hpp"
 #include "lab/cli/terminal_width.hpp"
 #include "runner/scenario_parser.hpp"
 
@@ -35,6 +36,7 @@ Command add_list(CLI::App& app) {
     sub->footer("On a terminal each scenario is one line, cut to the terminal's width ($COLUMNS when set); into a "
                 "pipe or a file the lines are whole.\nExit status: 0 every scenario is valid, 2 some is not.");
     return [args] {
+        act_as_caller_under_sudo();  // reads only: no root needed, and none used to read
         if (args->dir.empty()) args->dir = default_catalogue_directory();
         std::vector<analysis::ScenarioListRow> rows;
         nlohmann::json scenarios = nlohmann::json::array();

@@ -1,3 +1,4 @@
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -10,6 +11,8 @@
 #include "analysis/evaluate.hpp"
 #include "analysis/verdict_table.hpp"
 #include "lab/cli/commands.hpp"
+#include "lab/cli/sudo_caller.hpp"
+#include "sys/kernel_error.hpp"
 
 namespace lab::cli {
 
@@ -23,9 +26,15 @@ Command add_report(CLI::App& app) {
     sub->add_option("records", args->records, "record.json files written by lab run")->required()->check(CLI::ExistingFile);
     sub->add_flag("--markdown", args->markdown, "Print Markdown tables");
     return [args] {
+        act_as_caller_under_sudo();  // reads only: no root needed, and none used to read
         int status = kExitPass;
         for (const auto& path : args->records) {
             std::ifstream in(path);
+            if (!in) {
+                fmt::print(stderr, "{}: cannot open: {}\n", path, sys::describe_errno(errno));
+                status = kExitError;
+                continue;
+            }
             nlohmann::json j;
             try {
                 j = nlohmann::json::parse(in);

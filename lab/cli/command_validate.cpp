@@ -6,6 +6,7 @@
 #include "lab/cli/commands.hpp"
 #include "lab/cli/diagnostic_json.hpp"
 #include "lab/cli/scenario_files.hpp"
+#include "lab/cli/sudo_caller.hpp"
 #include "runner/scenario_parser.hpp"
 #include "runner/sweep_plan.hpp"
 
@@ -35,6 +36,7 @@ Command add_validate(CLI::App& app) {
                   "(docs/json-output.md)");
     sub->footer("Exit status: 0 every file is valid, 2 some is not.");
     return [args] {
+        act_as_caller_under_sudo();  // reads only: no root needed, and none used to read
         int status = kExitPass;
         nlohmann::json files = nlohmann::json::array();
         auto invalid = [&](const std::string& file, const std::vector<std::string>& diagnostics) {

@@ -21,6 +21,7 @@
 #include "lab/cli/compare_records.hpp"
 #include "lab/cli/interrupt.hpp"
 #include "lab/cli/privileges.hpp"
+#include "lab/cli/sudo_caller.hpp"
 #include "lab/cli/record_files.hpp"
 #include "lab/cli/scenario_files.hpp"
 #include "lab/vm/guest_results.hpp"
@@ -199,7 +200,7 @@ int vm_run(const VmArgs& args) {
     auto loaded = load_scenarios_or_report(files, "lab vm");
     if (!loaded) return kExitError;
     const std::vector<runner::Scenario>& scenarios = *loaded;
-    if (!require_root("lab vm run")) return kExitError;
+    if (!require_root("lab vm run") || !allowed_under_sudo("lab vm run")) return kExitError;
 
     const std::atomic<int>& interrupt = install_interrupt_handlers();
     std::vector<std::string> packages;
@@ -251,7 +252,7 @@ int vm_run(const VmArgs& args) {
 }
 
 int vm_fetch(const VmArgs& args) {
-    if (!require_root("lab vm fetch")) return kExitError;
+    if (!require_root("lab vm fetch") || !allowed_under_sudo("lab vm fetch")) return kExitError;
     const std::atomic<int>& interrupt = install_interrupt_handlers();
     vm::KernelCache cache(args.cache);
     try {
@@ -267,7 +268,7 @@ int vm_fetch(const VmArgs& args) {
 }
 
 int vm_kernels(const VmArgs& args) {
-    if (!require_root("lab vm kernels")) return kExitError;  // apt's output is kept in the root-owned cache
+    if (!require_root("lab vm kernels") || !allowed_under_sudo("lab vm kernels")) return kExitError;  // apt's output is kept in the root-owned cache
     const std::atomic<int>& interrupt = install_interrupt_handlers();
     vm::KernelCache cache(args.cache);
     vm::KernelCatalogue catalogue = cache.catalogue(&interrupt);

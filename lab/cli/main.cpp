@@ -6,12 +6,15 @@
 
 #include "lab/cli/commands.hpp"
 #include "lab/cli/interrupt.hpp"
+#include "lab/cli/sudo_caller.hpp"
 #include "sys/descriptor_limit.hpp"
 
 int main(int argc, char** argv) {
     // Before anything else: a SIGTERM that comes while the arguments or scenarios are read is remembered,
     // not fatal (it used to end a `lab run` in its first milliseconds with 143 and no record).
     const std::atomic<int>& interrupt = lab::cli::remember_interrupts();
+    // As root, every program lab looks up or starts comes from a directory nobody else can write.
+    lab::cli::keep_trusted_path();
     // Validation judges a scenario against what this process may hold, so the limit is raised before
     // any scenario is read.
     lab::sys::raise_descriptor_limit();

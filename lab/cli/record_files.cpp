@@ -1,11 +1,14 @@
 #include "lab/cli/record_files.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
+
+#include "sys/kernel_error.hpp"
 
 namespace fs = std::filesystem;
 
@@ -33,7 +36,7 @@ std::vector<std::string> find_record_files(const std::vector<std::string>& args)
 
 record::RunRecord load_record(const std::string& path) {
     std::ifstream in(path);
-    if (!in) throw std::runtime_error(path + ": cannot open");
+    if (!in) throw std::runtime_error(path + ": cannot open: " + sys::describe_errno(errno));
     nlohmann::json j;
     try {
         j = nlohmann::json::parse(in);

@@ -10,6 +10,7 @@
 #include "lab/vm/guest_script.hpp"
 #include "lab/vm/vm_session.hpp"
 #include "runner/sweep_kernel.hpp"
+#include "sys/invoker.hpp"
 
 namespace fs = std::filesystem;
 
@@ -61,6 +62,12 @@ std::string guest_sweep_directory(const std::string& package) { return "vm-" + p
 
 GuestSweepOutcome run_guest_sweep(const GuestSweep& sweep, const sys::Directory& sweep_dir, const std::atomic<int>& interrupt) {
     GuestSweepOutcome out;
+    if (const auto invoker = sys::sudo_invoker()) {
+        out.problem = fmt::format("refused under sudo (uid {}): a guest runs every program as root and shares the "
+                                  "host's files with it; run lab as root, without sudo",
+                                  invoker->uid);
+        return out;
+    }
     const std::string dir_name = guest_sweep_directory(sweep.package);
     const fs::path guest_runs = sweep_dir.path() / dir_name / kGuestSweepSubdirectory / "runs";
     if (sweep_dir.contains(dir_name)) {

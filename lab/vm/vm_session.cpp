@@ -106,7 +106,7 @@ VmRunResult run_in_vm(const VmRunRequest& req) {
         fs::path source = fs::absolute(req.scenario_files[i]);
         std::string staged = fmt::format("{:02}-{}", i + 1, source.filename().string());
         // Read under the rule lab runs scenarios by (the host parsed it already; this is the copy it runs).
-        staged_dir.write_file(staged, sys::read_trusted_file(source, kMaxStagedScenarioBytes).content, 0644);
+        staged_dir.write_file(staged, sys::read_trusted_file(source, kMaxStagedScenarioBytes), 0644);
         std::string guest_path = fmt::format("{}/scenarios/{}", kGuestResultsDir, staged);
         guest_scenarios.push_back(guest_path);
         path_map[guest_path] = source.string();

@@ -221,24 +221,29 @@ TEST_F(CallerTrust, UnderSudoProgramsRunAsTheCallerAndWhatLabWritesIsTheirs) {
     EXPECT_EQ(st.st_uid, kAttacker) << "the run directory is the caller's";
 }
 
-TEST_F(CallerTrust, UnderSudoOnlyARootOwnedScenarioMayRunAProgramAsSomeoneElse) {
+// Under sudo nothing of a scenario is root's to decide: its file, its --set values and its PATH are the
+// caller's. So no step runs as anyone else, root least of all, whoever owns the file.
+TEST_F(CallerTrust, UnderSudoNoStepRunsAsAnyoneButTheCaller) {
     Scratch scratch("sudo-user");
     const fs::path home = scratch.path() / "home", theirs = scratch.path() / "theirs";
     fs::create_directory(home);
     give_to(home, kAttacker);
     fs::create_directory(theirs);
     const std::vector<std::pair<std::string, std::string>> sudo = {{"SUDO_UID", "4242"}, {"SUDO_GID", "4242"}};
-    // The caller's own file asking for root: refused, nothing runs.
     std::ofstream(theirs / "root.toml") << id_scenario("wants-root", "0", ", user = \"root\"");
     give_to(theirs, kAttacker);
     give_to(theirs / "root.toml", kAttacker);
-    Result r = run_lab_in(scratch.path(), scratch.path(),
-                          {"run", "-q", "--out", (home / "runs").string(), (theirs / "root.toml").string()}, sudo);
-    EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
-    EXPECT_THAT(r.err, HasSubstr("another user needs a scenario file that only root can change"));
-    // Root's file (like the installed catalogue): allowed.
-    const std::string root_file = scratch.write("root.toml", id_scenario("root-says-root", "0", ", user = \"root\""));
-    r = run_lab_in(scratch.path(), scratch.path(), {"run", "-q", "--out", (home / "runs").string(), root_file}, sudo);
+    const std::string root_file = scratch.write("root.toml", id_scenario("root-says-root", "0", ", user = \"0\""));
+    const std::string nobody_file = scratch.write("nobody.toml", id_scenario("says-nobody", "65534", ", user = \"nobody\""));
+    for (const std::string& file : {(theirs / "root.toml").string(), root_file, nobody_file}) {
+        Result r = run_lab_in(scratch.path(), scratch.path(), {"run", "-q", "--out", (home / "runs").string(), file}, sudo);
+        EXPECT_EQ(r.exit_code, 2) << file << ": " << r.out << r.err;
+        EXPECT_THAT(r.err, HasSubstr("under sudo lab runs every program as the user who ran it (uid 4242"));
+    }
+    EXPECT_TRUE(records_under(home / "runs").empty()) << "a run started";
+    // Naming the caller is fine.
+    const std::string self_file = scratch.write("self.toml", id_scenario("says-self", "4242", ", user = \"4242\""));
+    Result r = run_lab_in(scratch.path(), scratch.path(), {"run", "-q", "--out", (home / "runs").string(), self_file}, sudo);
     EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
 }
 
@@ -256,6 +261,27 @@ TEST_F(CallerTrust, AsRootAStepRunsAsTheUserItNames) {
     EXPECT_THAT(r.err + r.out, HasSubstr("user 'no-such-user-lab': no such user"));
 }
 
+// Commands that only read become the caller under sudo: a record only root may read is not shown to her.
+// The VM path, whose guest runs everything as root, is refused.
+TEST_F(CallerTrust, UnderSudoReadingCommandsReadAsTheCallerAndTheVmPathIsRefused) {
+    Scratch scratch("sudo-read");
+    const fs::path secret = scratch.path() / "secret";
+    fs::create_directory(secret);
+    ::chmod(secret.c_str(), 0700);
+    std::ofstream(secret / "record.json") << "{\"TOPSECRET\": 1}";
+    const std::vector<std::pair<std::string, std::string>> sudo = {{"SUDO_UID", "4242"}, {"SUDO_GID", "4242"}};
+    Result r = run_lab_in(scratch.path(), scratch.path(), {"report", (secret / "record.json").string()}, sudo);
+    EXPECT_NE(r.exit_code, 0) << r.out << r.err;
+    EXPECT_THAT(r.err, HasSubstr("cannot open: Permission denied (EACCES)"));
+    r = run_lab_in(scratch.path(), scratch.path(), {"report", (secret / "record.json").string()});
+    EXPECT_THAT(r.err, HasSubstr("schema is ''")) << "as root the same command reads it (the test's control)";
+    const std::string file = scratch.write("s.toml", id_scenario("vm-refused", "0"));
+    r = run_lab_in(scratch.path(), scratch.path(), {"vm", "run", "--out", (scratch.path() / "vm").string(), file}, sudo);
+    EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+    EXPECT_THAT(r.err, HasSubstr("lab vm run is refused under sudo (uid 4242"));
+    EXPECT_FALSE(fs::exists(scratch.path() / "vm"));
+}
+
 // Review item 3: between mkdirat and openat the owner of the parent (here the sudo caller) swaps in a
 // directory of her own. A real process of uid 4242 races lab's creations; lab must never take hers.
 TEST_F(CallerTrust, ADirectorySwappedRightAfterCreationIsNeverTakenAsLabs) {
@@ -270,17 +296,20 @@ TEST_F(CallerTrust, ADirectorySwappedRightAfterCreationIsNeverTakenAsLabs) {
         if (::syscall(SYS_setresgid, kAttacker, kAttacker, kAttacker) != 0 ||
             ::syscall(SYS_setresuid, kAttacker, kAttacker, kAttacker) != 0)
             ::_exit(3);
+        // Bounded: 20 s or 200 000 looks. Whatever root-owned directory appears in her directory (the one
+        // lab just made, under whatever name), she removes and replaces with her own, a file planted inside.
         const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-        // Bounded: 20 s or every name swapped once, whichever comes first.
-        for (int i = 0; i < kAttempts && std::chrono::steady_clock::now() < end;) {
-            const fs::path target = parent / fmt::format("d{}", i);
-            struct stat st {};
-            if (::lstat(target.c_str(), &st) != 0) continue;  // not made yet: look again
-            if (st.st_uid == 0 && ::rmdir(target.c_str()) == 0 && ::mkdir(target.c_str(), 0755) == 0) {
-                const int fd = ::open((target / "planted").c_str(), O_CREAT | O_WRONLY, 0644);
-                if (fd >= 0) ::close(fd);
+        for (int look = 0; look < 200000 && std::chrono::steady_clock::now() < end; ++look) {
+            if (fs::exists(parent / "done")) break;
+            std::error_code ec;
+            for (const auto& e : fs::directory_iterator(parent, ec)) {
+                struct stat st {};
+                if (::lstat(e.path().c_str(), &st) != 0 || st.st_uid != 0 || !S_ISDIR(st.st_mode)) continue;
+                if (::rmdir(e.path().c_str()) == 0 && ::mkdir(e.path().c_str(), 0755) == 0) {
+                    const int fd = ::open((e.path() / "planted").c_str(), O_CREAT | O_WRONLY, 0644);
+                    if (fd >= 0) ::close(fd);
+                }
             }
-            ++i;
         }
         ::_exit(0);
     }
@@ -299,6 +328,7 @@ TEST_F(CallerTrust, ADirectorySwappedRightAfterCreationIsNeverTakenAsLabs) {
         }
     }
     ::unsetenv("SUDO_UID");
+    std::ofstream(parent / "done") << "";
     int status = 0;
     ::waitpid(attacker, &status, 0);
     EXPECT_EQ(WEXITSTATUS(status), 0);
