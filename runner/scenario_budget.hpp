@@ -43,12 +43,12 @@ ResourceLimits current_resource_limits();
 // What a sweep may ask of validation. `lab sweep` (--dry-run too) and `lab validate` parse the file once
 // per cell, every check of a scenario applied to the cell's own values, so the work grows as the cells
 // times the scenario's size, and so does what `lab sweep` holds while it runs them: 10 000 cells of a
-// 1000-host file took 13 s to validate, and `--dry-run` 28 s and 1.8 GB when it kept every parsed cell.
+// 1000-host file took 10 to 13 s to validate, and `--dry-run` 12 to 28 s and 2 GB when it kept every cell.
 // The bounds are in cells × size, refused at [sweep] with the numbers before any cell is parsed.
 inline constexpr std::size_t kMaxSweepCells = 10'000;
-// A value costs about 0.6 µs per cell to check (2-core Xeon, bench/sweep/validation-RESULTS.md), so a sweep
-// at the bound validates in about 6 s. The shipped scenarios have 170 to 660 values, and connscale-1m 2133:
-// a grid of 10 000 cells over any of them passes, over connscale-1m one of up to 4688.
+// A value costs 0.4 to 0.6 µs per cell to check (2-core Xeon, bench/sweep/validation-RESULTS.md), so a
+// sweep at the bound validates in 4 to 6 s. The shipped scenarios have 170 to 660 values, connscale-1m
+// 2133: a grid of 10 000 cells over any of them passes, over connscale-1m one of up to 4688.
 inline constexpr std::uint64_t kMaxSweepValuesChecked = 10'000'000;
 // A string is copied and searched for ${sweep.…} in every cell, and each parsed cell keeps its own: a
 // 1 MB argument in 10 000 cells would be 10 GB. The shipped scenarios hold 2 to 7 KB of keys and strings
