@@ -6,6 +6,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
+
+#include <toml++/toml.h>
 
 namespace lab::runner {
 
@@ -39,5 +42,33 @@ struct ResourceLimits {
 // This process's limits as they are now: `lab` raises its descriptor limit first thing
 // (sys::raise_descriptor_limit), so this is the most it can have.
 ResourceLimits current_resource_limits();
+
+// What a sweep may ask of validation. `lab sweep` (--dry-run too) and `lab validate` parse the file once
+// per cell, every check of a scenario applied to the cell's own values, so the work grows as the cells
+// times the scenario's size, and so does what `lab sweep` holds while it runs them: 10 000 cells of a
+// 1000-host file took 10 to 13 s to validate, and `--dry-run` 12 to 28 s and 2 GB when it kept every cell.
+// The bounds are in cells × size, refused at [sweep] with the numbers before any cell is parsed.
+inline constexpr std::size_t kMaxSweepCells = 10'000;
+// A value costs 0.4 to 0.6 µs per cell to check (2-core Xeon, bench/sweep/validation-RESULTS.md), so a
+// sweep at the bound validates in 4 to 6 s. The shipped scenarios have 170 to 660 values, connscale-1m
+// 2133: a grid of 10 000 cells over any of them passes, over connscale-1m one of up to 4688.
+inline constexpr std::uint64_t kMaxSweepValuesChecked = 10'000'000;
+// A string is copied and searched for ${sweep.…} in every cell, and each parsed cell keeps its own: a
+// 1 MB argument in 10 000 cells would be 10 GB. The shipped scenarios hold 2 to 7 KB of keys and strings
+// (connscale-1m 14 KB: 9794 cells).
+inline constexpr std::uint64_t kMaxSweepTextChecked = 128ULL << 20;
+
+// How big a scenario file is for the work of parsing it: every table, array, key = value and array item
+// counts one value (the document itself none), and its text is the bytes of its keys and strings.
+struct ScenarioSize {
+    std::uint64_t values = 0;
+    std::uint64_t text_bytes = 0;
+};
+
+ScenarioSize scenario_size(const toml::table& root);
+
+// Why a sweep of `cells` cells of a scenario of this size may not be validated (the numbers, each bound
+// and what to do), or nullopt when it may.
+std::optional<std::string> sweep_budget_problem(std::size_t cells, const ScenarioSize& size);
 
 }  // namespace lab::runner

@@ -1,6 +1,7 @@
 #include "runner/sweep_plan.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -89,32 +90,41 @@ void apply_overrides(SweepSpec& spec, const SweepOverrides& o, std::vector<std::
     }
 }
 
-// Each problem once: as it is when every cell has it, else with the cells that have it.
-std::vector<std::string> merge_problems(const std::vector<std::pair<std::string, std::size_t>>& found,
-                                        const std::vector<SweepCell>& cells) {
-    std::vector<std::string> order;
-    std::map<std::string, std::vector<std::size_t>> where;
-    for (const auto& [problem, cell] : found) {
-        if (!where.count(problem)) order.push_back(problem);
-        auto& cells_with_it = where[problem];
+// Each problem once, in the order first found, with the cells that have it: gathered as the cells are
+// parsed, each text kept once however many cells report it.
+class CellProblems {
+public:
+    void add(const std::string& problem, std::size_t cell) {
+        auto [it, added] = where_.try_emplace(problem);
+        if (added) order_.push_back(&it->first);
         // A problem a cell reports twice (two mentions of one bad reference) still counts as one cell.
-        if (cells_with_it.empty() || cells_with_it.back() != cell) cells_with_it.push_back(cell);
+        if (it->second.empty() || it->second.back() != cell) it->second.push_back(cell);
     }
-    std::vector<std::string> out;
-    for (const auto& problem : order) {
-        const auto& in = where[problem];
-        if (in.size() == cells.size()) {
-            out.push_back(problem);
-            continue;
+
+    bool empty() const { return order_.empty(); }
+
+    // As it is when every cell has it, else with the cells that have it.
+    std::vector<std::string> merged(const std::vector<SweepCell>& cells) const {
+        std::vector<std::string> out;
+        for (const std::string* problem : order_) {
+            const auto& in = where_.at(*problem);
+            if (in.size() == cells.size()) {
+                out.push_back(*problem);
+                continue;
+            }
+            std::string named;
+            for (std::size_t k = 0; k < in.size() && k < kCellsNamed; ++k)
+                named += (named.empty() ? "" : "; ") + describe_cell(cells[in[k]]);
+            out.push_back(printable(fmt::format("{} [in {} of {} sweep cells: {}{}]", *problem, in.size(), cells.size(),
+                                                named, in.size() > kCellsNamed ? "; …" : "")));
         }
-        std::string named;
-        for (std::size_t k = 0; k < in.size() && k < kCellsNamed; ++k)
-            named += (named.empty() ? "" : "; ") + describe_cell(cells[in[k]]);
-        out.push_back(printable(fmt::format("{} [in {} of {} sweep cells: {}{}]", problem, in.size(), cells.size(), named,
-                                            in.size() > kCellsNamed ? "; …" : "")));
+        return out;
     }
-    return out;
-}
+
+private:
+    std::map<std::string, std::vector<std::size_t>> where_;
+    std::vector<const std::string*> order_;  // keys of where_, which a std::map never moves
+};
 
 struct Expanded {
     std::string text;
@@ -123,6 +133,8 @@ struct Expanded {
     std::vector<SweepCell> cells;
 };
 
+// The file read and parsed once, its grid expanded and checked against the sweep's bounds, before any cell
+// is parsed: a grid too big is refused at [sweep] with its numbers, having cost next to nothing.
 Expanded expand(const std::string& path, const SweepOverrides& overrides) {
     Expanded x;
     x.text = read_scenario_file(path);
@@ -140,12 +152,41 @@ Expanded expand(const std::string& path, const SweepOverrides& overrides) {
         throw ScenarioError({printable(fmt::format("{}: {}", at, e.what()))});
     }
     if (x.cells.empty()) throw ScenarioError({printable(fmt::format("{}: the sweep's exclusions leave no cell to run", at))});
+    if (auto problem = sweep_budget_problem(x.cells.size(), scenario_size(x.root)))
+        throw ScenarioError({printable(fmt::format("{}: {}", at, *problem))});
     return x;
+}
+
+// Parses the cells one after another, handing each valid one to `valid` before the next is parsed.
+std::vector<std::string> parse_cells(const Expanded& x, const std::string& path, const ResourceLimits& limits,
+                                     const std::function<void(std::size_t, Scenario&&)>& valid) {
+    CellProblems problems;
+    for (std::size_t i = 0; i < x.cells.size(); ++i) {
+        std::optional<Scenario> s;
+        try {
+            s = parse_scenario_tree(x.root, path, limits, &x.cells[i]);
+        } catch (const ScenarioError& e) {
+            for (const auto& d : e.diagnostics()) problems.add(d, i);
+            continue;
+        }
+        valid(i, std::move(*s));
+    }
+    return problems.empty() ? std::vector<std::string>{} : problems.merged(x.cells);
+}
+
+SweepCellOutline outline_of(const Scenario& s) {
+    SweepCellOutline o;
+    o.cell_id = s.sweep->cell_id;
+    o.values = s.sweep->values;
+    for (const auto& step : s.steps) o.last_step_at = std::max(o.last_step_at, step.at);
+    o.time_limit = s.time_limit;
+    return o;
 }
 
 }  // namespace
 
-SweepPlan plan_sweep(const std::string& path, const SweepOverrides& overrides, const ResourceLimits& limits) {
+SweepPlan visit_sweep_cells(const std::string& path, const SweepOverrides& overrides, const ResourceLimits& limits,
+                            const SweepCellVisitor& visit) {
     Expanded x = expand(path, overrides);
     if (!x.spec)
         throw ScenarioError({printable(fmt::format("{}:1:1: the scenario has no [sweep] table: `lab sweep` varies what "
@@ -155,18 +196,31 @@ SweepPlan plan_sweep(const std::string& path, const SweepOverrides& overrides, c
     plan.file = path;
     plan.text_hash = sweep_cell_id(x.text, {});
     plan.spec = *x.spec;
-    std::vector<std::pair<std::string, std::size_t>> found;
-    for (std::size_t i = 0; i < x.cells.size(); ++i) {
-        try {
-            Scenario s = parse_scenario_tree(x.root, path, limits, &x.cells[i]);
-            s.sweep = sweep_run_of(plan.spec, x.cells[i], x.text);
-            plan.cells.push_back(std::move(s));
-        } catch (const ScenarioError& e) {
-            for (const auto& d : e.diagnostics()) found.emplace_back(d, i);
-        }
-    }
-    if (!found.empty()) throw ScenarioError(merge_problems(found, x.cells));
+    plan.outline.reserve(x.cells.size());
+    // What every cell's Scenario::sweep shares (axes, grid, pivot), worked out once; the id and values are
+    // the cell's own.
+    const record::SweepRun shared = sweep_run_of(plan.spec, {}, "");
+    const SweepCellIds cell_id(x.text);
+    auto problems = parse_cells(x, path, limits, [&](std::size_t i, Scenario&& s) {
+        s.sweep = shared;
+        s.sweep->cell_id = cell_id(x.cells[i]);
+        s.sweep->values = x.cells[i];
+        plan.outline.push_back(outline_of(s));
+        visit(i, std::move(s));
+    });
+    if (!problems.empty()) throw ScenarioError(problems);
     return plan;
+}
+
+SweepPlan plan_sweep(const std::string& path, const SweepOverrides& overrides, const ResourceLimits& limits) {
+    std::vector<Scenario> cells;
+    SweepPlan plan = visit_sweep_cells(path, overrides, limits, [&](std::size_t, Scenario&& s) { cells.push_back(std::move(s)); });
+    plan.cells = std::move(cells);
+    return plan;
+}
+
+SweepPlan outline_sweep(const std::string& path, const SweepOverrides& overrides, const ResourceLimits& limits) {
+    return visit_sweep_cells(path, overrides, limits, [](std::size_t, Scenario&&) {});
 }
 
 std::vector<std::string> sweep_cell_problems(const std::string& path, const ResourceLimits& limits) {
@@ -176,15 +230,7 @@ std::vector<std::string> sweep_cell_problems(const std::string& path, const Reso
     } catch (const ScenarioError& e) {
         return e.diagnostics();
     }
-    std::vector<std::pair<std::string, std::size_t>> found;
-    for (std::size_t i = 0; i < x.cells.size(); ++i) {
-        try {
-            parse_scenario_tree(x.root, path, limits, &x.cells[i]);
-        } catch (const ScenarioError& e) {
-            for (const auto& d : e.diagnostics()) found.emplace_back(d, i);
-        }
-    }
-    return merge_problems(found, x.cells);
+    return parse_cells(x, path, limits, [](std::size_t, Scenario&&) {});
 }
 
 }  // namespace lab::runner

@@ -295,6 +295,31 @@ std::uint64_t fnv1a(std::uint64_t h, std::string_view bytes) {
     return h;
 }
 
+// How many cells the product of the variables makes (a zip group is one axis), before exclusions and
+// points, and its factors ("backlog 101 × delay+gap 3"): counted, not made, so that a grid too big is
+// refused with its size before anything is expanded. 0 when a variable only points give (no product).
+std::pair<std::uint64_t, std::string> product_size(const SweepSpec& spec) {
+    std::uint64_t cells = 1;
+    std::string factors;
+    std::set<std::string> placed;
+    for (const auto& v : spec.variables) {
+        if (placed.count(v.name)) continue;
+        std::vector<std::string> axis{v.name};
+        for (const auto& group : spec.zip)
+            if (std::find(group.begin(), group.end(), v.name) != group.end()) axis = group;
+        std::size_t length = v.listed;
+        std::string names;
+        for (const auto& name : axis) {
+            placed.insert(name);
+            if (const SweepVariableSpec* member = spec.find(name)) length = std::min(length, member->listed);
+            names += (names.empty() ? "" : "+") + name;
+        }
+        if (__builtin_mul_overflow(cells, length, &cells)) cells = UINT64_MAX;
+        factors += fmt::format("{}{} {}", factors.empty() ? "" : " × ", names, length);
+    }
+    return {cells, factors};
+}
+
 }  // namespace
 
 const SweepVariableSpec* SweepSpec::find(const std::string& name) const {
@@ -343,11 +368,20 @@ record::SweepGrid SweepSpec::grid() const {
 }
 
 std::vector<SweepCell> expand_cells(const SweepSpec& spec, std::size_t max_cells) {
+    const auto [product, factors] = product_size(spec);
+    const std::string narrow = "narrow its variables (--var, --set, fewer values) or split it into several sweeps";
+    if (product > max_cells)
+        throw std::runtime_error(fmt::format("the product of the sweep's variables is {} cells ({}), more than the {} a "
+                                             "sweep may have: {}",
+                                             product == UINT64_MAX ? "over 10^19" : std::to_string(product), factors,
+                                             max_cells, narrow));
     std::vector<record::GridCell> texts;
     try {
         texts = record::grid_cells(spec.axes(), spec.grid(), max_cells);
     } catch (const std::length_error&) {
-        throw std::runtime_error(fmt::format("the sweep's grid has more than {} cells: narrow its variables", max_cells));
+        throw std::runtime_error(fmt::format("the product of the sweep's variables ({} cells) and its {} points make more "
+                                             "than the {} cells a sweep may have: {}",
+                                             product, spec.points.size(), max_cells, narrow));
     }
     // Back from texts to the values the scenario wrote (with their numbers).
     std::vector<SweepCell> cells;
@@ -416,8 +450,10 @@ Parsed<SweepCell> cell_with(const SweepSpec& spec, const std::map<std::string, s
     return cell;
 }
 
-std::string sweep_cell_id(std::string_view scenario_text, const SweepCell& cell) {
-    std::uint64_t h = fnv1a(0xcbf29ce484222325ULL, scenario_text);
+SweepCellIds::SweepCellIds(std::string_view scenario_text) : text_hash_(fnv1a(0xcbf29ce484222325ULL, scenario_text)) {}
+
+std::string SweepCellIds::operator()(const SweepCell& cell) const {
+    std::uint64_t h = text_hash_;
     for (const auto& v : cell) {
         h = fnv1a(h, std::string_view("\0", 1));
         h = fnv1a(h, v.name);
@@ -426,6 +462,8 @@ std::string sweep_cell_id(std::string_view scenario_text, const SweepCell& cell)
     }
     return fmt::format("{:012x}", h & 0xffffffffffffULL);
 }
+
+std::string sweep_cell_id(std::string_view scenario_text, const SweepCell& cell) { return SweepCellIds(scenario_text)(cell); }
 
 std::string describe_cell(const SweepCell& cell) {
     std::string out;

@@ -15,6 +15,7 @@
 //   backlog = [1, 2, 5, 10, 30, 64, 128]
 //   [sweep.defaults]                        # the cell `lab run` plays without --set (default: first values)
 //   backlog = 30
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -25,6 +26,7 @@
 #include "common/units.hpp"
 #include "record/run_record.hpp"
 #include "runner/scenario.hpp"
+#include "runner/scenario_budget.hpp"
 #include "runner/toml_reader.hpp"
 
 namespace lab::runner {
@@ -62,8 +64,9 @@ struct SweepSpec {
 std::optional<SweepSpec> parse_sweep_spec(const toml::table& root, TomlReader& reader, const std::string& scenario_name);
 
 // The grid: the product of the variables (zip groups moving together, the last variable fastest), then
-// the points, without duplicates and excluded cells. Throws std::runtime_error when it exceeds max_cells.
-std::vector<SweepCell> expand_cells(const SweepSpec& spec, std::size_t max_cells = 10000);
+// the points, without duplicates and excluded cells. Throws std::runtime_error, with the numbers, when it
+// exceeds max_cells (the product alone is counted first: a grid too big is never made).
+std::vector<SweepCell> expand_cells(const SweepSpec& spec, std::size_t max_cells = kMaxSweepCells);
 
 // The defaults with `overrides` ("backlog" → "30") applied; errors name the variable and its kind, at the
 // file:line:column where the variable (or, for a name it does not declare, the [sweep] table) is written.
@@ -74,6 +77,17 @@ Parsed<record::SweepValue> sweep_value_from_text(const SweepVariableSpec& variab
 
 // Stable over runs and machines, changed by any edit of the file or any value: 12 hex digits.
 std::string sweep_cell_id(std::string_view scenario_text, const SweepCell& cell);
+
+// The same ids for many cells of one file, its text hashed once rather than once per cell (comments and
+// all: 10 000 cells of a 1 MB file would hash 10 GB).
+class SweepCellIds {
+public:
+    explicit SweepCellIds(std::string_view scenario_text);
+    std::string operator()(const SweepCell& cell) const;
+
+private:
+    std::uint64_t text_hash_;
+};
 
 // "backlog=30 synack_retries=2", for messages and table titles.
 std::string describe_cell(const SweepCell& cell);

@@ -100,10 +100,8 @@ runner::SweepOverrides overrides_of(const SweepArgs& a) {
 }
 
 // The timeline's own length: the last step's time, or the time limit when a wait may hold it that long.
-double estimated_run_seconds(const runner::Scenario& s) {
-    double last = 0;
-    for (const auto& step : s.steps) last = std::max(last, to_seconds(step.at));
-    return last + kRunOverheadSeconds;
+double estimated_run_seconds(const runner::SweepCellOutline& cell) {
+    return to_seconds(cell.last_step_at) + kRunOverheadSeconds;
 }
 
 SweepManifest manifest_of(const runner::SweepPlan& plan, const SweepArgs& a, int repeats, std::uint64_t seed) {
@@ -205,14 +203,14 @@ std::optional<cluster::Shard> shard_of(const SweepArgs& a) {
 }
 
 void print_dry_run(const runner::SweepPlan& plan, const std::vector<Job>& jobs, int repeats, int workers) {
-    fmt::print("sweep {} of {}: {} cell{} × {} repeat{} = {} run{}\n\n", plan.spec.label, plan.file, plan.cells.size(),
-               plan.cells.size() == 1 ? "" : "s", repeats, repeats == 1 ? "" : "s", jobs.size(), jobs.size() == 1 ? "" : "s");
+    fmt::print("sweep {} of {}: {} cell{} × {} repeat{} = {} run{}\n\n", plan.spec.label, plan.file, plan.outline.size(),
+               plan.outline.size() == 1 ? "" : "s", repeats, repeats == 1 ? "" : "s", jobs.size(), jobs.size() == 1 ? "" : "s");
     fmt::print("{:<12}  {}\n", "cell", "values");
-    for (const auto& c : plan.cells) fmt::print("{:<12}  {}\n", c.sweep->cell_id, runner::describe_cell(c.sweep->values));
+    for (const auto& c : plan.outline) fmt::print("{:<12}  {}\n", c.cell_id, runner::describe_cell(c.values));
     double total = 0, worst = 0;
     for (const auto& j : jobs) {
-        total += estimated_run_seconds(plan.cells[j.cell]);
-        worst += to_seconds(plan.cells[j.cell].time_limit) + kRunOverheadSeconds;
+        total += estimated_run_seconds(plan.outline[j.cell]);
+        worst += to_seconds(plan.outline[j.cell].time_limit) + kRunOverheadSeconds;
     }
     const double lanes = std::min<double>(workers, static_cast<double>(jobs.size()));
     // A floor, not a forecast: parallel runs share the CPUs, so on a small machine the sweep takes longer
@@ -227,7 +225,7 @@ void print_dry_run(const runner::SweepPlan& plan, const std::vector<Job>& jobs, 
 std::vector<Job> shard_jobs(const runner::SweepPlan& plan, const std::vector<Job>& jobs, const cluster::Shard& shard) {
     std::vector<cluster::ShardRun> runs;
     for (const auto& j : jobs)
-        runs.push_back({plan.cells[j.cell].sweep->cell_id, j.repeat, estimated_run_seconds(plan.cells[j.cell])});
+        runs.push_back({plan.outline[j.cell].cell_id, j.repeat, estimated_run_seconds(plan.outline[j.cell])});
     const std::vector<int> shard_of_run = cluster::split_into_shards(runs, shard.count);
     std::vector<Job> mine;
     for (std::size_t i = 0; i < jobs.size(); ++i)
@@ -246,7 +244,7 @@ KernelSplit split_by_kernel(const runner::SweepPlan& plan, const std::vector<Job
     KernelSplit split;
     const std::optional<std::string> guest = runner::guest_kernel_package();
     for (const auto& j : jobs) {
-        const runner::KernelPlacement placement = runner::kernel_placement(plan.cells[j.cell].sweep->values);
+        const runner::KernelPlacement placement = runner::kernel_placement(plan.outline[j.cell].values);
         if (runner::runs_here(placement, guest)) {
             split.here.push_back(j);
         } else if (!guest) {
@@ -363,7 +361,9 @@ int sweep(const SweepArgs& a) {
     }
     runner::SweepPlan plan;
     try {
-        plan = runner::plan_sweep(resolve_scenario_file(a.file), overrides_of(a));
+        // --dry-run lists ids, values and times only: its cells are validated one at a time and not kept.
+        plan = a.dry_run ? runner::outline_sweep(resolve_scenario_file(a.file), overrides_of(a))
+                         : runner::plan_sweep(resolve_scenario_file(a.file), overrides_of(a));
     } catch (const runner::ScenarioError& e) {
         for (const auto& d : e.diagnostics()) fmt::print(stderr, "{}\n", d);
         fmt::print(stderr, "lab sweep: nothing was run: fix the errors above\n");
@@ -371,7 +371,7 @@ int sweep(const SweepArgs& a) {
     }
     const int repeats = a.repeat.value_or(plan.spec.repeats);
     std::uint64_t seed = a.seed.value_or(std::random_device{}());
-    std::vector<Job> jobs = job_order(plan.cells.size(), repeats, a.order, seed);
+    std::vector<Job> jobs = job_order(plan.outline.size(), repeats, a.order, seed);
     if (a.submit) {
         SubmittedSweep submitted{plan.spec.label, a.file, a.out, plan.cells.size(), repeats, sweep_options(a, a.order, seed)};
         return submit_sweep(a.submit_args, submitted, install_interrupt_handlers());

@@ -237,7 +237,10 @@ TEST_F(SweepPlanTest, AFileWithoutSweepIsRefusedAndAHugeGridToo) {
         for (int i = 1; i <= 101; ++i) values.push_back(std::string(name) == "delay" ? std::to_string(i) + "ms" : std::to_string(i));
         huge.values[name] = values;
     }
-    EXPECT_THAT(problems(kGrid, huge), ElementsAre("s.toml:6:1: the sweep's grid has more than 10000 cells: narrow its variables"));
+    EXPECT_THAT(problems(kGrid, huge),
+                ElementsAre("s.toml:6:1: the product of the sweep's variables is 10201 cells (backlog 101 × delay 101), "
+                            "more than the 10000 a sweep may have: narrow its variables (--var, --set, fewer values) or "
+                            "split it into several sweeps"));
 }
 
 TEST_F(SweepPlanTest, EachCellIsTheScenarioThatLabRunSetParses) {
