@@ -112,8 +112,15 @@ public:
         try {
             play_whole_run();
         } catch (const std::exception& e) {
-            rec_.run.outcome = record::RunOutcome::Error;
-            add_outcome_detail(e.what());
+            // An interrupt that lands before the timeline (while prestarted copies start, say) stops the
+            // run there: it is interrupted, not an error, so `lab sweep --resume` plays it again.
+            if (interrupted()) {
+                rec_.run.outcome = record::RunOutcome::Interrupted;
+                add_outcome_detail(fmt::format("signal {}: {}", o_.interrupt->load(), e.what()));
+            } else {
+                rec_.run.outcome = record::RunOutcome::Error;
+                add_outcome_detail(e.what());
+            }
             instances_.clear();
             finish_captures();
             teardown();

@@ -76,6 +76,13 @@ int clean(const CleanArgs& args) {
                        run_id, left.namespaces.size(), *owner);
             continue;
         }
+        if (runner::run_marker_unreadable_and_recent(run_id) && !args.include_live) {
+            fmt::print("kept run {} ({} namespaces): its marker {}/runs/{} does not name its lab process yet and is "
+                       "younger than {} s, so the run may be starting (lab clean removes it once it is older)\n",
+                       run_id, left.namespaces.size(), runner::kRunStateDir, run_id,
+                       runner::kUnreadableMarkerGrace.count());
+            continue;
+        }
         anything = true;
         if (args.dry_run) {
             for (const auto& l : left.namespaces)

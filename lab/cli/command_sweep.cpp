@@ -147,8 +147,17 @@ std::optional<fs::path> latest_sweep_dir(const fs::path& parent, const std::stri
     return best;
 }
 
+// Whether a record says its run was cut short by an interrupt. An older lab recorded an interrupt that
+// landed while prestarted copies were starting as an error, "interrupted while starting 'NAME'".
+bool record_interrupted(const nlohmann::json& run) {
+    const std::string outcome = run.value("outcome", "");
+    return outcome == "interrupted" ||
+           (outcome == "error" && run.value("outcome_detail", "").starts_with("interrupted while starting"));
+}
+
 // Whether a run of this sweep is done: its record exists and the run was not cut short by an interrupt.
-// A directory without one is what a crash or a kill left: it is removed and the run made again.
+// A directory without one is what a crash or a kill left, and an interrupted run judged nothing: either
+// is removed, so that the run made again is the only record of its cell and repeat.
 bool run_done(const sys::Directory& runs, const std::string& name) {
     if (!runs.contains(name)) return false;
     auto dir = runs.existing_subdirectory(name);
@@ -161,7 +170,7 @@ bool run_done(const sys::Directory& runs, const std::string& name) {
     }
     if (text) {
         auto j = nlohmann::json::parse(*text, nullptr, false);
-        if (!j.is_discarded() && j.contains("run") && j["run"].value("outcome", "") != "interrupted") return true;
+        if (!j.is_discarded() && j.contains("run") && j["run"].is_object() && !record_interrupted(j["run"])) return true;
     }
     runs.remove(name);
     return false;
@@ -313,11 +322,16 @@ private:
                 failed = true;
             }
         } catch (const std::exception& e) {
-            verdict = fmt::format("error: {}", e.what());
-            std::lock_guard lock(mutex_);
-            ++errors_;
-            ++unrecorded_;
-            failed = true;
+            if (interrupt_.load() != 0) {
+                // Stopped before its run directory existed: nothing to keep, and --resume runs it.
+                verdict = fmt::format("interrupted before it started: {} (run again by --resume)", e.what());
+            } else {
+                verdict = fmt::format("error: {}", e.what());
+                std::lock_guard lock(mutex_);
+                ++errors_;
+                ++unrecorded_;
+                failed = true;
+            }
         }
         progress_->finished(what, verdict, failed);
     }
@@ -343,13 +357,41 @@ void print_outcome(const WrittenReports& w, const fs::path& dir) {
                w.plots_note.empty() ? ", plots/" : fmt::format(" (plots: {})", w.plots_note));
 }
 
+// Whether a sweep directory is meant to hold the whole grid: not when its sweep.json says it is one shard.
+bool holds_whole_grid(const sys::Directory& dir) {
+    try {
+        if (auto text = dir.read_file(kSweepManifestFile)) return !manifest_from_json(*text).shard;
+    } catch (const std::exception&) {
+    }
+    return true;
+}
+
+// The exit status of a sweep from the records its directory holds; says on stderr what makes it 2.
+int recorded_sweep_status(const WrittenReports& w, bool whole_grid, const char* who) {
+    const SweepTally tally = tally_sweep(w.sweep);
+    const int status = sweep_exit_status(tally, whole_grid);
+    if (status == kExitError)
+        fmt::print(stderr, "{}: {} (the tables above count them; `lab sweep FILE --resume --out DIR` runs what was "
+                           "interrupted or has no record again)\n",
+                   who, sweep_problem_text(tally, whole_grid));
+    return status;
+}
+
 int sweep_report(const SweepArgs& a) {
     const fs::path dir = fs::absolute(a.report_dir);
-    auto records = load_sweep_records(dir);
-    const sys::Directory out = sys::Directory::open_or_create(dir);
-    WrittenReports w = write_sweep_reports(out, std::move(records));
+    const std::optional<sys::Directory> out = sys::Directory::open_existing(dir);
+    if (!out) {
+        fmt::print(stderr, "lab sweep report: {}: no such directory\n", dir.string());
+        return kExitError;
+    }
+    auto records = load_sweep_records(*out);
+    if (records.empty()) {
+        fmt::print(stderr, "lab sweep report: {}: directory holds no record.json\n", dir.string());
+        return kExitError;
+    }
+    WrittenReports w = write_sweep_reports(*out, std::move(records));
     print_outcome(w, dir);
-    return kExitPass;
+    return recorded_sweep_status(w, holds_whole_grid(*out), "lab sweep report");
 }
 
 int sweep(const SweepArgs& a) {
@@ -472,7 +514,8 @@ int sweep(const SweepArgs& a) {
         guest_failed += o.failed;
         guest_errors += o.errors;
     }
-    WrittenReports w = write_sweep_reports(*sweep_dir, load_sweep_records(sweep_dir->path()));
+    // Through the directory held since the start: renamed meanwhile, the sweep still reports its own runs.
+    WrittenReports w = write_sweep_reports(*sweep_dir, load_sweep_records(*sweep_dir));
     print_outcome(w, dir);
     if (interrupt.load() != 0) {
         fmt::print(stderr, "lab sweep: interrupted; `{}` runs what is left (the tables above hold the runs done so far)\n",
@@ -485,8 +528,9 @@ int sweep(const SweepArgs& a) {
                    "count {} missing); `{}` runs them again\n",
                    run.unrecorded(), run.unrecorded() == 1 ? "" : "s", run.unrecorded() == 1 ? "it as" : "them as",
                    resume_command(a, dir));
-    if (run.errors() + guest_errors > 0) return kExitError;
-    return run.failed() + guest_failed > 0 ? kExitFail : kExitPass;
+    // This invocation's runs, and every record the directory holds (a resumed sweep's earlier runs too).
+    const int played = run.errors() + guest_errors > 0 ? kExitError : run.failed() + guest_failed > 0 ? kExitFail : kExitPass;
+    return std::max(played, recorded_sweep_status(w, !shard, "lab sweep"));
 }
 
 }  // namespace
@@ -572,7 +616,8 @@ Command add_sweep(CLI::App& app) {
     report->add_option("dir", a->report_dir, "A sweep directory (sweep.json, runs/)")->required();
     sub->footer("Writes sweep.json, runs/<cell id>-<repeat>/record.json, results.csv, results.jsonl, report.md, "
                 "report.html, junit.xml and plots/ (docs/sweep-reports.md).\n"
-                "Exit status: 0 every expectation held in every run, 1 some did not, 2 error or interrupted.");
+                "Exit status: 0 every expectation held in every run, 1 some did not, 2 a run errored, was interrupted or "
+                "has no record. --resume and `lab sweep report` judge every record the directory holds the same way.");
     return [a] { return sweep(*a); };
 }
 

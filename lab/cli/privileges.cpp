@@ -16,6 +16,8 @@ std::string why_root(std::string_view command) {
     if (command == "lab vm run")
         return "it fetches Debian kernels into /var/cache/lab/vm (apt-get download, dpkg -x, depmod) and boots them";
     if (command == "lab vm fetch") return "it unpacks kernels into /var/cache/lab/vm and runs depmod there";
+    if (command == "lab ctl")
+        return "a run's control socket is root's alone: /run/lab/ctl is mode 0700, and a run answers uid 0 only";
     return "it changes the system's network configuration";
 }
 

@@ -1,9 +1,16 @@
 #include "lab/cli/sweep_reports.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <filesystem>
+#include <stdexcept>
+#include <utility>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
 
 #include "analysis/evaluate.hpp"
 #include "analysis/junit_xml.hpp"
@@ -14,11 +21,51 @@
 #include "analysis/sweep_report_markdown.hpp"
 #include "analysis/sweep_results.hpp"
 #include "analysis/sweep_series_plots.hpp"
+#include "analysis/verdict_counts.hpp"
+#include "lab/cli/commands.hpp"
 #include "lab/cli/record_files.hpp"
 
 namespace fs = std::filesystem;
 
 namespace lab::cli {
+
+namespace {
+
+// A sweep directory holds runs/<run>/record.json, a guest's vm-PKG/sweep/runs/<run>/record.json, shards'
+// shard-N/runs/<run>/record.json: nothing deeper than this is a sweep's.
+constexpr int kRecordSearchDepth = 8;
+
+analysis::StoredRecord judged(record::RunRecord rec, std::string source) {
+    rec.verdicts = analysis::evaluate(rec);
+    rec.metric_values = analysis::measure(rec);
+    return {std::move(source), std::move(rec)};
+}
+
+record::RunRecord record_from_text(const std::string& text, const std::string& what) {
+    auto j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_discarded()) throw std::runtime_error(what + ": not JSON");
+    try {
+        return record::run_record_from_json(j);
+    } catch (const std::exception& e) {
+        throw std::runtime_error(what + ": " + e.what());
+    }
+}
+
+// The record.json files below `dir`, by descriptor: `below` is their path from the sweep directory.
+void find_records(const sys::Directory& dir, const fs::path& below, int depth,
+                  std::vector<std::pair<std::string, std::string>>& found) {
+    for (const auto& name : dir.entries()) {
+        struct stat st {};
+        if (::fstatat(dir.fd(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;  // gone meanwhile
+        if (S_ISREG(st.st_mode) && name == "record.json") {
+            if (auto text = dir.read_file(name)) found.emplace_back((below / name).string(), std::move(*text));
+        } else if (S_ISDIR(st.st_mode) && depth < kRecordSearchDepth) {
+            if (auto sub = dir.existing_subdirectory(name)) find_records(*sub, below / name, depth + 1, found);
+        }
+    }
+}
+
+}  // namespace
 
 std::vector<analysis::StoredRecord> load_sweep_records(const fs::path& dir) {
     std::vector<analysis::StoredRecord> out;
@@ -26,11 +73,47 @@ std::vector<analysis::StoredRecord> load_sweep_records(const fs::path& dir) {
     return out;
 }
 
+std::vector<analysis::StoredRecord> load_sweep_records(const sys::Directory& dir) {
+    std::vector<std::pair<std::string, std::string>> found;  // source, text
+    find_records(dir, {}, 0, found);
+    std::sort(found.begin(), found.end());
+    std::vector<analysis::StoredRecord> out;
+    for (auto& [source, text] : found)
+        out.push_back(judged(record_from_text(text, (dir.path() / source).string()), source));
+    return out;
+}
+
 analysis::StoredRecord load_sweep_record(const fs::path& file, const fs::path& base) {
-    record::RunRecord rec = load_record(file.string());
-    rec.verdicts = analysis::evaluate(rec);
-    rec.metric_values = analysis::measure(rec);
-    return {fs::relative(file, base).string(), std::move(rec)};
+    return judged(load_record(file.string()), fs::relative(file, base).string());
+}
+
+SweepTally tally_sweep(const analysis::Sweep& sweep) {
+    SweepTally t;
+    for (const auto& cell : sweep.cells) {
+        if (cell.in_grid && cell.runs.size() < static_cast<std::size_t>(sweep.repeats))
+            t.missing += static_cast<std::size_t>(sweep.repeats) - cell.runs.size();
+        for (const auto& r : cell.runs) {
+            if (r.record.run.outcome == record::RunOutcome::Error) ++t.errors;
+            else if (r.record.run.outcome == record::RunOutcome::Interrupted) ++t.interrupted;
+            else if (analysis::count_verdicts(r.record.verdicts).failed > 0) ++t.failed;
+        }
+    }
+    return t;
+}
+
+int sweep_exit_status(const SweepTally& t, bool whole_grid) {
+    if (t.errors > 0 || t.interrupted > 0 || (whole_grid && t.missing > 0)) return kExitError;
+    return t.failed > 0 ? kExitFail : kExitPass;
+}
+
+std::string sweep_problem_text(const SweepTally& t, bool whole_grid) {
+    std::vector<std::string> parts;
+    if (t.errors > 0) parts.push_back(fmt::format("{} run{} errored", t.errors, t.errors == 1 ? "" : "s"));
+    if (t.interrupted > 0)
+        parts.push_back(fmt::format("{} run{} interrupted", t.interrupted, t.interrupted == 1 ? " was" : "s were"));
+    if (whole_grid && t.missing > 0)
+        parts.push_back(fmt::format("{} run{} no record", t.missing, t.missing == 1 ? " has" : "s have"));
+    return fmt::format("{}", fmt::join(parts, ", "));
 }
 
 WrittenReports write_sweep_reports(const sys::Directory& sweep_dir, std::vector<analysis::StoredRecord> records) {
