@@ -167,6 +167,40 @@ void require_freshly_made(int fd, const fs::path& where) {
                                          where.string(), st.st_uid, empty ? "" : ", not empty"));
 }
 
+namespace {
+
+// Opens what `made` names in `parent` (a directory lab just made), verifies it and gives it owner and mode.
+UniqueFd open_and_finish(int parent, const std::string& made, const fs::path& where, const fs::path& made_path,
+                         mode_t mode, const std::optional<Credentials>& owner) {
+    UniqueFd fd = open_dir_at(parent, made);
+    if (!fd) {
+        const int err = errno;
+        if (err == ELOOP || err == ENOTDIR)
+            throw std::runtime_error(fmt::format("{}: replaced by something else (not a directory) right after lab "
+                                                 "created it; refusing to write there",
+                                                 made_path.string()));
+        throw_kernel_error(fmt::format("open {}", made_path.string()), err);
+    }
+    require_freshly_made(fd.get(), made_path);
+    if (owner && ::fchown(fd.get(), owner->uid, owner->gid) != 0)
+        throw_kernel_error(fmt::format("chown {} to uid {}", where.string(), owner->uid), errno);
+    if (::fchmod(fd.get(), mode) != 0) throw_kernel_error(fmt::format("chmod {}", where.string()), errno);
+    return fd;
+}
+
+// Where the file system cannot rename without replacing (9p, as a VM guest's results share is): made in
+// place, 0700 until verified. Two lab processes making the same directory at once may then meet it unfinished.
+UniqueFd make_in_place(int parent, const std::string& name, const fs::path& where, mode_t mode,
+                       const std::optional<Credentials>& owner, bool exist_ok) {
+    if (::mkdirat(parent, name.c_str(), 0700) != 0) {
+        if (errno == EEXIST && exist_ok) return UniqueFd();
+        throw_kernel_error(fmt::format("create directory {}", where.string()), errno);
+    }
+    return open_and_finish(parent, name, where, where, mode, owner);
+}
+
+}  // namespace
+
 UniqueFd make_verified_directory(int parent, const std::string& name, const fs::path& where, mode_t mode,
                                  const std::optional<Credentials>& owner, bool exist_ok) {
     // Made under a temporary name, 0700, verified, given its owner and mode, and only then renamed into
@@ -178,20 +212,9 @@ UniqueFd make_verified_directory(int parent, const std::string& name, const fs::
     if (::mkdirat(parent, temporary.c_str(), 0700) != 0)
         throw_kernel_error(fmt::format("create directory {}", temporary_path.string()), errno);
     auto discard = [&] { ::unlinkat(parent, temporary.c_str(), AT_REMOVEDIR); };
-    UniqueFd fd = open_dir_at(parent, temporary);
+    UniqueFd fd;
     try {
-        if (!fd) {
-            const int err = errno;
-            if (err == ELOOP || err == ENOTDIR)
-                throw std::runtime_error(fmt::format("{}: replaced by something else (not a directory) right after "
-                                                     "lab created it; refusing to write there",
-                                                     temporary_path.string()));
-            throw_kernel_error(fmt::format("open {}", temporary_path.string()), err);
-        }
-        require_freshly_made(fd.get(), temporary_path);
-        if (owner && ::fchown(fd.get(), owner->uid, owner->gid) != 0)
-            throw_kernel_error(fmt::format("chown {} to uid {}", where.string(), owner->uid), errno);
-        if (::fchmod(fd.get(), mode) != 0) throw_kernel_error(fmt::format("chmod {}", where.string()), errno);
+        fd = open_and_finish(parent, temporary, where, temporary_path, mode, owner);
     } catch (...) {
         discard();
         throw;
@@ -199,6 +222,7 @@ UniqueFd make_verified_directory(int parent, const std::string& name, const fs::
     if (::renameat2(parent, temporary.c_str(), parent, name.c_str(), RENAME_NOREPLACE) != 0) {
         const int err = errno;
         discard();
+        if (err == EINVAL || err == ENOSYS) return make_in_place(parent, name, where, mode, owner, exist_ok);
         if (err == EEXIST && exist_ok) return UniqueFd();
         throw_kernel_error(fmt::format("create directory {}", where.string()), err);
     }

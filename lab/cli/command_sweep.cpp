@@ -31,6 +31,7 @@
 #include "lab/cluster/shard_split.hpp"
 #include "lab/cli/sweep_progress.hpp"
 #include "lab/cli/sweep_reports.hpp"
+#include "lab/cli/sudo_caller.hpp"
 #include "runner/scenario_parser.hpp"
 #include "runner/scenario_run.hpp"
 #include "runner/sweep_kernel.hpp"
@@ -395,6 +396,8 @@ int sweep_report(const SweepArgs& a) {
 }
 
 int sweep(const SweepArgs& a) {
+    // Reading records and listing cells need no root: under sudo they are done as the caller.
+    if (!a.report_dir.empty() || a.dry_run) act_as_caller_under_sudo();
     if (!a.report_dir.empty()) return sweep_report(a);
     if (a.merge) return merge_sweep(a.merge_args);
     if (a.file.empty()) {

@@ -18,6 +18,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "../program_run.hpp"
+
 namespace bp = boost::process;
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
@@ -28,18 +30,8 @@ namespace {
 const std::string kLab = std::string(LAB_BIN_DIR) + "/lab";
 constexpr const char* kAttackerUid = "4242";  // no such user: an unprivileged uid of nobody's
 
-struct Result {
-    int exit_code = -1;
-    std::string out;
-    std::string err;
-};
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using lab::e2e::Result;
+using lab::e2e::slurp;
 
 class LabRunState : public ::testing::Test {
 protected:
@@ -58,15 +50,7 @@ protected:
     }
 
     Result run(const std::string& exe, const std::vector<std::string>& args) {
-        Result r;
-        const fs::path out = dir_ / "stdout", err = dir_ / "stderr";
-        fs::remove(out);  // boost.process appends to an existing file
-        fs::remove(err);
-        r.exit_code = bp::system(bp::exe = exe, bp::args = args, bp::std_in < bp::null, bp::std_out > out.string(),
-                                 bp::std_err > err.string());
-        r.out = slurp(out);
-        r.err = slurp(err);
-        return r;
+        return ::lab::e2e::run_program(dir_, exe, args);
     }
 
     static std::string ip() { return bp::search_path("ip").string(); }

@@ -29,17 +29,9 @@ constexpr uid_t kAttacker = 4242;
 void give_to(const fs::path& p, uid_t uid) { ASSERT_EQ(::lchown(p.c_str(), uid, uid), 0) << p; }
 
 // `lab ARGS...` in `cwd`, with extra environment (SUDO_UID, PATH).
-Result run_lab_in(const fs::path& cwd, const fs::path& scratch, std::vector<std::string> args,
+Result run_lab_in(const fs::path& cwd, const fs::path& scratch, const std::vector<std::string>& args,
                   std::vector<std::pair<std::string, std::string>> env = {}) {
-    Result r;
-    const fs::path out = scratch / "lab.stdout", err = scratch / "lab.stderr";
-    bp::environment e = boost::this_process::environment();
-    for (const auto& [k, v] : env) e[k] = v;
-    r.exit_code = bp::system(bp::exe = kLab, bp::args = args, bp::start_dir = cwd.string(), e, bp::std_in < bp::null,
-                             bp::std_out > out.string(), bp::std_err > err.string());
-    r.out = slurp(out);
-    r.err = slurp(err);
-    return r;
+    return ::lab::e2e::run_program(scratch, kLab, args, {cwd, std::move(env)});
 }
 
 // A scenario whose one program writes `id -u` into `proof` (through sh) — if it ever runs, root ran it.

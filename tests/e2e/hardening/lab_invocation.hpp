@@ -18,6 +18,8 @@
 #include <boost/process.hpp>
 #include <gtest/gtest.h>
 
+#include "../program_run.hpp"
+
 namespace lab::hardening_test {
 
 namespace fs = std::filesystem;
@@ -25,18 +27,8 @@ namespace bp = boost::process;
 
 inline const std::string kLab = std::string(LAB_BIN_DIR) + "/lab";
 
-struct Result {
-    int exit_code = -1;
-    std::string out;
-    std::string err;
-};
-
-inline std::string slurp(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using ::lab::e2e::Result;
+using ::lab::e2e::slurp;
 
 // A scratch directory of the test's own (root's, 0755), removed afterwards.
 class Scratch {

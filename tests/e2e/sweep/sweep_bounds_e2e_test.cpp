@@ -15,6 +15,8 @@
 
 #include "runner/sweep_plan.hpp"
 
+#include "../program_run.hpp"
+
 namespace bp = boost::process;
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
@@ -25,18 +27,8 @@ namespace {
 const std::string kLab = std::string(LAB_BIN_DIR) + "/lab";
 const fs::path kGenerator = fs::path(LAB_SOURCE_DIR) / "bench" / "sweep" / "make_large_sweep.py";
 
-struct Result {
-    int exit_code = -1;
-    std::string out;
-    std::string err;
-};
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using lab::e2e::Result;
+using lab::e2e::slurp;
 
 class SweepBoundsCli : public ::testing::Test {
 protected:
@@ -52,15 +44,7 @@ protected:
     }
 
     Result run(const std::string& exe, const std::vector<std::string>& args) {
-        Result r;
-        const fs::path out = dir_ / "out.txt", err = dir_ / "err.txt";
-        fs::remove(out);  // a redirection to a file that exists does not truncate it
-        fs::remove(err);
-        r.exit_code = bp::system(bp::exe = exe, bp::args = args, bp::start_dir = dir_.string(), bp::std_in < bp::null,
-                                 bp::std_out > out.string(), bp::std_err > err.string());
-        r.out = slurp(out);
-        r.err = slurp(err);
-        return r;
+        return ::lab::e2e::run_program(dir_, exe, args, {dir_, {}});
     }
 
     // A generated sweep of `cells` cells over `hosts` hosts.

@@ -25,6 +25,8 @@
 
 #include "record/run_record.hpp"
 
+#include "../program_run.hpp"
+
 namespace bp = boost::process;
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
@@ -37,18 +39,8 @@ namespace {
 
 const std::string kLab = std::string(LAB_BIN_DIR) + "/lab";
 
-struct Result {
-    int exit_code = -1;
-    std::string out;
-    std::string err;
-};
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using lab::e2e::Result;
+using lab::e2e::slurp;
 
 std::string replaced_all(std::string text, const std::string& from, const std::string& to) {
     for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) text.replace(at, from.size(), to);
@@ -183,17 +175,7 @@ protected:
         fs::remove_all(dir_);
     }
 
-    Result lab(const std::vector<std::string>& args) {
-        Result r;
-        const fs::path out = dir_ / "stdout", err = dir_ / "stderr";
-        fs::remove(out);  // boost.process appends to an existing file
-        fs::remove(err);
-        r.exit_code = bp::system(bp::exe = kLab, bp::args = args, bp::start_dir = dir_.string(), bp::std_in < bp::null,
-                                 bp::std_out > out.string(), bp::std_err > err.string());
-        r.out = slurp(out);
-        r.err = slurp(err);
-        return r;
-    }
+    Result lab(const std::vector<std::string>& args) { return ::lab::e2e::run_program(dir_, kLab, args, {dir_, {}}); }
 
     std::string scenario(std::string text, const std::map<std::string, std::string>& fill = {}) const {
         for (const auto& [from, to] : fill) text = replaced_all(text, from, to);
