@@ -38,9 +38,11 @@ std::string route_via(const Scenario& s, const RunPlan& plan, const HostSpec& ho
 
 // What root is about to run must pass the rule of what it reads (sys/trusted_file.hpp): no other user's
 // `nc` earlier in PATH, no script another user can edit.
-void check_executable(const std::string& executable, const ProcessSpec& p, const std::optional<sys::Credentials>& run_as) {
+// Returns the path checked, which is the one to execute.
+std::string checked_executable(const std::string& executable, const ProcessSpec& p,
+                               const std::optional<sys::Credentials>& run_as) {
     try {
-        sys::require_trusted_executable(executable, run_as);
+        return sys::require_trusted_executable(executable, run_as);
     } catch (const std::exception& e) {
         throw std::runtime_error(fmt::format("{}: process '{}': refused: {}", p.where.str(), p.name, e.what()));
     }
@@ -53,7 +55,8 @@ std::optional<sys::Credentials> run_as_for(const ProcessSpec& p) {
     const std::optional<sys::Credentials> invoker = sys::sudo_invoker();
     if (p.user.empty()) return invoker;
     sys::Credentials wanted = sys::credentials_of(p.user);
-    if (invoker && wanted.uid != invoker->uid)
+    if (invoker && wanted.uid == invoker->uid) return invoker;  // sudo's gid and groups, not a passwd alias's
+    if (invoker)
         throw std::runtime_error(fmt::format(
             "{}: process '{}': user = \"{}\": under sudo lab runs every program as the user who ran it (uid {}, {}); "
             "run lab as root, without sudo, for a program that must run as someone else",
@@ -127,8 +130,7 @@ RunPlan make_plan(const Scenario& s, const std::string& run_id, const std::strin
             if (::access(agent.c_str(), X_OK) != 0)
                 throw std::runtime_error(fmt::format("{}: agent '{}' is not built: {} is missing", p.where.str(),
                                                      p.agent, agent));
-            check_executable(agent, p, pp.run_as);
-            pp.executable = agent;
+            pp.executable = checked_executable(agent, p, pp.run_as);
             words.push_back(agent);
             for (const auto& a : p.command) words.push_back(a);
             // Our own client is held by itself, at no cost per connect (see scenario_run.cpp).
@@ -139,7 +141,7 @@ RunPlan make_plan(const Scenario& s, const std::string& run_id, const std::strin
             } catch (const std::exception& e) {
                 throw std::runtime_error(fmt::format("{}: process '{}': {}", p.where.str(), p.name, e.what()));
             }
-            check_executable(pp.executable, p, pp.run_as);
+            pp.executable = checked_executable(pp.executable, p, pp.run_as);
             words = p.command;
         }
         for (auto& w : words) pp.argv.push_back(substitute(w, plan.variables));

@@ -3,13 +3,14 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
 #include <climits>
 #include <cstdio>
 #include <memory>
+#include <random>
 #include <stdexcept>
 #include <string>
 
@@ -35,8 +36,13 @@ UniqueFd open_dir_at(int dirfd, const std::string& name) {
     return UniqueFd(::openat(dirfd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
 }
 
-void require_invoker_may(const struct stat& st, const Credentials& who, int access, const fs::path& where) {
-    if (permits(st, who, access)) return;
+void require_invoker_may(int fd, const Credentials& who, int access, const fs::path& where) {
+    // The bits are judged, not ACLs: one that could deny what the bits allow is refused rather than guessed.
+    if (has_access_acl(fd))
+        throw std::runtime_error(fmt::format("{}: carries an ACL; under sudo lab judges what uid {} ({}) may do by "
+                                             "the permission bits alone and will not go there for them",
+                                             where.string(), who.uid, who.name));
+    if (permits(stat_of(fd, where), who, access)) return;
     if (access & W_OK)
         throw std::runtime_error(fmt::format("{}: uid {} ({}, who ran sudo) may not create files here; under sudo lab "
                                              "writes only where its caller could (choose another directory with --out)",
@@ -94,7 +100,7 @@ UniqueFd walk(UniqueFd start, fs::path start_path, const fs::path& path, const W
             UniqueFd up(::openat(dir.get(), "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
             if (!up) throw_kernel_error(fmt::format("open {}", here.string()), errno);
             require_trusted_directory(up.get(), here);
-            if (rules.acting_for) require_invoker_may(stat_of(up.get(), here), *rules.acting_for, X_OK, here);
+            if (rules.acting_for) require_invoker_may(up.get(), *rules.acting_for, X_OK, here);
             dir = std::move(up);
             continue;
         }
@@ -103,7 +109,7 @@ UniqueFd walk(UniqueFd start, fs::path start_path, const fs::path& path, const W
         bool made = false;
         if (!next && errno == ENOENT && rules.create) {
             if (rules.acting_for)
-                require_invoker_may(stat_of(dir.get(), here), *rules.acting_for, W_OK | X_OK, here);
+                require_invoker_may(dir.get(), *rules.acting_for, W_OK | X_OK, here);
             next = make_verified_directory(dir.get(), name, next_path, *rules.create, rules.acting_for, true);
             made = next.valid();
             if (!made) next = open_dir_at(dir.get(), name);  // another run made it first: checked below
@@ -126,8 +132,11 @@ UniqueFd walk(UniqueFd start, fs::path start_path, const fs::path& path, const W
         if (!next) throw_kernel_error(fmt::format("open {}", next_path.string()), errno);
         if (!made) {
             require_trusted_directory(next.get(), next_path);
+            if (rules.lab_owned_only && !trusted_link_owner(stat_of(next.get(), next_path).st_uid))
+                throw std::runtime_error(fmt::format("{}: owned by uid {}, not root", next_path.string(),
+                                                     stat_of(next.get(), next_path).st_uid));
             if (rules.acting_for)
-                require_invoker_may(stat_of(next.get(), next_path), *rules.acting_for,
+                require_invoker_may(next.get(), *rules.acting_for,
                                     last && rules.write_last ? (W_OK | X_OK) : X_OK, next_path);
         }
         dir = std::move(next);
@@ -157,6 +166,8 @@ void require_trusted_directory(int fd, const fs::path& where) {
                                              "another directory, or fix its owner and mode)",
                                              where.string(), *why));
 }
+
+bool has_access_acl(int fd) { return ::fgetxattr(fd, "system.posix_acl_access", nullptr, 0) >= 0; }
 
 void require_freshly_made(int fd, const fs::path& where) {
     const struct stat st = stat_of(fd, where);
@@ -206,11 +217,16 @@ UniqueFd make_verified_directory(int parent, const std::string& name, const fs::
     // Made under a temporary name, 0700, verified, given its owner and mode, and only then renamed into
     // place without replacing anything: whoever opens `name` meets either nothing or a finished directory
     // (another lab process making the same runs/ at the same moment included).
-    static std::atomic<unsigned> counter{0};
-    const std::string temporary = fmt::format(".lab-mkdir-{}-{}", ::getpid(), counter.fetch_add(1));
+    // A name nobody can guess ahead, so that nobody can take it first in a shared directory.
+    static thread_local std::mt19937_64 random{std::random_device{}()};
+    std::string temporary;
+    for (int attempt = 0;; ++attempt) {
+        temporary = fmt::format(".lab-mkdir-{:016x}", random());
+        if (::mkdirat(parent, temporary.c_str(), 0700) == 0) break;
+        if (errno != EEXIST || attempt == 8)
+            throw_kernel_error(fmt::format("create directory {}", (where.parent_path() / temporary).string()), errno);
+    }
     const fs::path temporary_path = where.parent_path() / temporary;
-    if (::mkdirat(parent, temporary.c_str(), 0700) != 0)
-        throw_kernel_error(fmt::format("create directory {}", temporary_path.string()), errno);
     auto discard = [&] { ::unlinkat(parent, temporary.c_str(), AT_REMOVEDIR); };
     UniqueFd fd;
     try {

@@ -25,6 +25,9 @@ struct WalkRules {
     std::optional<mode_t> create;
     // Whether the last directory must be writable by acting_for (it will receive new files).
     bool write_last = true;
+    // Every directory on the way must be owned by root or lab's euid (not the sudo caller): for a place
+    // lab looks for programs it runs as root.
+    bool lab_owned_only = false;
 };
 
 // The rules for a place that lab writes for its caller: the sudo invoker's permissions, when there is one.
@@ -51,6 +54,9 @@ UniqueFd make_verified_directory(int parent, const std::string& name, const std:
 // Throws unless `fd` (at `where`) is a directory as mkdirat leaves it: owned by lab's euid and empty. What
 // make_verified_directory checks between opening and using it.
 void require_freshly_made(int fd, const std::filesystem::path& where);
+
+// Whether a POSIX access ACL is set on it (permits() judges the permission bits only).
+bool has_access_acl(int fd);
 
 // Throws unless `fd` (a directory at `where`) passes the ownership and mode rule.
 void require_trusted_directory(int fd, const std::filesystem::path& where);

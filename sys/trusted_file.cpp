@@ -83,6 +83,10 @@ OpenedFile open_trusted(const fs::path& path, const std::optional<Credentials>& 
 std::string read_trusted_file(const fs::path& path, std::size_t max_bytes) {
     const auto reader = sudo_invoker();
     OpenedFile f = open_trusted(path, reader);
+    if (reader && has_access_acl(f.fd.get()))
+        throw std::runtime_error(fmt::format("{}: carries an ACL; under sudo lab judges what uid {} ({}) may read by the "
+                                             "permission bits alone and will not read it for them",
+                                             f.path.string(), reader->uid, reader->name));
     if (reader && !permits(f.st, *reader, R_OK))
         throw std::runtime_error(fmt::format("{}: uid {} ({}, who ran sudo) may not read it; under sudo lab reads only "
                                              "what its caller could",
@@ -105,13 +109,14 @@ std::string read_trusted_file(const fs::path& path, std::size_t max_bytes) {
     return out;
 }
 
-void require_trusted_executable(const fs::path& path, const std::optional<Credentials>& runs_as) {
+std::string require_trusted_executable(const fs::path& path, const std::optional<Credentials>& runs_as) {
     OpenedFile f = open_trusted(path, runs_as);
     if (!(f.st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)))
         throw std::runtime_error(fmt::format("{}: not executable (mode {:04o})", f.path.string(), f.st.st_mode & 07777));
     if (runs_as && !permits(f.st, *runs_as, X_OK))
         throw std::runtime_error(fmt::format("{}: uid {} ({}) may not execute it (mode {:04o})", f.path.string(),
                                              runs_as->uid, runs_as->name, f.st.st_mode & 07777));
+    return f.path.string();
 }
 
 std::string trusted_search_path(std::string_view path) {
@@ -121,15 +126,19 @@ std::string trusted_search_path(std::string_view path) {
         const std::string entry(path.substr(start, end - start));
         start = end + 1;
         if (entry.empty() || entry.front() != '/') continue;
+        // Kept as walked: a '..' after a symlink goes elsewhere for the kernel than for the lexical walk.
+        const fs::path normal = fs::path(entry).lexically_normal();
+        if (normal != fs::path(entry) && normal.string() + "/" != entry) continue;
         try {
             WalkRules rules;
             rules.write_last = false;
-            if (!walk_from_root(fs::path(entry).lexically_normal(), rules)) continue;
+            rules.lab_owned_only = true;
+            if (!walk_from_root(normal, rules)) continue;
         } catch (const std::exception&) {
             continue;
         }
         if (!kept.empty()) kept += ':';
-        kept += entry;
+        kept += normal.string();
     }
     return kept;
 }

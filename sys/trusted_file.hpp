@@ -24,12 +24,14 @@ namespace lab::sys {
 std::string read_trusted_file(const std::filesystem::path& path, std::size_t max_bytes);
 
 // Checks an executable lab is about to start as root (or as `runs_as`): the same rule, a regular file with
-// an execute bit; and, for `runs_as`, that this user may reach and execute it. Throws std::runtime_error as
+// an execute bit; and, for `runs_as`, that this user may reach and execute it. Returns the path it checked,
+// symlinks resolved and no '..' left, which is what must be executed. Throws std::runtime_error as
 // read_trusted_file does.
-void require_trusted_executable(const std::filesystem::path& path, const std::optional<Credentials>& runs_as);
+std::string require_trusted_executable(const std::filesystem::path& path, const std::optional<Credentials>& runs_as);
 
-// $PATH with only the entries lab may search as root: absolute directories whose every component passes
-// the walk's rule (so "", ".", relative entries and another user's or a world-writable directory go).
+// $PATH with only the entries lab may search as root: absolute directories without '.' or '..' whose every
+// component is root's (or lab's own user's) and writable by nobody else, followed only through root's
+// symlinks. "", ".", relative entries, the sudo caller's and any other user's directories go.
 std::string trusted_search_path(std::string_view path);
 
 }  // namespace lab::sys

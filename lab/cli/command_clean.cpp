@@ -8,6 +8,7 @@
 
 #include "lab/cli/commands.hpp"
 #include "lab/cli/privileges.hpp"
+#include "lab/cli/sudo_caller.hpp"
 #include "runner/leftovers.hpp"
 #include "runner/run_owner.hpp"
 #include "runner/run_plan.hpp"
@@ -63,6 +64,8 @@ std::map<std::string, RunLeftovers> leftovers_by_run() {
 
 int clean(const CleanArgs& args) {
     if (!require_root("lab clean")) return kExitError;
+    if (args.include_live && !allowed_under_sudo("lab clean --include-live", "a live run may be root's or another user's"))
+        return kExitError;
     int status = kExitPass;
     bool anything = false;
     for (const auto& [run_id, left] : leftovers_by_run()) {

@@ -12,6 +12,7 @@
 
 #include "lab/cli/commands.hpp"
 #include "lab/cli/privileges.hpp"
+#include "lab/cli/sudo_caller.hpp"
 #include "runner/control_socket.hpp"
 #include "runner/run_owner.hpp"
 #include "runner/run_state.hpp"
@@ -61,6 +62,8 @@ int list_live_runs() {
 int ctl(const CtlArgs& args) {
     if (!require_root("lab ctl")) return kExitError;
     if (args.run.empty()) return list_live_runs();
+    // A run's marker does not say who started it: under sudo no run may be stopped or changed from here.
+    if (!allowed_under_sudo("lab ctl RUN REQUEST", "a run may be root's or another user's")) return kExitError;
     const std::string id = run_id_of(args.run);
     const std::string request = fmt::format("{}", fmt::join(args.request, " "));
     std::string reply;

@@ -396,8 +396,9 @@ int sweep_report(const SweepArgs& a) {
 }
 
 int sweep(const SweepArgs& a) {
-    // Reading records and listing cells need no root: under sudo they are done as the caller.
-    if (!a.report_dir.empty() || a.dry_run) act_as_caller_under_sudo();
+    // Reading records, listing cells, merging shards and handing scripts to a batch engine need no root:
+    // under sudo they are done as the caller (a job root submits would run as root).
+    if (!a.report_dir.empty() || a.dry_run || a.merge || a.submit) act_as_caller_under_sudo();
     if (!a.report_dir.empty()) return sweep_report(a);
     if (a.merge) return merge_sweep(a.merge_args);
     if (a.file.empty()) {

@@ -35,13 +35,11 @@ void act_as_caller_under_sudo() {
         sys::throw_kernel_error(fmt::format("setresuid {}", invoker->uid), errno);
 }
 
-bool allowed_under_sudo(std::string_view what) {
+bool allowed_under_sudo(std::string_view what, std::string_view why) {
     const auto invoker = sys::sudo_invoker();
     if (!invoker) return true;
-    fmt::print(stderr,
-               "lab: {} is refused under sudo (uid {}, {}): its guest runs every program as root and shares the "
-               "host's files with it; run it as root, without sudo\n",
-               what, invoker->uid, invoker->name);
+    fmt::print(stderr, "lab: {} is refused under sudo (uid {}, {}): {}; run it as root, without sudo\n", what,
+               invoker->uid, invoker->name, why);
     return false;
 }
 

@@ -14,8 +14,9 @@ void keep_trusted_path();
 // scenarios needs no root, and must not read as root what the caller could not. A no-op otherwise.
 void act_as_caller_under_sudo();
 
-// Under sudo: prints why `what` is refused and returns false (the VM path runs every guest program as root
-// and shares the host's files with the guest). True otherwise.
-bool allowed_under_sudo(std::string_view what);
+// Under sudo: prints that `what` is refused and `why`, and returns false. True otherwise. The default reason
+// is the VM path's: its guest runs every program as root and shares the host's files with it.
+bool allowed_under_sudo(std::string_view what,
+                        std::string_view why = "its guest runs every program as root and shares the host's files with it");
 
 }  // namespace lab::cli

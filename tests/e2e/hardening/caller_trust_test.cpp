@@ -272,6 +272,13 @@ TEST_F(CallerTrust, UnderSudoReadingCommandsReadAsTheCallerAndTheVmPathIsRefused
     EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
     EXPECT_THAT(r.err, HasSubstr("lab vm run is refused under sudo (uid 4242"));
     EXPECT_FALSE(fs::exists(scratch.path() / "vm"));
+    // Nor may a sudo caller stop or change a run that may be root's.
+    r = run_lab_in(scratch.path(), scratch.path(), {"ctl", "abcdef", "stop", "x"}, sudo);
+    EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+    EXPECT_THAT(r.err, HasSubstr("lab ctl RUN REQUEST is refused under sudo"));
+    r = run_lab_in(scratch.path(), scratch.path(), {"clean", "--include-live", "--dry-run"}, sudo);
+    EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+    EXPECT_THAT(r.err, HasSubstr("lab clean --include-live is refused under sudo"));
 }
 
 // Review item 3: between mkdirat and openat the owner of the parent (here the sudo caller) swaps in a

@@ -137,6 +137,25 @@ TEST_F(TrustedFileTest, TheSearchPathKeepsOnlyDirectoriesNobodyElseCanWrite) {
     const std::string path = "/usr/bin::.:relative/bin:" + (root_ / "open").string() + ":" + (root_ / "bin").string() +
                              ":" + (root_ / "missing").string() + ":/bin";
     EXPECT_EQ(lab::sys::trusted_search_path(path), "/usr/bin:" + (root_ / "bin").string() + ":/bin");
+    // A '..' after a symlink leads the kernel elsewhere than a lexical walk: such an entry is not kept.
+    EXPECT_EQ(lab::sys::trusted_search_path((root_ / "bin" / ".." / "bin").string() + ":/usr/bin"), "/usr/bin");
+}
+
+TEST_F(TrustedFileTest, TheSearchPathLeavesOutTheSudoCallersDirectories) {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root to give a directory away";
+    fs::create_directory(root_ / "caller-bin");
+    ASSERT_EQ(::chown((root_ / "caller-bin").c_str(), 4242, 4242), 0);
+    ::setenv("SUDO_UID", "4242", 1);
+    const std::string kept = lab::sys::trusted_search_path((root_ / "caller-bin").string() + ":/usr/bin");
+    ::unsetenv("SUDO_UID");
+    EXPECT_EQ(kept, "/usr/bin") << "root's own lookups (gnuplot, sbatch) must not land in the caller's directory";
+}
+
+TEST_F(TrustedFileTest, AnExecutableIsRunByThePathThatWasChecked) {
+    const fs::path tool = write("tool.sh", "#!/bin/sh\n", 0755);
+    fs::create_symlink("tool.sh", root_ / "alias");
+    EXPECT_EQ(require_trusted_executable(root_ / "alias", std::nullopt), tool.string());
+    EXPECT_EQ(require_trusted_executable(root_ / "." / "alias", std::nullopt), tool.string());
 }
 
 }  // namespace
