@@ -194,8 +194,13 @@ std::optional<std::string> Directory::read_file(std::string_view name) const {
         if (errno == ENOENT) return std::nullopt;
         throw_kernel_error(fmt::format("open {}", (path_ / n).string()), errno);
     }
-    if (!S_ISREG(stat_of(fd.get(), path_ / n).st_mode))
-        throw std::runtime_error(fmt::format("{}: not a regular file", (path_ / n).string()));
+    const struct stat st = stat_of(fd.get(), path_ / n);
+    if (!S_ISREG(st.st_mode)) throw std::runtime_error(fmt::format("{}: not a regular file", (path_ / n).string()));
+    // In a directory of the sudo caller's, a hard link to a file only root may read must not be read for
+    // them (where fs.protected_hardlinks is off): only files lab or the caller made, with one name, are.
+    if (owner_ && (st.st_nlink != 1 || (st.st_uid != owner_->uid && st.st_uid != ::geteuid())))
+        throw std::runtime_error(fmt::format("{}: not a file lab or uid {} made (owner uid {}, {} links)",
+                                             (path_ / n).string(), owner_->uid, st.st_uid, st.st_nlink));
     std::string out;
     char buf[65536];
     for (;;) {
