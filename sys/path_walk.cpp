@@ -83,6 +83,12 @@ bool is_empty_directory(int fd) {
     return true;
 }
 
+void require_lab_owned(int fd, const fs::path& where) {
+    const uid_t owner = stat_of(fd, where).st_uid;
+    if (!trusted_link_owner(owner))
+        throw std::runtime_error(fmt::format("{}: owned by uid {}, not root", where.string(), owner));
+}
+
 UniqueFd walk(UniqueFd start, fs::path start_path, const fs::path& path, const WalkRules& rules, int& links) {
     UniqueFd dir = std::move(start);
     fs::path here = std::move(start_path);
@@ -100,6 +106,7 @@ UniqueFd walk(UniqueFd start, fs::path start_path, const fs::path& path, const W
             UniqueFd up(::openat(dir.get(), "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
             if (!up) throw_kernel_error(fmt::format("open {}", here.string()), errno);
             require_trusted_directory(up.get(), here);
+            if (rules.lab_owned_only) require_lab_owned(up.get(), here);
             if (rules.acting_for) require_invoker_may(up.get(), *rules.acting_for, X_OK, here);
             dir = std::move(up);
             continue;
@@ -132,9 +139,7 @@ UniqueFd walk(UniqueFd start, fs::path start_path, const fs::path& path, const W
         if (!next) throw_kernel_error(fmt::format("open {}", next_path.string()), errno);
         if (!made) {
             require_trusted_directory(next.get(), next_path);
-            if (rules.lab_owned_only && !trusted_link_owner(stat_of(next.get(), next_path).st_uid))
-                throw std::runtime_error(fmt::format("{}: owned by uid {}, not root", next_path.string(),
-                                                     stat_of(next.get(), next_path).st_uid));
+            if (rules.lab_owned_only) require_lab_owned(next.get(), next_path);
             if (rules.acting_for)
                 require_invoker_may(next.get(), *rules.acting_for,
                                     last && rules.write_last ? (W_OK | X_OK) : X_OK, next_path);
