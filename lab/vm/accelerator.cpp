@@ -16,7 +16,6 @@
 
 #include "common/errno_name.hpp"
 #include "lab/vm/initramfs.hpp"
-#include "lab/vm/cache_directory.hpp"
 #include "sys/directory.hpp"
 #include "sys/unique_fd.hpp"
 
@@ -56,7 +55,7 @@ std::optional<std::pair<bool, std::string>> read_memo(const std::string& cache_d
 
 void write_memo(const std::string& cache_dir, bool ok, const std::string& reason) {
     try {
-        open_cache_directory(cache_dir)
+        sys::Directory::open_or_create(cache_dir)
             .write_file(probe_memo(cache_dir).filename().string(),
                         fmt::format("{}{}{}\n", boot_id(), ok ? " ok " : " no ", reason), 0644);
     } catch (const std::exception&) {
@@ -67,7 +66,7 @@ void write_memo(const std::string& cache_dir, bool ok, const std::string& reason
 // Boots `kernel` under KVM with a marker-only /init; the reason it failed, or nullopt.
 std::optional<std::string> probe_kvm_boot(const KernelTree& kernel, const std::string& work_dir,
                                           const std::atomic<int>* interrupt) {
-    open_cache_directory(work_dir);
+    sys::Directory::open_or_create(work_dir);
     InitramfsSpec spec;
     spec.kernel = kernel;
     spec.init_script = fmt::format("#!/bin/busybox sh\necho {}\n/bin/busybox poweroff -f\n/bin/busybox sleep 30\n", kProbeMarker);

@@ -13,7 +13,6 @@
 #include "common/errno_name.hpp"
 #include "lab/vm/module_decompression.hpp"
 #include "lab/vm/newc_archive.hpp"
-#include "lab/vm/cache_directory.hpp"
 #include "sys/directory.hpp"
 
 namespace lab::vm {
@@ -73,7 +72,7 @@ std::size_t write_initramfs(const std::string& path, const InitramfsSpec& spec) 
     a.add_file("init", spec.init_script, 0755);
     std::string bytes = a.finish();
     const std::filesystem::path p = std::filesystem::absolute(path);
-    open_cache_directory(p.parent_path()).write_file(p.filename().string(), bytes, 0644);
+    sys::Directory::open_or_create(p.parent_path()).write_file(p.filename().string(), bytes, 0644);
     return bytes.size();
 }
 

@@ -12,7 +12,6 @@
 
 #include "lab/vm/kernel_package_name.hpp"
 #include "lab/vm/program_run.hpp"
-#include "lab/vm/cache_directory.hpp"
 #include "sys/directory.hpp"
 #include "lab/vm/scratch_directory.hpp"
 
@@ -80,7 +79,7 @@ std::string KernelCache::default_package(const std::atomic<int>* interrupt) cons
 }
 
 std::string KernelCache::metapackage_target(const std::string& metapackage, const std::atomic<int>* interrupt) const {
-    open_cache_directory(root_);  // checked like every place lab writes as root
+    sys::Directory::open_or_create(root_);  // checked like every place lab writes as root
     std::string out = fmt::format("{}/apt-cache-show-{}.txt", root_, metapackage);
     run_program({{"apt-cache", "show", "--no-all-versions", metapackage}, "", out}, std::chrono::seconds(60), interrupt);
     auto package = kernel_package_from_apt_show(slurp(out));
@@ -103,7 +102,7 @@ std::string KernelCache::resolve(const std::string& package, const std::atomic<i
 }
 
 KernelCatalogue KernelCache::catalogue(const std::atomic<int>* interrupt) const {
-    open_cache_directory(root_);
+    sys::Directory::open_or_create(root_);
     const std::string searched = root_ + "/apt-cache-search-kernels.txt", shown = root_ + "/apt-cache-show-kernels.txt";
     run_program({{"apt-cache", "search", "--names-only", "^linux-image-"}, "", searched}, std::chrono::seconds(60), interrupt);
     std::vector<std::string> names = package_names_from_apt_search(slurp(searched));

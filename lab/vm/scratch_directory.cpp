@@ -1,7 +1,5 @@
 #include "lab/vm/scratch_directory.hpp"
 
-#include "lab/vm/cache_directory.hpp"
-
 namespace fs = std::filesystem;
 
 namespace lab::vm {
@@ -12,7 +10,7 @@ sys::Directory ScratchDirectory::make(const sys::Directory& parent, const std::s
 }
 
 ScratchDirectory::ScratchDirectory(const fs::path& path)
-    : parent_(open_cache_directory(fs::absolute(path).lexically_normal().parent_path())),
+    : parent_(sys::Directory::open_or_create(fs::absolute(path).lexically_normal().parent_path())),
       name_(fs::absolute(path).lexically_normal().filename().string()),
       directory_(make(parent_, name_)) {}
 
