@@ -7,10 +7,6 @@
 namespace lab::analysis {
 namespace {
 
-void add_distinct(std::vector<std::string>& list, const std::string& value) {
-    if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(value);
-}
-
 }  // namespace
 
 bool ExpectationTally::flaky() const { return (passed > 0) + (failed > 0) + (skipped > 0) > 1; }

@@ -6,15 +6,12 @@
 #include <fmt/format.h>
 
 #include "analysis/number_text.hpp"
+#include "analysis/text_table.hpp"
 #include "analysis/timeline_lateness.hpp"
 #include "common/printable.hpp"
 
 namespace lab::analysis {
 namespace {
-
-constexpr const char* kNone = "—";
-
-std::string or_none(const std::string& s) { return s.empty() ? kNone : s; }
 
 const record::Verdict* find_verdict(const std::vector<record::Verdict>& vs, const std::string& id) {
     for (const auto& v : vs)
@@ -119,7 +116,7 @@ Comparison compare_runs(const std::vector<JudgedRun>& runs, std::size_t width) {
             const JudgedRun& run = runs[r];
             const record::Verdict* v = find_verdict(run.verdicts, id);
             const std::string status = v ? record::to_string(v->status) : "absent";
-            const std::string observed = v ? or_none(v->observed) : kNone;
+            const std::string observed = v ? or_none(v->observed) : kNoneCell;
             const bool late = v && observed_late(run.record, late_by_run[r], id);
             row.cells.push_back(late ? observed + " (late)" : observed);
             row.cells.push_back(status);

@@ -9,8 +9,6 @@
 namespace lab::analysis {
 namespace {
 
-std::string e(const std::string& text) { return xml_escape(text); }
-
 struct SuiteCounts {
     std::size_t tests = 0, failures = 0, errors = 0, skipped = 0;
     double time = 0;
@@ -64,20 +62,20 @@ std::string failure_body(const record::Verdict& v) {
 }
 
 std::string property(const std::string& name, const std::string& value) {
-    return fmt::format("      <property name=\"{}\" value=\"{}\"/>\n", e(name), e(value));
+    return fmt::format("      <property name=\"{}\" value=\"{}\"/>\n", xml_escape(name), xml_escape(value));
 }
 
 Suite run_suite(const record::RunRecord& r) {
     Suite s;
     s.counts.time = std::max(0.0, r.run.wall_seconds);
-    const std::string classname = e(classname_of(r));
+    const std::string classname = xml_escape(classname_of(r));
     const bool run_error = !record::outcome_is_judged(r.run.outcome);
     const std::string outcome_name = record::to_string(r.run.outcome);
     const std::string outcome = r.run.outcome_detail.empty() ? outcome_name : outcome_name + ": " + r.run.outcome_detail;
     std::string cases;
     auto testcase = [&](const std::string& name, const std::string& inner) {
         ++s.counts.tests;
-        cases += fmt::format("    <testcase classname=\"{}\" name=\"{}\"", classname, e(name));
+        cases += fmt::format("    <testcase classname=\"{}\" name=\"{}\"", classname, xml_escape(name));
         cases += inner.empty() ? "/>\n" : ">\n" + inner + "    </testcase>\n";
     };
     if (run_error) {
@@ -89,8 +87,8 @@ Suite run_suite(const record::RunRecord& r) {
         if (ids.empty()) ids.push_back("run");
         for (const auto& id : ids) {
             ++s.counts.errors;
-            testcase(id, fmt::format("      <error type=\"run-error\" message=\"{}\">{}</error>\n", e("run " + outcome),
-                                     e(outcome)));
+            testcase(id, fmt::format("      <error type=\"run-error\" message=\"{}\">{}</error>\n", xml_escape("run " + outcome),
+                                     xml_escape(outcome)));
         }
     } else {
         for (const auto& v : r.verdicts) {
@@ -99,19 +97,19 @@ Suite run_suite(const record::RunRecord& r) {
                 case record::VerdictStatus::Fail:
                     ++s.counts.failures;
                     testcase(v.id, fmt::format("      <failure type=\"expectation\" message=\"{}\">{}</failure>\n",
-                                               e(fmt::format("expected {}, observed {}", v.expected, v.observed)),
-                                               e(failure_body(v))));
+                                               xml_escape(fmt::format("expected {}, observed {}", v.expected, v.observed)),
+                                               xml_escape(failure_body(v))));
                     break;
                 case record::VerdictStatus::Skip:
                     ++s.counts.skipped;
-                    testcase(v.id, fmt::format("      <skipped message=\"{}\"/>\n", e(v.detail)));
+                    testcase(v.id, fmt::format("      <skipped message=\"{}\"/>\n", xml_escape(v.detail)));
                     break;
             }
         }
         if (r.run.outcome != record::RunOutcome::Completed) {
             ++s.counts.errors;
-            testcase("run outcome", fmt::format("      <error type=\"{}\" message=\"{}\">{}</error>\n", e(outcome_name),
-                                                e("the run did not complete: " + outcome), e(outcome)));
+            testcase("run outcome", fmt::format("      <error type=\"{}\" message=\"{}\">{}</error>\n", xml_escape(outcome_name),
+                                                xml_escape("the run did not complete: " + outcome), xml_escape(outcome)));
         }
     }
 
@@ -131,16 +129,16 @@ Suite run_suite(const record::RunRecord& r) {
     properties += "    </properties>\n";
 
     std::string timestamp = junit_timestamp(r.run.started_at);
-    s.xml = fmt::format("  <testsuite name=\"{}\" {}{}{}>\n{}{}  </testsuite>\n", e(suite_name_of(r)), counts_attributes(s.counts),
+    s.xml = fmt::format("  <testsuite name=\"{}\" {}{}{}>\n{}{}  </testsuite>\n", xml_escape(suite_name_of(r)), counts_attributes(s.counts),
                         timestamp.empty() ? "" : fmt::format(" timestamp=\"{}\"", timestamp),
-                        r.run.hostname.empty() ? "" : fmt::format(" hostname=\"{}\"", e(r.run.hostname)), properties, cases);
+                        r.run.hostname.empty() ? "" : fmt::format(" hostname=\"{}\"", xml_escape(r.run.hostname)), properties, cases);
     return s;
 }
 
 std::string document(const std::string& name, const std::vector<Suite>& suites) {
     SuiteCounts total;
     for (const auto& s : suites) total += s.counts;
-    std::string out = fmt::format("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"{}\" {}>\n", e(name),
+    std::string out = fmt::format("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"{}\" {}>\n", xml_escape(name),
                                   counts_attributes(total));
     for (const auto& s : suites) out += s.xml;
     out += "</testsuites>\n";
@@ -174,12 +172,12 @@ std::string sweep_junit_xml(const Sweep& sweep) {
             ++missing.counts.errors;
             missing.xml += fmt::format(
                 "    <testcase classname=\"{}\" name=\"{}\">\n      <error type=\"missing\" message=\"{}\"/>\n    </testcase>\n",
-                e(fmt::format("{}[{}]", sweep.label, values)), e(fmt::format("repeat {}", repeat)),
-                e(fmt::format("no record of cell {} repeat {}", cell.name, repeat)));
+                xml_escape(fmt::format("{}[{}]", sweep.label, values)), xml_escape(fmt::format("repeat {}", repeat)),
+                xml_escape(fmt::format("no record of cell {} repeat {}", cell.name, repeat)));
         }
     }
     if (missing.counts.tests) {
-        missing.xml = fmt::format("  <testsuite name=\"{}\" {}>\n{}  </testsuite>\n", e(sweep.label + ": missing runs"),
+        missing.xml = fmt::format("  <testsuite name=\"{}\" {}>\n{}  </testsuite>\n", xml_escape(sweep.label + ": missing runs"),
                                   counts_attributes(missing.counts), missing.xml);
         suites.push_back(std::move(missing));
     }

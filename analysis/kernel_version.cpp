@@ -10,7 +10,7 @@
 namespace lab::analysis {
 namespace {
 
-std::string_view trim(std::string_view s) {
+std::string_view trim_blanks(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
     return s;
@@ -59,7 +59,7 @@ Parsed<KernelClause> parse_clause(std::string_view text) {
     for (const auto& [spelling, op] : kOps) {
         if (text.starts_with(spelling)) {
             clause.op = op;
-            rest = trim(text.substr(spelling.size()));
+            rest = trim_blanks(text.substr(spelling.size()));
             found = true;
             break;
         }
@@ -87,7 +87,7 @@ bool same_series(const KernelVersion& written, const KernelVersion& v) {
 
 Parsed<KernelVersion> parse_kernel_version(std::string_view release) {
     std::size_t used = 0;
-    auto v = read_dotted(trim(release), used);
+    auto v = read_dotted(trim_blanks(release), used);
     if (failed(v))
         return ParseError{fmt::format("kernel release '{}' does not start with a version number", release)};
     return v;
@@ -124,11 +124,11 @@ bool KernelCondition::admits(const KernelVersion& v) const {
 
 Parsed<KernelCondition> parse_kernel_condition(std::string_view text) {
     KernelCondition cond;
-    if (trim(text).empty()) return ParseError{"the kernel condition is empty"};
+    if (trim_blanks(text).empty()) return ParseError{"the kernel condition is empty"};
     std::size_t from = 0;
     while (true) {
         std::size_t comma = text.find(',', from);
-        std::string_view piece = trim(text.substr(from, comma == std::string_view::npos ? text.npos : comma - from));
+        std::string_view piece = trim_blanks(text.substr(from, comma == std::string_view::npos ? text.npos : comma - from));
         if (piece.empty()) return ParseError{fmt::format("'{}' has an empty clause between commas", text)};
         auto clause = parse_clause(piece);
         if (failed(clause)) return std::get<ParseError>(clause);

@@ -23,7 +23,6 @@ std::string outcome_text(const record::RunInfo& run) {
     return fmt::format("{}: {}", record::to_string(run.outcome), run.outcome_detail);
 }
 
-Observation missing(std::string why) { return Observation{std::nullopt, std::move(why)}; }
 
 const record::Snapshot* find_snapshot(const record::RunRecord& r, const std::string& name) {
     auto it = std::find_if(r.snapshots.begin(), r.snapshots.end(),
@@ -53,29 +52,29 @@ const record::HostView* find_view(const record::RunRecord& r, const std::string&
 Observation observe_sockets(const record::RunRecord& r, const record::Selection& e) {
     std::string problem;
     const record::HostView* view = find_view(r, e.at, e.host, problem);
-    if (!view) return missing(problem);
+    if (!view) return no_value(problem);
     if (e.metric != "count" && e.metric != "recv_q" && e.metric != "send_q")
-        return missing(fmt::format("metric '{}' is unknown (count, recv_q or send_q)", e.metric));
+        return no_value(fmt::format("metric '{}' is unknown (count, recv_q or send_q)", e.metric));
     std::string why;
     if (auto sum = record::selected_sockets(*view, e.sockets, e.metric, why)) return Observation{*sum, {}};
-    return missing(fmt::format("{} on host '{}' in snapshot '{}': {}", e.sockets.text(), e.host, e.at, why));
+    return no_value(fmt::format("{} on host '{}' in snapshot '{}': {}", e.sockets.text(), e.host, e.at, why));
 }
 
 Observation observe_counter(const record::RunRecord& r, const record::Selection& e) {
     std::string problem;
     const record::HostView* end_view = find_view(r, e.at, e.host, problem);
-    if (!end_view) return missing(problem);
+    if (!end_view) return no_value(problem);
     const record::HostView* start_view = find_view(r, "start", e.host, problem);
-    if (!start_view) return missing(problem);
+    if (!start_view) return no_value(problem);
     // An empty map means the files were not read at all, which is not the kernel's doing.
     if (end_view->counters.empty())
-        return missing(fmt::format("no counters were read on host '{}' in snapshot '{}'", e.host, e.at));
+        return no_value(fmt::format("no counters were read on host '{}' in snapshot '{}'", e.host, e.at));
     auto end_it = end_view->counters.find(e.counter);
     if (end_it == end_view->counters.end())
-        return missing(fmt::format("counter {} is not reported by this kernel", e.counter));
+        return no_value(fmt::format("counter {} is not reported by this kernel", e.counter));
     auto start_it = start_view->counters.find(e.counter);
     if (start_it == start_view->counters.end())
-        return missing(fmt::format("counter {} was not read in snapshot 'start' on host '{}'", e.counter, e.host));
+        return no_value(fmt::format("counter {} was not read in snapshot 'start' on host '{}'", e.counter, e.host));
     return Observation{static_cast<double>(end_it->second - start_it->second), {}};
 }
 
@@ -121,7 +120,7 @@ double percentile(std::vector<double> sorted_values, double p) {
 
 Observation timing_of(const record::Selection& e, const std::vector<double>& durations_ms,
                       const std::vector<double>& starts_s) {
-    if (durations_ms.empty()) return missing(fmt::format("no events matched, so there is no {} duration", e.timing));
+    if (durations_ms.empty()) return no_value(fmt::format("no events matched, so there is no {} duration", e.timing));
     if (e.timing == "start_spread") {
         const auto [first, last] = std::minmax_element(starts_s.begin(), starts_s.end());
         return Observation{(*last - *first) * 1000.0, {}};
@@ -135,7 +134,7 @@ Observation timing_of(const record::Selection& e, const std::vector<double>& dur
     if (e.timing == "p50") return Observation{percentile(durations_ms, 50), {}};
     if (e.timing == "p90") return Observation{percentile(durations_ms, 90), {}};
     if (e.timing == "p99") return Observation{percentile(durations_ms, 99), {}};
-    return missing(fmt::format("timing '{}' is unknown (min, p50, p90, p99, max, mean or start_spread)", e.timing));
+    return no_value(fmt::format("timing '{}' is unknown (min, p50, p90, p99, max, mean or start_spread)", e.timing));
 }
 
 Observation observe_events(const record::RunRecord& r, const record::Selection& e) {
@@ -158,17 +157,17 @@ Observation observe_events(const record::RunRecord& r, const record::Selection& 
     if (!e.timing.empty()) return timing_of(e, durations_ms, starts_s);
     // A field no selected event has is a misspelling or the wrong op, not a zero.
     if (!e.sum.empty() && n > 0 && !found)
-        return missing(fmt::format("none of the {} selected events has the field {}", n, field_list(e.sum)));
+        return no_value(fmt::format("none of the {} selected events has the field {}", n, field_list(e.sum)));
     if (e.per_conn.empty()) return Observation{total, {}};
     if (e.per_conn == "nonzero")
         return Observation{static_cast<double>(std::count_if(per_conn.begin(), per_conn.end(),
                                                              [](const auto& kv) { return kv.second != 0; })),
                            {}};
-    if (per_conn.empty()) return missing(fmt::format("no events matched, so no connection has a {}", e.per_conn));
+    if (per_conn.empty()) return no_value(fmt::format("no events matched, so no connection has a {}", e.per_conn));
     auto by_value = [](const auto& a, const auto& b) { return a.second < b.second; };
     if (e.per_conn == "min") return Observation{std::min_element(per_conn.begin(), per_conn.end(), by_value)->second, {}};
     if (e.per_conn == "max") return Observation{std::max_element(per_conn.begin(), per_conn.end(), by_value)->second, {}};
-    return missing(fmt::format("per_conn '{}' is unknown (min, max or nonzero)", e.per_conn));
+    return no_value(fmt::format("per_conn '{}' is unknown (min, max or nonzero)", e.per_conn));
 }
 
 Observation observe_exit(const record::RunRecord& r, const record::Selection& e) {
@@ -191,7 +190,7 @@ Observation observe(const record::RunRecord& r, const record::Selection& e) {
         case record::ExpectKind::Packets: return observe_packets(r, e);
         case record::ExpectKind::Series: return observe_series(r, e);
     }
-    return missing("unknown expectation kind");
+    return no_value("unknown expectation kind");
 }
 
 std::vector<record::MetricValue> measure(const record::RunRecord& r) {

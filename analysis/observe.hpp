@@ -4,6 +4,7 @@
 // Kept apart from the comparison so that same_as can use another expectation's observation.
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "record/run_record.hpp"
@@ -14,6 +15,8 @@ struct Observation {
     std::optional<double> value;
     std::string problem;  // set exactly when value is not
 };
+
+inline Observation no_value(std::string why) { return Observation{std::nullopt, std::move(why)}; }
 
 Observation observe(const record::RunRecord& r, const record::Selection& selection);
 

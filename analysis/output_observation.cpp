@@ -10,8 +10,6 @@
 namespace lab::analysis {
 namespace {
 
-Observation missing(std::string why) { return Observation{std::nullopt, std::move(why)}; }
-
 std::string file_label(const record::Selection& e, int instance) {
     return fmt::format("processes/{}.{}.{}", e.process, instance, e.output.stream);
 }
@@ -57,7 +55,7 @@ InstanceNumber fold_lines(const record::Selection& e, const CapturePattern& patt
 Observation observe_output(const record::RunRecord& r, const record::Selection& e) {
     auto compiled = CapturePattern::compile(e.output.pattern);
     if (auto* problem = std::get_if<ParseError>(&compiled))
-        return missing(fmt::format("pattern '{}' {}", e.output.pattern, problem->message));
+        return no_value(fmt::format("pattern '{}' {}", e.output.pattern, problem->message));
     const CapturePattern& pattern = std::get<CapturePattern>(compiled);
 
     std::map<int, const record::ProcessOutput*> outputs;  // instance → its kept stream
@@ -68,11 +66,11 @@ Observation observe_output(const record::RunRecord& r, const record::Selection& 
         if (p.name == e.process) instances.push_back(p.instance);
     std::sort(instances.begin(), instances.end());
     if (instances.empty())
-        return missing(fmt::format("process '{}' was never started (run outcome: {})", e.process,
+        return no_value(fmt::format("process '{}' was never started (run outcome: {})", e.process,
                                    record::to_string(r.run.outcome)));
     if (e.output.instance) {
         if (!std::binary_search(instances.begin(), instances.end(), *e.output.instance))
-            return missing(fmt::format("process '{}' has no instance {} (it ran {} of them)", e.process,
+            return no_value(fmt::format("process '{}' has no instance {} (it ran {} of them)", e.process,
                                        *e.output.instance, instances.size()));
         instances = {*e.output.instance};
     }
@@ -82,22 +80,22 @@ Observation observe_output(const record::RunRecord& r, const record::Selection& 
     for (int i : instances) {
         auto it = outputs.find(i);
         if (it == outputs.end())
-            return missing(fmt::format("the record keeps no {} of '{}' instance {}", e.output.stream, e.process, i));
+            return no_value(fmt::format("the record keeps no {} of '{}' instance {}", e.output.stream, e.process, i));
         const record::ProcessOutput& out = *it->second;
         if (out.bytes > out.text.size())
-            return missing(fmt::format("{} is {} bytes, and the record keeps its first {}: a number read from part "
+            return no_value(fmt::format("{} is {} bytes, and the record keeps its first {}: a number read from part "
                                        "of it would be wrong",
                                        file_label(e, i), out.bytes, out.text.size()));
         InstanceNumber n = fold_lines(e, pattern, out);
-        if (!n.problem.empty()) return missing(n.problem);
+        if (!n.problem.empty()) return no_value(n.problem);
         any_matched = any_matched || n.matched;
         if (n.value) numbers.push_back(*n.value);
         else if (e.output.matches == "last" || !e.output.per_instance.empty())
-            return missing(fmt::format("no line of {} matches '{}'", file_label(e, i), e.output.pattern));
+            return no_value(fmt::format("no line of {} matches '{}'", file_label(e, i), e.output.pattern));
         else numbers.push_back(0);  // a sum over the instances: this one printed none of it
     }
     if (!any_matched && e.output.matches != "count")
-        return missing(fmt::format("no line of {} matches '{}'",
+        return no_value(fmt::format("no line of {} matches '{}'",
                                    instances.size() == 1 ? file_label(e, instances.front())
                                                          : fmt::format("processes/{}.*.{}", e.process, e.output.stream),
                                    e.output.pattern));

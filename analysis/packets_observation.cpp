@@ -11,8 +11,6 @@
 namespace lab::analysis {
 namespace {
 
-Observation missing(std::string why) { return Observation{std::nullopt, std::move(why)}; }
-
 // A bound at a snapshot's time; false (with the reason) when that snapshot was not taken.
 bool snapshot_time(const record::RunRecord& r, const std::string& name, std::optional<double>& t, std::string& problem) {
     if (name.empty()) return true;
@@ -53,24 +51,24 @@ Observation observe_packets(const record::RunRecord& r, const record::Selection&
     auto capture = std::find_if(r.captures.begin(), r.captures.end(),
                                 [&](const record::CaptureFile& c) { return c.link == p.link && c.host == e.host; });
     if (capture == r.captures.end())
-        return missing(fmt::format("no capture of link '{}' at host '{}' in this run (run outcome: {})", p.link, e.host,
+        return no_value(fmt::format("no capture of link '{}' at host '{}' in this run (run outcome: {})", p.link, e.host,
                                    record::to_string(r.run.outcome)));
     std::optional<double> from_t, to_t;
     std::string problem;
-    if (!snapshot_time(r, p.from, from_t, problem) || !snapshot_time(r, p.to, to_t, problem)) return missing(problem);
+    if (!snapshot_time(r, p.from, from_t, problem) || !snapshot_time(r, p.to, to_t, problem)) return no_value(problem);
     auto compiled = capture::PacketFilter::compile(p.filter, capture::kLinktypeEthernet, capture->snaplen);
     if (const auto* error = std::get_if<std::string>(&compiled))
-        return missing(fmt::format("filter '{}': {}", p.filter, *error));
+        return no_value(fmt::format("filter '{}': {}", p.filter, *error));
     const std::filesystem::path path = std::filesystem::path(r.run.directory) / capture->file;
     const auto bytes = read_whole_file(path);
-    if (!bytes) return missing(fmt::format("capture file {} cannot be read", path.string()));
+    if (!bytes) return no_value(fmt::format("capture file {} cannot be read", path.string()));
     try {
         const capture::PcapngContents contents = capture::read_pcapng(*bytes, path.string());
         return Observation{static_cast<double>(count_matching_frames(contents, std::get<capture::PacketFilter>(compiled),
                                                                      capture->timeline_zero_unix_ns, from_t, to_t)),
                            {}};
     } catch (const std::runtime_error& error) {
-        return missing(error.what());
+        return no_value(error.what());
     }
 }
 

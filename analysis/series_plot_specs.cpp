@@ -35,12 +35,6 @@ PlotSeries line(std::string title, const std::vector<Sample>& samples, const Ser
     return series;
 }
 
-void keep_if_drawn(std::vector<PlotSpec>& out, PlotSpec spec, bool above_zero) {
-    if (!above_zero) return;
-    spec.key = spec.series.size() > 1;
-    out.push_back(std::move(spec));
-}
-
 }  // namespace
 
 std::vector<PlotSpec> series_plot_specs(const record::RunRecord& r) {
@@ -64,6 +58,12 @@ std::vector<PlotSpec> series_plot_specs(const record::RunRecord& r) {
         keep_if_drawn(out, std::move(spec), above_zero);
     }
     return out;
+}
+
+void keep_if_drawn(std::vector<PlotSpec>& out, PlotSpec spec, bool above_zero) {
+    if (!above_zero) return;
+    spec.key = spec.series.size() > 1;
+    out.push_back(std::move(spec));
 }
 
 }  // namespace lab::analysis

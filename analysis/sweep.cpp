@@ -32,10 +32,6 @@ std::string source_of(const StoredRecord& r, std::size_t position) {
     return fmt::format("record #{}", position + 1);
 }
 
-void add_distinct(std::vector<std::string>& list, const std::string& value) {
-    if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(value);
-}
-
 // Why `rec` is not a run of the sweep `ref` describes, or "" when it is. Sets `value_index` when it is.
 std::string mismatch(const std::string& scenario, const record::SweepRun& ref, const record::RunRecord& rec,
                      std::vector<std::size_t>& value_index) {
@@ -205,6 +201,10 @@ Sweep gather_sweep(std::vector<StoredRecord> records) {
                                            s.repeats, fmt::join(absent, ", ")));
     }
     return s;
+}
+
+void add_distinct(std::vector<std::string>& list, const std::string& value) {
+    if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(value);
 }
 
 }  // namespace lab::analysis

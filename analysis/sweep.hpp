@@ -71,4 +71,7 @@ Sweep gather_sweep(std::vector<StoredRecord> records);
 // "backlog=30, syncookies=1": how a cell is named in every message, table and report.
 std::string cell_name(const std::vector<SweepAxis>& axes, const std::vector<std::string>& values);
 
+// Appends `value` unless `list` holds it already: the grid's values and names, in first-seen order.
+void add_distinct(std::vector<std::string>& list, const std::string& value);
+
 }  // namespace lab::analysis

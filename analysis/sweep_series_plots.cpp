@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "analysis/series_plot_specs.hpp"
 #include "analysis/series_quantity.hpp"
 
 namespace lab::analysis {
@@ -91,12 +92,6 @@ PlotSpec time_plot(const Sweep& s, const SeriesQuantity& q, std::string_view kin
 // The first stored run of a cell: its lowest repeat.
 const record::RunRecord* first_run(const SweepCell& cell) {
     return cell.in_grid && !cell.runs.empty() ? &cell.runs.front().record : nullptr;
-}
-
-void keep_if_drawn(std::vector<PlotSpec>& out, PlotSpec spec, bool above_zero) {
-    if (!above_zero) return;
-    spec.key = spec.series.size() > 1;
-    out.push_back(std::move(spec));
 }
 
 // Programs that wrote per-second lines in any cell: each gets its own line (a client's connections and a

@@ -20,6 +20,10 @@ struct TableRow {
 
 inline constexpr std::size_t kTerminalWidth = 120;
 
+// What a cell shows for a value that is not there.
+inline constexpr const char* kNoneCell = "—";
+inline std::string or_none(const std::string& s) { return s.empty() ? kNoneCell : s; }
+
 std::string render_text_table(const std::vector<TableColumn>& columns, const std::vector<TableRow>& rows,
                               std::size_t total_width = kTerminalWidth);
 

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "analysis/number_text.hpp"
+#include "analysis/text_table.hpp"
 #include "analysis/text_width.hpp"
 #include "analysis/timeline_lateness.hpp"
 #include "analysis/verdict_counts.hpp"
@@ -12,10 +13,6 @@
 
 namespace lab::analysis {
 namespace {
-
-constexpr const char* kNone = "—";
-
-std::string or_none(const std::string& s) { return s.empty() ? kNone : s; }
 
 using Facts = std::vector<std::pair<std::string, std::string>>;
 

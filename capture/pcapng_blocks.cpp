@@ -2,14 +2,13 @@
 
 #include <cstring>
 
+#include "capture/pcapng_block_types.hpp"
+
 namespace lab::capture {
 namespace {
 
-constexpr std::uint32_t kSectionHeader = 0x0A0D0D0A;
-constexpr std::uint32_t kInterfaceDescription = 1;
-constexpr std::uint32_t kInterfaceStatistics = 5;
-constexpr std::uint32_t kEnhancedPacket = 6;
-constexpr std::uint32_t kByteOrderMagic = 0x1A2B3C4D;
+using namespace pcapng;
+
 constexpr std::uint16_t kOptEnd = 0;
 constexpr std::uint16_t kOptIfName = 2;
 constexpr std::uint16_t kOptIfDescription = 3;

@@ -5,13 +5,12 @@
 
 #include <fmt/format.h>
 
+#include "capture/pcapng_block_types.hpp"
+
 namespace lab::capture {
 namespace {
 
-constexpr std::uint32_t kSectionHeader = 0x0A0D0D0A;
-constexpr std::uint32_t kInterfaceDescription = 1;
-constexpr std::uint32_t kEnhancedPacket = 6;
-constexpr std::uint32_t kByteOrderMagic = 0x1A2B3C4D;
+using namespace pcapng;
 
 template <class T>
 T get(std::string_view bytes, std::size_t at) {

@@ -1,5 +1,7 @@
 #include "common/printable.hpp"
 
+#include <algorithm>
+
 namespace lab {
 namespace {
 
@@ -67,6 +69,13 @@ std::string printable(std::string_view text, LineBreaks line_breaks) {
         i += length;
     }
     return out;
+}
+
+std::string shortened(std::string_view text, std::size_t whole_up_to, std::size_t head) {
+    if (text.size() <= whole_up_to) return std::string(text);
+    std::size_t cut = std::min(head, text.size());
+    while (cut > 0 && cut < text.size() && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    return std::string(text.substr(0, cut)) + "...";
 }
 
 }  // namespace lab

@@ -2,6 +2,7 @@
 // Text that came from a scenario file or a record (names, ids, descriptions, values) as it may be echoed
 // on a terminal: control characters written C-style, so that a name can neither clear the screen (an ANSI
 // escape) nor split a one-line "file:line:column: message" in two (a newline).
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -16,5 +17,9 @@ enum class LineBreaks { Escape, Keep };
 // valid UTF-8 → \xNN. Everything else, backslashes included, is left as it is: this is for reading,
 // not a reversible encoding.
 std::string printable(std::string_view text, LineBreaks line_breaks = LineBreaks::Escape);
+
+// A long input (a pattern, a filter) as an error message quotes it: whole when it is at most `whole_up_to`
+// bytes, else its first `head` bytes, never cut inside a UTF-8 character, and "...".
+std::string shortened(std::string_view text, std::size_t whole_up_to, std::size_t head = 60);
 
 }  // namespace lab

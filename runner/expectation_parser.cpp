@@ -13,13 +13,11 @@
 #include "runner/packets_selection_parser.hpp"
 #include "runner/series_selection_parser.hpp"
 #include "runner/sweep_substitution.hpp"
+#include "runner/tcp_state_names.hpp"
 
 namespace lab::runner {
 namespace {
 
-constexpr std::string_view kStates[] = {"established", "syn-sent", "syn-recv",  "fin-wait-1", "fin-wait-2",
-                                        "time-wait",   "close",    "close-wait", "last-ack",   "listen",
-                                        "closing"};
 constexpr std::string_view kResults[] = {"ok", "error", "timeout", "eof", "abandoned"};
 constexpr std::string_view kPerConn[] = {"min", "max", "nonzero"};
 constexpr std::string_view kTimings[] = {"min", "p50", "p90", "p99", "max", "mean", "start_spread"};
@@ -345,7 +343,7 @@ std::vector<record::Metric> parse_metric_list(const toml::array& list, TomlReade
 
 }  // namespace
 
-bool is_socket_state(const std::string& state) { return in(state, kStates); }
+bool is_socket_state(const std::string& state) { return in(state, kTcpStateNames); }
 
 record::SocketSelector parse_socket_selector(const toml::table& s, TomlReader& r) {
     record::SocketSelector sel;
@@ -355,7 +353,7 @@ record::SocketSelector parse_socket_selector(const toml::table& s, TomlReader& r
     sel.states = r.strings(s, "state");
     for (const auto& st : sel.states)
         if (!is_socket_state(st))
-            r.error(*s.get("state"), fmt::format("socket state '{}' is unknown (known: {})", st, list_text(kStates)));
+            r.error(*s.get("state"), fmt::format("socket state '{}' is unknown (known: {})", st, list_text(kTcpStateNames)));
     if (auto p = r.integer(s, "local_port", false, 1, 65535)) sel.local_port = static_cast<std::uint16_t>(*p);
     if (auto p = r.integer(s, "remote_port", false, 1, 65535)) sel.remote_port = static_cast<std::uint16_t>(*p);
     return sel;

@@ -9,14 +9,11 @@
 
 #include "runner/sock_diag.hpp"
 #include "runner/socket_tally.hpp"
+#include "runner/tcp_state_names.hpp"
 
 namespace lab::runner {
 namespace {
 
-// Every state a scenario may name, so that a series has a value (0) where no socket was in it.
-constexpr std::string_view kStates[] = {"established", "syn-sent", "syn-recv",  "fin-wait-1", "fin-wait-2",
-                                        "time-wait",   "close",    "close-wait", "last-ack",   "listen",
-                                        "closing"};
 
 std::optional<std::string> read_whole(const std::string& path) {
     std::ifstream in(path);
@@ -33,7 +30,7 @@ std::string lower(std::string_view s) {
 }
 
 void add_sockets(std::map<std::string, double>& values) {
-    for (auto state : kStates) values["sockets." + std::string(state)] = 0;
+    for (auto state : kTcpStateNames) values["sockets." + std::string(state)] = 0;
     values["sockets.total"] = 0;
     values["udp.sockets"] = 0;
     values["accept_queue"] = 0;

@@ -18,6 +18,13 @@
 #include "sys/kernel_error.hpp"
 
 namespace lab::runner {
+// What the kernel answered a request: its errno (0: acknowledged) and its extended-ack text. Outside the
+// anonymous namespace because NetlinkSocket::State, a class of the header, holds one.
+struct NetlinkAckVerdict {
+    int err = 0;
+    std::string says;
+};
+
 namespace {
 
 // Only used when neither the kernel nor a system call left an errno (libnl failed on its own side,
@@ -44,11 +51,6 @@ int errno_from_libnl(int nle) {
     }
 }
 
-struct KernelVerdict {
-    int err = 0;
-    std::string says;
-};
-
 // The nlmsgerr sits right after its netlink header; extended-ack attributes follow the echoed
 // request (only its header when the kernel capped the echo).
 std::string extended_ack_message(const nlmsgerr* e) {
@@ -70,7 +72,7 @@ std::string extended_ack_message(const nlmsgerr* e) {
 }
 
 int remember_kernel_error(sockaddr_nl*, nlmsgerr* e, void* arg) {
-    auto* verdict = static_cast<KernelVerdict*>(arg);
+    auto* verdict = static_cast<NetlinkAckVerdict*>(arg);
     verdict->err = -e->error;
     verdict->says = extended_ack_message(e);
     // NL_STOP makes libnl return its own code for the errno; check() then prefers ours.
@@ -86,7 +88,7 @@ int errno_of_libnl_failure(int libnl_result, int errno_after) {
 struct NetlinkSocket::State {
     nl_sock* sock = nullptr;
     std::string netns_name;
-    KernelVerdict verdict;
+    NetlinkAckVerdict verdict;
 
     ~State() {
         if (sock) nl_socket_free(sock);
@@ -128,7 +130,7 @@ const std::string& NetlinkSocket::netns_name() const { return state_->netns_name
 nl_sock* NetlinkSocket::get() const { return state_->sock; }
 
 void NetlinkSocket::check(int rc, const std::string& what) {
-    KernelVerdict verdict = std::exchange(state_->verdict, {});
+    NetlinkAckVerdict verdict = std::exchange(state_->verdict, {});
     if (rc >= 0) return;
     if (verdict.err > 0)
         throw sys::KernelError(what, verdict.err, verdict.says.empty() ? "" : "kernel says: " + verdict.says);

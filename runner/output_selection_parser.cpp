@@ -3,21 +3,9 @@
 #include <fmt/format.h>
 
 #include "common/capture_pattern.hpp"
+#include "common/printable.hpp"
 
 namespace lab::runner {
-namespace {
-
-// The pattern as an error quotes it: whole, or only its beginning when it is longer than a pattern may be,
-// so that the error stays one readable line.
-std::string quoted(const std::string& pattern) {
-    if (pattern.size() <= CapturePattern::kPatternBytes) return pattern;
-    std::size_t cut = 60;
-    while (cut > 0 && (static_cast<unsigned char>(pattern[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
-    return pattern.substr(0, cut) + "...";
-}
-
-}  // namespace
-
 void parse_output_selection(const toml::table& s, TomlReader& r, const std::set<std::string>& processes,
                             record::Selection& e) {
     e.kind = record::ExpectKind::Output;
@@ -34,7 +22,7 @@ void parse_output_selection(const toml::table& s, TomlReader& r, const std::set<
         e.output.pattern = *pattern;
         auto compiled = CapturePattern::compile(*pattern);
         if (auto* problem = std::get_if<ParseError>(&compiled))
-            r.error(*s.get("pattern"), fmt::format("pattern '{}' {}", quoted(*pattern), problem->message));
+            r.error(*s.get("pattern"), fmt::format("pattern '{}' {}", shortened(*pattern, CapturePattern::kPatternBytes), problem->message));
     }
     e.output.matches = r.string(s, "matches", false).value_or("sum");
     if (e.output.matches != "sum" && e.output.matches != "last" && e.output.matches != "count")

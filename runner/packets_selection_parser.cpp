@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "capture/packet_filter.hpp"
+#include "common/printable.hpp"
 
 namespace lab::runner {
 namespace {
@@ -12,16 +13,6 @@ std::string joined(const auto& names) {
     for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
     return out.empty() ? "none" : out;
 }
-
-// The filter as an error quotes it: whole, or only its beginning when it is longer than a filter may be,
-// so that the error stays one readable line.
-std::string quoted(const std::string& filter) {
-    if (filter.size() <= capture::PacketFilter::kExpressionBytes) return filter;
-    std::size_t cut = 60;
-    while (cut > 0 && (static_cast<unsigned char>(filter[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
-    return filter.substr(0, cut) + "...";
-}
-
 }  // namespace
 
 void parse_packets_selection(const toml::table& t, record::Selection& e, TomlReader& r, const KnownNames& names) {
@@ -49,7 +40,7 @@ void parse_packets_selection(const toml::table& t, record::Selection& e, TomlRea
     if (const toml::node* filter = p->get("filter")) {
         auto compiled = capture::PacketFilter::compile(e.packets.filter);
         if (const auto* error = std::get_if<std::string>(&compiled))
-            r.error(*filter, fmt::format("filter '{}': {}", quoted(e.packets.filter), *error));
+            r.error(*filter, fmt::format("filter '{}': {}", shortened(e.packets.filter, capture::PacketFilter::kExpressionBytes), *error));
     }
     for (const char* bound : {"from", "to"}) {
         auto name = r.string(*p, bound, false);

@@ -23,8 +23,8 @@ constexpr std::size_t kExcerpt = 60;
 bool utf8_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
 // 'text' when it is short; else the excerpt of it that ends just after character `end` ('…' where it is
-// cut), cut between UTF-8 characters. quoted(text) is its beginning.
-std::string quoted(std::string_view text, std::size_t end = kExcerpt - 1) {
+// cut), cut between UTF-8 characters. excerpt(text) is its beginning.
+std::string excerpt(std::string_view text, std::size_t end = kExcerpt - 1) {
     if (text.size() <= kQuotedWhole) return fmt::format("'{}'", text);
     std::size_t stop = std::min(text.size(), std::max(end + 1, kExcerpt));
     while (stop < text.size() && utf8_continuation(text[stop])) ++stop;
@@ -36,8 +36,8 @@ std::string quoted(std::string_view text, std::size_t end = kExcerpt - 1) {
 // Where a problem is: "at character N" in a text quoted whole. A long one is quoted up to the problem and
 // no count is given, so that cells whose values differ in length before it still share one message.
 std::string problem_at(std::string_view text, std::size_t at, const std::string& problem) {
-    if (text.size() <= kQuotedWhole) return fmt::format("{}: {} at character {}", quoted(text), problem, at + 1);
-    return fmt::format("{}: {} where this excerpt of the expression ends", quoted(text, at), problem);
+    if (text.size() <= kQuotedWhole) return fmt::format("{}: {} at character {}", excerpt(text), problem, at + 1);
+    return fmt::format("{}: {} where this excerpt of the expression ends", excerpt(text, at), problem);
 }
 
 // A name in an expression: its number, or the whole message saying why it has none.
@@ -57,7 +57,7 @@ public:
         if (v && pos_ != text_.size()) fail(fmt::format("unexpected '{}'", character_at(pos_)));
         if (name_error_) return *name_error_;
         if (!problem_.empty()) return ParseError{problem_at(text_, pos_, problem_)};
-        if (!std::isfinite(*v)) return ParseError{fmt::format("{} is not a finite number", quoted(text_))};
+        if (!std::isfinite(*v)) return ParseError{fmt::format("{} is not a finite number", excerpt(text_))};
         return *v;
     }
 
@@ -225,7 +225,7 @@ Parsed<std::string> reference_value(std::string_view inside, const std::vector<r
     auto unknown = [&](std::string_view name) {
         std::string declared;
         for (const auto& v : cell) declared += (declared.empty() ? "" : ", ") + v.name;
-        return ParseError{fmt::format("{} names no variable of [sweep] ({})", quoted(fmt::format("${{sweep.{}}}", name)),
+        return ParseError{fmt::format("{} names no variable of [sweep] ({})", excerpt(fmt::format("${{sweep.{}}}", name)),
                                       declared.empty() ? "the scenario declares none" : "declared: " + declared)};
     };
     if (!inside.empty() && std::all_of(inside.begin(), inside.end(), is_name_char) && !std::isdigit(static_cast<unsigned char>(inside[0]))) {
@@ -238,12 +238,12 @@ Parsed<std::string> reference_value(std::string_view inside, const std::vector<r
                      if (!v) return unknown(name);
                      if (!v->number)
                          return ParseError{fmt::format("{}: '{}' is not a number ({}), so it cannot be worked with",
-                                                       quoted(reference), name, v->text)};
+                                                       excerpt(reference), name, v->text)};
                      return *v->number;
                  }).evaluate();
     if (auto* e = std::get_if<ParseError>(&value)) {
         if (e->message.starts_with("'${sweep.")) return *e;  // a name's problem, said of the reference already
-        return ParseError{fmt::format("{}: {}", quoted(reference), e->message)};
+        return ParseError{fmt::format("{}: {}", excerpt(reference), e->message)};
     }
     const double d = std::get<double>(value);
     if (d == std::floor(d) && std::abs(d) < 9e15) return fmt::format("{}", static_cast<long long>(d));

@@ -185,7 +185,7 @@ std::string per_namespace_subsystems() {
 
 // The key as a diagnostic may show it: a scenario's key can hold any character, and a raw control
 // character or escape sequence would split or repaint the line that names it. `quote` is escaped too.
-std::string printable(std::string_view text, char quote = '\0') {
+std::string escaped_key(std::string_view text, char quote = '\0') {
     std::string out;
     for (char c : text) {
         const auto u = static_cast<unsigned char>(c);
@@ -202,17 +202,17 @@ std::optional<std::string> check_key_form(std::string_view key) {
     if (!key.starts_with("net."))
         return fmt::format("sysctl '{}' is not under net.: only net.* sysctls belong to a network "
                            "namespace, anything else would change the host",
-                           printable(key));
+                           escaped_key(key));
     std::size_t start = 0;
     while (start <= key.size()) {
         std::size_t dot = key.find('.', start);
         if (dot == std::string_view::npos) dot = key.size();
         const std::string_view segment = key.substr(start, dot - start);
-        if (segment.empty()) return fmt::format("sysctl '{}' has an empty segment", printable(key));
+        if (segment.empty()) return fmt::format("sysctl '{}' has an empty segment", escaped_key(key));
         for (char c : segment) {
             const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
             if (!ok) return fmt::format("sysctl '{}' contains {}: only a-z, 0-9, '_', '-' and '.' are allowed",
-                                        printable(key), printable(std::string_view(&c, 1), '\''));
+                                        escaped_key(key), escaped_key(std::string_view(&c, 1), '\''));
         }
         start = dot + 1;
     }
@@ -267,10 +267,10 @@ std::optional<std::string> check_sysctl_key(std::string_view key) {
 }
 
 std::optional<std::string> check_sysctl_value(std::string_view key, std::string_view value) {
-    if (value.empty()) return fmt::format("sysctl '{}' has an empty value", printable(key));
+    if (value.empty()) return fmt::format("sysctl '{}' has an empty value", escaped_key(key));
     for (char c : value) {
         if (static_cast<unsigned char>(c) < ' ' && c != '\t')
-            return fmt::format("sysctl '{}' value contains a control character", printable(key));
+            return fmt::format("sysctl '{}' value contains a control character", escaped_key(key));
     }
     return std::nullopt;
 }

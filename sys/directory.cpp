@@ -21,16 +21,6 @@ namespace fs = std::filesystem;
 namespace lab::sys {
 namespace {
 
-struct stat stat_of(int fd, const fs::path& what) {
-    struct stat st {};
-    if (::fstat(fd, &st) != 0) throw_kernel_error(fmt::format("stat {}", what.string()), errno);
-    return st;
-}
-
-UniqueFd open_dir_at(int dirfd, const std::string& name) {
-    return UniqueFd(::openat(dirfd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-}
-
 void check_component(std::string_view name, const fs::path& in) {
     if (!is_single_component(name))
         throw std::invalid_argument(fmt::format("'{}' in {} is not a single file name", name, in.string()));

@@ -24,18 +24,6 @@ namespace fs = std::filesystem;
 namespace lab::sys {
 namespace {
 
-constexpr int kMaxSymlinks = 40;  // as the kernel's own path walk
-
-struct stat stat_of(int fd, const fs::path& what) {
-    struct stat st {};
-    if (::fstat(fd, &st) != 0) throw_kernel_error(fmt::format("stat {}", what.string()), errno);
-    return st;
-}
-
-UniqueFd open_dir_at(int dirfd, const std::string& name) {
-    return UniqueFd(::openat(dirfd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-}
-
 void require_invoker_may(int fd, const Credentials& who, int access, const fs::path& where) {
     // The bits are judged, not ACLs: one that could deny what the bits allow is refused rather than guessed.
     if (has_access_acl(fd))
@@ -266,6 +254,16 @@ UniqueFd walk_from_root(const fs::path& absolute, const WalkRules& rules) {
     if (!root) throw_kernel_error("open /", errno);
     require_trusted_directory(root.get(), "/");
     return walk_directories(std::move(root), "/", absolute, rules);
+}
+
+struct stat stat_of(int fd, const fs::path& what) {
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) throw_kernel_error(fmt::format("stat {}", what.string()), errno);
+    return st;
+}
+
+UniqueFd open_dir_at(int dirfd, const std::string& name) {
+    return UniqueFd(::openat(dirfd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
 }
 
 }  // namespace lab::sys

@@ -5,15 +5,20 @@
 // a symlink is followed only when its owner passes the walk's link rule. Under sudo, a walk on the
 // invoker's behalf also asks that the invoker could have taken it: search permission on every directory,
 // write permission where something is created.
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <filesystem>
 #include <optional>
+#include <string>
 
 #include "sys/invoker.hpp"
 #include "sys/unique_fd.hpp"
 
 namespace lab::sys {
+
+// Symlinks one walk follows before it gives up with ELOOP, as the kernel's own path walk.
+inline constexpr int kMaxSymlinks = 40;
 
 struct WalkRules {
     // Whose symlinks are followed (trusted_link_owner for writes; reads may take trusted_owner).
@@ -60,5 +65,12 @@ bool has_access_acl(int fd);
 
 // Throws unless `fd` (a directory at `where`) passes the ownership and mode rule.
 void require_trusted_directory(int fd, const std::filesystem::path& where);
+
+// fstat(2) of what `fd` holds; throws KernelError "stat <what>".
+struct stat stat_of(int fd, const std::filesystem::path& what);
+
+// The directory `name` directly under `dirfd`, never through a symlink; an empty UniqueFd (errno set) when
+// it cannot be opened.
+UniqueFd open_dir_at(int dirfd, const std::string& name);
 
 }  // namespace lab::sys

@@ -19,8 +19,6 @@ namespace fs = std::filesystem;
 namespace lab::sys {
 namespace {
 
-constexpr int kMaxSymlinks = 40;
-
 struct OpenedFile {
     UniqueFd fd;
     fs::path path;  // the file's own path once symlinks are resolved, for messages

@@ -7,7 +7,7 @@
 namespace lab::agent {
 namespace {
 
-constexpr const char* description =
+constexpr const char* client_description =
     "lab-client: opens N TCP connections to one target; each runs the same op sequence.\n"
     "With --udp: sends --count datagrams of --size bytes at --rate over N UDP flows instead.\n"
     "Writes one JSON event per op on stdout (CLOCK_MONOTONIC timestamps).\n"
@@ -55,7 +55,7 @@ bool take_duration(const std::string& option, const std::string& text, Duration&
 }  // namespace
 
 std::variant<ClientOptions, sys::CliExit> parse_client_options(int argc, const char* const* argv) {
-    CLI::App app{description, "lab-client"};
+    CLI::App app{client_description, "lab-client"};
     ClientOptions options;
     std::string target_text, bind_text, stagger_text = "0s", deadline_text = "60s", hold_text = "0s",
                 start_after_text = "0s", wave_gap_text = "0s";

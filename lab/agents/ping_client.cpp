@@ -20,6 +20,7 @@
 #include "lab/agents/even_shares.hpp"
 #include "lab/agents/file_limit.hpp"
 #include "lab/agents/ping_second.hpp"
+#include "lab/agents/stop_reason.hpp"
 #include "lab/agents/tcp_client.hpp"
 #include "sys/connection_commands.hpp"
 #include "sys/epoll.hpp"
@@ -32,7 +33,7 @@ namespace {
 using json = nlohmann::ordered_json;
 
 // Beyond the connections: stdio, the epolls, the signalfd, some slack.
-constexpr std::uint64_t spare_fds = 64;
+constexpr std::uint64_t ping_spare_fds = 64;
 // One loop turn starts at most this many connections, so a late thread catching up on its ramp still
 // answers the pongs of the connections it has.
 constexpr std::uint64_t max_starts_per_turn = 512;
@@ -435,17 +436,6 @@ void Worker::expire(std::int64_t now) {
     }
 }
 
-enum class StopReason { Done, Deadline, Signal };
-
-const char* stop_name(StopReason reason) {
-    switch (reason) {
-    case StopReason::Done: return "done";
-    case StopReason::Deadline: return "deadline";
-    case StopReason::Signal: return "signal";
-    }
-    return "?";
-}
-
 class PingClient {
 public:
     PingClient(const ClientOptions& options, EventLog& log) : options_(options), plan_(*options.ping), log_(log) {}
@@ -574,7 +564,7 @@ std::int64_t PingClient::report(std::int64_t from_ns) {
 int PingClient::run() {
     const std::int64_t run_start = sys::monotonic_ns();
     const std::int64_t deadline = run_start + options_.deadline.count();
-    const auto wanted_fds = static_cast<std::uint64_t>(options_.connections) + spare_fds;
+    const auto wanted_fds = static_cast<std::uint64_t>(options_.connections) + ping_spare_fds;
     FileLimit limit = options_.nofile ? set_file_limit(*options_.nofile) : raise_file_limit(wanted_fds);
     if (limit.error != 0)
         std::fprintf(stderr, "lab-client: setrlimit(RLIMIT_NOFILE, %llu): %s\n",

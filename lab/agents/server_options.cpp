@@ -5,7 +5,7 @@
 namespace lab::agent {
 namespace {
 
-constexpr const char* description =
+constexpr const char* server_description =
     "lab-server: one TCP listener with a chosen backlog and accept policy, or (--udp) a group of UDP sockets.\n"
     "Writes one JSON event per listen, accept and connection end on stdout (CLOCK_MONOTONIC timestamps);\n"
     "in UDP mode one udp_recv event per socket every --report-every: datagrams read and datagrams the kernel\n"
@@ -18,7 +18,7 @@ constexpr const char* description =
 }  // namespace
 
 std::variant<ServerOptions, sys::CliExit> parse_server_options(int argc, const char* const* argv) {
-    CLI::App app{description, "lab-server"};
+    CLI::App app{server_description, "lab-server"};
     ServerOptions options;
     std::string listen_text, bind_text, accept_text = "always", mode_text = "echo", deadline_text = "300s";
     std::string spread_text, close_at_text, cost_text = "0s", rcvbuf_text, report_text = "1s", wait_text = "block";

@@ -14,9 +14,11 @@
 
 #include "common/errno_name.hpp"
 #include "sys/epoll.hpp"
+#include "lab/agents/event_loop_constants.hpp"
 #include "lab/agents/file_limit.hpp"
 #include "sys/monotonic_clock.hpp"
 #include "lab/agents/socket_report.hpp"
+#include "lab/agents/stop_reason.hpp"
 #include "lab/agents/tcp_socket_options.hpp"
 #include "sys/termination_signals.hpp"
 #include "sys/timer_heap.hpp"
@@ -27,8 +29,6 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-constexpr std::uint64_t signal_key = std::numeric_limits<std::uint64_t>::max();
-constexpr std::size_t io_chunk = 64 * 1024;
 // One recv op drains at most this many chunks: "what is there" must not become "everything a
 // fast sender keeps sending" and starve the other connections.
 constexpr int max_reads_per_recv = 64;
@@ -60,17 +60,6 @@ struct Connection {
 
 // An application-level ack reply is one short decimal line; more than this is not one.
 constexpr std::size_t max_appack_reply = 32;
-
-enum class StopReason { Done, Deadline, Signal };
-
-std::string_view stop_name(StopReason reason) {
-    switch (reason) {
-    case StopReason::Done: return "done";
-    case StopReason::Deadline: return "deadline";
-    case StopReason::Signal: return "signal";
-    }
-    return "?";
-}
 
 json name_or_null(const std::optional<std::string>& name) { return name ? json(*name) : json(nullptr); }
 

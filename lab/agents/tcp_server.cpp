@@ -15,6 +15,7 @@
 #include "common/errno_name.hpp"
 #include "lab/agents/acceptor_threads.hpp"
 #include "sys/epoll.hpp"
+#include "lab/agents/event_loop_constants.hpp"
 #include "lab/agents/file_limit.hpp"
 #include "lab/agents/http_request_end.hpp"
 #include "sys/monotonic_clock.hpp"
@@ -28,14 +29,12 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-constexpr std::uint64_t signal_key = std::numeric_limits<std::uint64_t>::max();
 constexpr std::uint64_t listener_key = signal_key - 1;
 constexpr std::uint64_t handoff_key = signal_key - 2;
-constexpr std::size_t io_chunk = 64 * 1024;
 // Bounds on the work done for one readiness report, so that one busy peer or a burst of
 // connections cannot starve the rest of the loop.
 constexpr int max_accepts_per_wake = 64;
-constexpr int max_reads_per_wake = 16;
+constexpr int max_reads_per_connection = 16;
 // After EMFILE and friends the listener stays readable; accepting again at once would spin.
 constexpr std::int64_t accept_pause_ns = 250'000'000;
 
@@ -387,7 +386,7 @@ void TcpServer::on_ready(std::size_t i, std::uint32_t events) {
 
 void TcpServer::read_ready(std::size_t i) {
     ServedConnection& c = conns_[i];
-    for (int reads = 0; reads < max_reads_per_wake; ++reads) {
+    for (int reads = 0; reads < max_reads_per_connection; ++reads) {
         ssize_t n = ::recv(c.fd.get(), inbox_.data(), inbox_.size(), 0);
         if (n == 0 && options_.mode == ServerMode::Ack) {
             c.unsent = std::to_string(c.received) + "\n";

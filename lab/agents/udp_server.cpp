@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include "sys/epoll.hpp"
+#include "lab/agents/event_loop_constants.hpp"
 #include "lab/agents/file_limit.hpp"
 #include "sys/monotonic_clock.hpp"
 #include "lab/agents/tcp_server.hpp"
@@ -23,7 +24,6 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-constexpr std::uint64_t signal_key = std::numeric_limits<std::uint64_t>::max();
 // Without a cost, a ready socket is drained this many datagrams at a time before the others get
 // their turn; with a cost, one at a time, so a slow receiver still shares itself fairly.
 constexpr int max_reads_per_wake = 64;

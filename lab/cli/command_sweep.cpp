@@ -9,6 +9,7 @@
 #include <optional>
 #include <random>
 
+#include <CLI/CLI.hpp>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>

@@ -1,8 +1,11 @@
 #pragma once
 // The subcommands of `lab`. Each registers its options on the CLI11 app and returns the exit status
 // when run: 0 all expectations held, 1 some failed, 2 an error (bad input, not root, kernel refused).
-#include <CLI/CLI.hpp>
 #include <functional>
+
+namespace CLI {
+class App;  // CLI11's; only the subcommands' own files include it
+}
 
 namespace lab::cli {
 

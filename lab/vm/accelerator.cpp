@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "common/errno_name.hpp"
+#include "lab/vm/host_file.hpp"
 #include "lab/vm/initramfs.hpp"
 #include "sys/directory.hpp"
 #include "sys/unique_fd.hpp"
@@ -32,13 +33,6 @@ std::string boot_id() {
     std::string id;
     in >> id;
     return id;
-}
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
 }
 
 fs::path probe_memo(const std::string& cache_dir) { return fs::path(cache_dir) / "kvm-probe"; }
@@ -84,8 +78,8 @@ std::optional<std::string> probe_kvm_boot(const KernelTree& kernel, const std::s
     sys::WaitOutcome w = vm.wait_until(std::chrono::steady_clock::now() + kProbeTimeout, interrupt);
     vm.kill_and_reap();
     if (w == sys::WaitOutcome::Interrupted) throw std::runtime_error("interrupted during the KVM probe");
-    if (slurp(c.console_log).find(kProbeMarker) != std::string::npos) return std::nullopt;
-    std::string qemu_said = slurp(c.qemu_log);
+    if (read_host_file_if_any(c.console_log).find(kProbeMarker) != std::string::npos) return std::nullopt;
+    std::string qemu_said = read_host_file_if_any(c.qemu_log);
     while (!qemu_said.empty() && qemu_said.back() == '\n') qemu_said.pop_back();
     if (auto nl = qemu_said.rfind('\n'); nl != std::string::npos) qemu_said = qemu_said.substr(nl + 1);
     if (w == sys::WaitOutcome::DeadlinePassed)

@@ -11,20 +11,13 @@
 #include <fmt/format.h>
 
 #include "common/errno_name.hpp"
+#include "lab/vm/host_file.hpp"
 #include "lab/vm/module_decompression.hpp"
 #include "lab/vm/newc_archive.hpp"
 #include "sys/directory.hpp"
 
 namespace lab::vm {
 namespace {
-
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::runtime_error(fmt::format("cannot read {} ({})", path, errno_name(errno)));
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 }  // namespace
 
@@ -35,7 +28,7 @@ std::vector<std::string> guest_modules() {
 }
 
 bool is_static_elf(const std::string& path) {
-    std::string bytes = read_file(path);
+    std::string bytes = read_host_file(path);
     if (bytes.size() < sizeof(Elf64_Ehdr) || std::memcmp(bytes.data(), ELFMAG, SELFMAG) != 0 ||
         bytes[EI_CLASS] != ELFCLASS64)
         throw std::runtime_error(fmt::format("{}: not a 64-bit ELF file", path));
@@ -65,10 +58,10 @@ std::size_t write_initramfs(const std::string& path, const InitramfsSpec& spec) 
     NewcArchive a;
     for (const char* dir : {"bin", "dev", "proc", "sys", "host", "modules"}) a.add_directory(dir);
     a.add_char_device("dev/console", 5, 1);
-    a.add_file("bin/busybox", read_file(spec.busybox), 0755);
+    a.add_file("bin/busybox", read_host_file(spec.busybox), 0755);
     a.add_symlink("bin/sh", "busybox");
     for (const auto& m : spec.module_paths)
-        a.add_file(module_archive_path(m), unpack_module(m, read_file(spec.kernel.modules_dir() + "/" + m)), 0644);
+        a.add_file(module_archive_path(m), unpack_module(m, read_host_file(spec.kernel.modules_dir() + "/" + m)), 0644);
     a.add_file("init", spec.init_script, 0755);
     std::string bytes = a.finish();
     const std::filesystem::path p = std::filesystem::absolute(path);

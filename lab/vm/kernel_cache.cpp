@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "lab/vm/host_file.hpp"
 #include "lab/vm/kernel_package_name.hpp"
 #include "lab/vm/program_run.hpp"
 #include "sys/directory.hpp"
@@ -22,13 +23,6 @@ namespace {
 
 // Written last into a package's directory: version and release. Its presence is what "complete" means.
 constexpr const char* kReadyFile = "ready";
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 std::optional<KernelTree> read_ready(const fs::path& dir, const std::string& package) {
     std::ifstream in(dir / kReadyFile);
@@ -82,7 +76,7 @@ std::string KernelCache::metapackage_target(const std::string& metapackage, cons
     sys::Directory::open_or_create(root_);  // checked like every place lab writes as root
     std::string out = fmt::format("{}/apt-cache-show-{}.txt", root_, metapackage);
     run_program({{"apt-cache", "show", "--no-all-versions", metapackage}, "", out}, std::chrono::seconds(60), interrupt);
-    auto package = kernel_package_from_apt_show(slurp(out));
+    auto package = kernel_package_from_apt_show(read_host_file_if_any(out));
     if (!package)
         throw std::runtime_error(fmt::format("{} names no linux-image package in apt's lists ({}); run apt-get update",
                                              metapackage, out));
@@ -105,14 +99,14 @@ KernelCatalogue KernelCache::catalogue(const std::atomic<int>* interrupt) const 
     sys::Directory::open_or_create(root_);
     const std::string searched = root_ + "/apt-cache-search-kernels.txt", shown = root_ + "/apt-cache-show-kernels.txt";
     run_program({{"apt-cache", "search", "--names-only", "^linux-image-"}, "", searched}, std::chrono::seconds(60), interrupt);
-    std::vector<std::string> names = package_names_from_apt_search(slurp(searched));
+    std::vector<std::string> names = package_names_from_apt_search(read_host_file_if_any(searched));
     std::vector<std::string> to_show = packages_to_show(names);
     std::vector<AptPackageRecord> records;
     if (!to_show.empty()) {
         std::vector<std::string> argv = {"apt-cache", "show", "--no-all-versions"};
         argv.insert(argv.end(), to_show.begin(), to_show.end());
         run_program({argv, "", shown}, std::chrono::seconds(60), interrupt);
-        records = package_records_from_apt_show(slurp(shown));
+        records = package_records_from_apt_show(read_host_file_if_any(shown));
     }
     return kernel_catalogue(names, records);
 }

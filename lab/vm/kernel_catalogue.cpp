@@ -11,7 +11,7 @@
 namespace lab::vm {
 namespace {
 
-bool is_digit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
+bool is_decimal_digit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
 
 std::string megabytes(std::uint64_t bytes) { return fmt::format("{:.1f} MB", static_cast<double>(bytes) / 1e6); }
 
@@ -20,10 +20,10 @@ std::string megabytes(std::uint64_t bytes) { return fmt::format("{:.1f} MB", sta
 bool natural_less(const std::string& a, const std::string& b) {
     std::size_t i = 0, j = 0;
     while (i < a.size() && j < b.size()) {
-        if (is_digit(a[i]) && is_digit(b[j])) {
+        if (is_decimal_digit(a[i]) && is_decimal_digit(b[j])) {
             std::size_t ie = i, je = j;
-            while (ie < a.size() && is_digit(a[ie])) ++ie;
-            while (je < b.size() && is_digit(b[je])) ++je;
+            while (ie < a.size() && is_decimal_digit(a[ie])) ++ie;
+            while (je < b.size() && is_decimal_digit(b[je])) ++je;
             // Without leading zeros, the longer run is the larger number.
             std::string_view na = std::string_view(a).substr(i, ie - i), nb = std::string_view(b).substr(j, je - j);
             while (na.size() > 1 && na.front() == '0') na.remove_prefix(1);

@@ -5,10 +5,6 @@
 namespace lab::vm {
 namespace {
 
-bool ends_with(std::string_view s, std::string_view suffix) {
-    return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 bool is_digit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
 
 // "6.12" or "6.1" exactly: a metapackage's line. Anything longer ("6.1.0-57", "6.12.117+deb12") is an ABI.
@@ -32,12 +28,12 @@ std::string line_of(std::string_view abi) {
 KernelPackageName classify_kernel_package(std::string_view package) {
     KernelPackageName out;
     constexpr std::string_view kPrefix = "linux-image-", kArch = "amd64";
-    if (package.substr(0, kPrefix.size()) != kPrefix || !ends_with(package, kArch)) return out;
+    if (package.substr(0, kPrefix.size()) != kPrefix || !package.ends_with(kArch)) return out;
     std::string_view rest = package.substr(kPrefix.size(), package.size() - kPrefix.size() - kArch.size());
     // rest: "6.1.0-57-", "6.12.117+deb12-cloud-", "", "6.12-", "rt-", "6.12-rt-"
     out.flavour = "amd64";
     for (std::string_view modifier : {"cloud-", "rt-"})
-        if (ends_with(rest, modifier)) {
+        if (rest.ends_with(modifier)) {
             out.flavour = std::string(modifier) + "amd64";
             rest.remove_suffix(modifier.size());
             break;

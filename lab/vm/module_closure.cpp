@@ -9,7 +9,7 @@
 namespace lab::vm {
 namespace {
 
-std::string_view trim(std::string_view s) {
+std::string_view trim_blanks(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
     return s;
@@ -33,7 +33,7 @@ void for_each_line(std::string_view text, F&& f) {
     while (!text.empty()) {
         std::size_t nl = text.find('\n');
         std::string_view line = text.substr(0, nl);
-        f(++line_no, trim(line));
+        f(++line_no, trim_blanks(line));
         if (nl == std::string_view::npos) break;
         text.remove_prefix(nl + 1);
     }
@@ -57,7 +57,7 @@ ModuleIndex ModuleIndex::parse(std::string_view modules_dep, std::string_view mo
         std::size_t colon = line.find(':');
         if (colon == std::string_view::npos)
             throw std::runtime_error(fmt::format("modules.dep:{}: no ':' in '{}'", line_no, line));
-        std::string_view path = trim(line.substr(0, colon));
+        std::string_view path = trim_blanks(line.substr(0, colon));
         if (path.empty()) throw std::runtime_error(fmt::format("modules.dep:{}: empty module path", line_no));
         std::string name = module_name_of(path);
         index.paths_[name] = std::string(path);

@@ -13,16 +13,12 @@
 namespace lab::vm {
 namespace {
 
-bool ends_with(std::string_view s, std::string_view suffix) {
-    return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 }  // namespace
 
 ModuleCompression module_compression_of(std::string_view path) {
-    if (ends_with(path, ".ko")) return ModuleCompression::None;
-    if (ends_with(path, ".ko.xz")) return ModuleCompression::Xz;
-    if (ends_with(path, ".ko.zst")) return ModuleCompression::Zstd;
+    if (path.ends_with(".ko")) return ModuleCompression::None;
+    if (path.ends_with(".ko.xz")) return ModuleCompression::Xz;
+    if (path.ends_with(".ko.zst")) return ModuleCompression::Zstd;
     throw std::runtime_error(fmt::format("kernel module {}: not a .ko, .ko.xz or .ko.zst file", path));
 }
 

@@ -12,6 +12,7 @@
 
 #include "lab/vm/guest_results.hpp"
 #include "lab/vm/guest_script.hpp"
+#include "lab/vm/host_file.hpp"
 #include "lab/vm/initramfs.hpp"
 #include "lab/vm/module_closure.hpp"
 #include "lab/vm/qemu_machine.hpp"
@@ -26,14 +27,6 @@ namespace {
 
 // The same bound as runner/scenario_budget.hpp (labvm knows nothing of runner/).
 constexpr std::size_t kMaxStagedScenarioBytes = 16 << 20;
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p);
-    if (!in) throw std::runtime_error(fmt::format("cannot read {}", p.string()));
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 // The guest command's environment: a clean one, plus the sanitizer settings of the host's lab (CI
 // runs an ASan build; its options must hold inside too).
@@ -66,7 +59,7 @@ VmRunResult& finish(VmRunResult& result, GuestResults guest, sys::WaitOutcome w,
     } else if (!guest.exit_code) {
         result.outcome = "guest-failed";
         std::string why = console_failure(qc.console_log);
-        std::string qemu_said = fs::exists(qc.qemu_log) ? slurp(qc.qemu_log) : "";
+        std::string qemu_said = read_host_file_if_any(qc.qemu_log);
         result.detail = fmt::format("qemu {}; the guest left no exit status{}{}", vm.end()->describe(),
                                     why.empty() ? "" : ": " + why, qemu_said.empty() ? "" : " — qemu: " + qemu_said);
     } else {
@@ -91,9 +84,9 @@ VmRunResult run_in_vm(const VmRunRequest& req) {
     std::string package = cache.resolve(req.kernel_package, req.interrupt);
     result.kernel = cache.ensure(package, req.progress, req.interrupt);
 
-    ModuleIndex modules = ModuleIndex::parse(slurp(result.kernel.modules_dir() + "/modules.dep"),
+    ModuleIndex modules = ModuleIndex::parse(read_host_file(result.kernel.modules_dir() + "/modules.dep"),
                                              fs::exists(result.kernel.modules_dir() + "/modules.builtin")
-                                                 ? slurp(result.kernel.modules_dir() + "/modules.builtin")
+                                                 ? read_host_file(result.kernel.modules_dir() + "/modules.builtin")
                                                  : std::string());
     std::vector<std::string> module_paths = modules.load_order(guest_modules());
 

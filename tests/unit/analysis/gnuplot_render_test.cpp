@@ -8,6 +8,7 @@
 #include "analysis/gnuplot_script.hpp"
 #include "analysis/rendered_plot.hpp"
 #include "sweep_records.hpp"
+#include "tests/unit/text_lines.hpp"
 
 namespace lab::analysis {
 namespace {
@@ -27,11 +28,7 @@ bool have_gnuplot() {
 #define SKIP_WITHOUT_GNUPLOT() \
     if (!have_gnuplot()) GTEST_SKIP() << "gnuplot not found: install gnuplot-nox (./bootstrap does) to run this test"
 
-std::size_t count(const std::string& text, const std::string& needle) {
-    std::size_t n = 0;
-    for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
-    return n;
-}
+using lab::test::occurrences;
 
 TEST(GnuplotRender, ASmallSweepBecomesAnSvgWithItsTitleAndALinePerSeries) {
     SKIP_WITHOUT_GNUPLOT();
@@ -51,7 +48,7 @@ TEST(GnuplotRender, ASmallSweepBecomesAnSvgWithItsTitleAndALinePerSeries) {
     EXPECT_NE(svg.find(">tcp_syncookies=0</text>"), std::string::npos);
     EXPECT_NE(svg.find(">tcp_syncookies=1</text>"), std::string::npos);
     // One group per line series, each drawing its line as a path.
-    EXPECT_EQ(count(svg, "<g id=\"lab_plot_1_plot_"), 2u) << svg;
+    EXPECT_EQ(occurrences(svg, "<g id=\"lab_plot_1_plot_"), 2u) << svg;
     for (int series = 1; series <= 2; ++series) {
         std::size_t at = svg.find("<g id=\"lab_plot_1_plot_" + std::to_string(series) + "\"");
         ASSERT_NE(at, std::string::npos);

@@ -13,7 +13,7 @@
 namespace {
 
 using namespace lab;
-using namespace lab::capture::testing;
+using namespace lab::capture::synthetic;
 
 constexpr std::int64_t kZero = 1'800'000'000'000'000'000;  // the timeline's t = 0, real time
 constexpr std::int64_t kMs = 1'000'000;

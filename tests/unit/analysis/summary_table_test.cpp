@@ -8,16 +8,12 @@
 #include "analysis/evaluate.hpp"
 #include "analysis/text_width.hpp"
 #include "sample_record.hpp"
+#include "tests/unit/text_lines.hpp"
 
 namespace lab::analysis {
 namespace {
 
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> out;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) out.push_back(line);
-    return out;
-}
+using lab::test::lines_of;
 
 TEST(SummaryRow, TalliesARecord) {
     auto r = test::sample_record();

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "sweep_records.hpp"
+#include "tests/unit/text_lines.hpp"
 
 namespace lab::analysis {
 namespace {
@@ -23,11 +24,7 @@ RenderedPlots fake_plots(const Sweep& s) {
     return plots;
 }
 
-std::size_t count(const std::string& text, const std::string& needle) {
-    std::size_t n = 0;
-    for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
-    return n;
-}
+using lab::test::occurrences;
 
 TEST(SweepReportHtml, TablesMarksAndInlinePlotsInOneSelfContainedPage) {
     auto records = full_grid(backlog_by_cookies(), 2);
@@ -44,8 +41,8 @@ TEST(SweepReportHtml, TablesMarksAndInlinePlotsInOneSelfContainedPage) {
     EXPECT_EQ(html.find(" src="), std::string::npos);
     for (const char* fetch : {"href=\"http", "href='http", "src=\"http", "url(http", "@import"})
         EXPECT_EQ(html.find(fetch), std::string::npos) << fetch;
-    EXPECT_EQ(count(html, "<table>"), 2u);
-    EXPECT_EQ(count(html, "<svg"), 2u);
+    EXPECT_EQ(occurrences(html, "<table>"), 2u);
+    EXPECT_EQ(occurrences(html, "<svg"), 2u);
     EXPECT_EQ(html.find("<?xml"), std::string::npos);
     EXPECT_NE(html.find("<figure class=\"plot\" id=\"lab_plot_1\">"), std::string::npos);
     EXPECT_NE(html.find("<g id=\"lab_plot_2-gnuplot_canvas\">"), std::string::npos);
@@ -91,9 +88,9 @@ TEST(SweepReportHtml, WithoutGnuplotThePageSaysPlotsAreUnavailable) {
     std::string html = sweep_report_html(s, plots);
     EXPECT_NE(html.find("<p class=\"note\">Plots are unavailable: gnuplot not found: install gnuplot-nox.</p>"),
               std::string::npos);
-    EXPECT_EQ(count(html, "<svg"), 0u);
-    EXPECT_EQ(count(html, "No plot:"), 0u);  // said once, not per plot
-    EXPECT_EQ(count(html, "<table>"), 2u);
+    EXPECT_EQ(occurrences(html, "<svg"), 0u);
+    EXPECT_EQ(occurrences(html, "No plot:"), 0u);  // said once, not per plot
+    EXPECT_EQ(occurrences(html, "<table>"), 2u);
 }
 
 TEST(SweepReportHtml, APlotThatFailedSaysWhyWhereItWouldBe) {
@@ -102,7 +99,7 @@ TEST(SweepReportHtml, APlotThatFailedSaysWhyWhereItWouldBe) {
     plots.plots[1].svg.clear();
     plots.plots[1].error = "gnuplot (pid 42) exited with status 1: <oops>";
     std::string html = sweep_report_html(s, plots);
-    EXPECT_EQ(count(html, "<svg"), 1u);
+    EXPECT_EQ(occurrences(html, "<svg"), 1u);
     EXPECT_NE(html.find("<p class=\"no-plot\">No plot: gnuplot (pid 42) exited with status 1: &lt;oops&gt;</p>"),
               std::string::npos);
 }

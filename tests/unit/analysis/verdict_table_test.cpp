@@ -7,6 +7,7 @@
 #include "analysis/evaluate.hpp"
 #include "analysis/text_width.hpp"
 #include "sample_record.hpp"
+#include "tests/unit/text_lines.hpp"
 
 namespace lab::analysis {
 namespace {
@@ -15,12 +16,7 @@ using record::VerdictStatus;
 using test::sample_record;
 using test::sockets_expect;
 
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> out;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) out.push_back(line);
-    return out;
-}
+using lab::test::lines_of;
 
 // The terminal column at which `needle` starts in `line`, or npos.
 std::size_t column_of(const std::string& line, const std::string& needle) {

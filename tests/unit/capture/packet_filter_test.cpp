@@ -7,7 +7,7 @@
 namespace {
 
 using namespace lab::capture;
-using namespace lab::capture::testing;
+using namespace lab::capture::synthetic;
 
 PacketFilter compiled(const std::string& expression) {
     auto f = PacketFilter::compile(expression);

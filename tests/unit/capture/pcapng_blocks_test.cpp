@@ -11,7 +11,7 @@
 namespace {
 
 using namespace lab::capture;
-using namespace lab::capture::testing;
+using namespace lab::capture::synthetic;
 
 std::uint32_t u32_at(const std::string& s, std::size_t at) {
     std::uint32_t v;

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string>
 
-namespace lab::capture::testing {
+namespace lab::capture::synthetic {
 
 inline constexpr std::uint8_t kFin = 0x01, kSyn = 0x02, kRst = 0x04, kAck = 0x10;
 
@@ -24,4 +24,4 @@ inline std::string tcp_frame(std::uint32_t src, std::uint32_t dst, std::uint16_t
 inline constexpr std::uint32_t kServer = (198u << 24) | (18u << 16) | 1;  // 198.18.0.1
 inline constexpr std::uint32_t kClient = (198u << 24) | (18u << 16) | 2;  // 198.18.0.2
 
-}  // namespace lab::capture::testing
+}  // namespace lab::capture::synthetic

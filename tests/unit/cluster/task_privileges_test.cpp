@@ -5,6 +5,7 @@
 #include <map>
 
 #include "lab/cluster/task_privileges.hpp"
+#include "tests/unit/cluster/fake_environment.hpp"
 
 namespace lab::cluster {
 namespace {
@@ -14,13 +15,6 @@ using ::testing::Not;
 
 constexpr std::uint64_t kFullCapabilities = 0x000001ffffffffff;
 constexpr std::uint64_t kDockerDefault = 0x00000000a80425fb;  // a root container that is not privileged
-
-EnvironmentLookup env(std::map<std::string, std::string> vars) {
-    return [vars](const std::string& name) -> std::optional<std::string> {
-        auto it = vars.find(name);
-        return it == vars.end() ? std::nullopt : std::optional<std::string>(it->second);
-    };
-}
 
 TEST(TaskPrivileges, ReadsCapEffFromProcStatus) {
     const std::string status = "Name:\tlab\nUid:\t0\t0\t0\t0\nCapInh:\t0000000000000000\nCapPrm:\t000001ffffffffff\n"
@@ -45,13 +39,13 @@ TEST(TaskPrivileges, AJobOfTheSubmittingUserIsNotRoot) {
 }
 
 TEST(TaskPrivileges, NamesTheBatchTask) {
-    EXPECT_EQ(batch_task_name(env({})), std::nullopt);
-    EXPECT_EQ(batch_task_name(env({{"SLURM_JOB_ID", "41"}})), "Slurm job 41");
-    EXPECT_EQ(batch_task_name(env({{"SLURM_JOB_ID", "43"}, {"SLURM_ARRAY_JOB_ID", "41"}, {"SLURM_ARRAY_TASK_ID", "2"}})),
+    EXPECT_EQ(batch_task_name(test::environment_of({})), std::nullopt);
+    EXPECT_EQ(batch_task_name(test::environment_of({{"SLURM_JOB_ID", "41"}})), "Slurm job 41");
+    EXPECT_EQ(batch_task_name(test::environment_of({{"SLURM_JOB_ID", "43"}, {"SLURM_ARRAY_JOB_ID", "41"}, {"SLURM_ARRAY_TASK_ID", "2"}})),
               "Slurm job 43 (array job 41, task 2)");
-    EXPECT_EQ(batch_task_name(env({{"JOB_COMPLETION_INDEX", "1"}, {"KUBERNETES_SERVICE_HOST", "10.0.0.1"}})),
+    EXPECT_EQ(batch_task_name(test::environment_of({{"JOB_COMPLETION_INDEX", "1"}, {"KUBERNETES_SERVICE_HOST", "10.0.0.1"}})),
               "Kubernetes Indexed Job (completion index 1)");
-    EXPECT_EQ(batch_task_name(env({{"KUBERNETES_SERVICE_HOST", "10.0.0.1"}})), "Kubernetes pod");
+    EXPECT_EQ(batch_task_name(test::environment_of({{"KUBERNETES_SERVICE_HOST", "10.0.0.1"}})), "Kubernetes pod");
 }
 
 }  // namespace

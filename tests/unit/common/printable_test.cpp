@@ -1,11 +1,14 @@
 #include "common/printable.hpp"
 
+#include <string>
+
 #include <gtest/gtest.h>
 
 namespace {
 
 using lab::LineBreaks;
 using lab::printable;
+using lab::shortened;
 
 TEST(Printable, PlainTextAndUtf8AreUnchanged) {
     EXPECT_EQ(printable("backlog-30-netcat"), "backlog-30-netcat");
@@ -30,6 +33,14 @@ TEST(Printable, C1ControlsAndBrokenUtf8AreEscaped) {
     EXPECT_EQ(printable("x\x9by"), "x\\x9by");                    // a lone continuation byte
     EXPECT_EQ(printable("\xe2\x89"), "\\xe2\\x89");               // a sequence cut short
     EXPECT_EQ(printable("\xff\xc0\x80"), "\\xff\\xc0\\x80");      // bytes UTF-8 never uses
+}
+
+TEST(Shortened, KeepsWhatFitsAndCutsTheRestBetweenCharacters) {
+    EXPECT_EQ(shortened("a(b", 3), "a(b");
+    EXPECT_EQ(shortened("abcdef", 3, 2), "ab...");
+    // "é" is two bytes: a cut at byte 2 would split it, so the head ends before it.
+    EXPECT_EQ(shortened("a\xc3\xa9" "bcd", 4, 2), "a...");
+    EXPECT_EQ(shortened(std::string(2000, 'x'), 1024), std::string(60, 'x') + "...");
 }
 
 }  // namespace

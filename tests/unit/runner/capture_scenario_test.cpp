@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "runner/scenario_parser.hpp"
+#include "tests/unit/runner/scenario_parsing.hpp"
 
 namespace {
 
@@ -13,7 +14,7 @@ using lab::runner::ScenarioError;
 using lab::runner::StepKind;
 using ::testing::HasSubstr;
 
-std::string scenario(const std::string& link_extra, const std::string& steps_extra, const std::string& expect) {
+std::string captured_scenario(const std::string& link_extra, const std::string& steps_extra, const std::string& expect) {
     return R"toml([scenario]
 name = "cap"
 summary = "a captured handshake"
@@ -44,18 +45,10 @@ packets = { link = "lan", filter = "tcp[tcpflags] & (tcp-syn|tcp-ack) == (tcp-sy
 equals = 1
 )toml";
 
-std::string errors_of(const std::string& text) {
-    try {
-        parse_scenario_text(text, "t.toml");
-    } catch (const ScenarioError& e) {
-        return e.what();
-    }
-    ADD_FAILURE() << "expected a ScenarioError";
-    return "";
-}
+using lab::runner::test::errors_of;
 
 TEST(CaptureScenario, CaptureTrueTakesTheDocumentedDefaults) {
-    Scenario s = parse_scenario_text(scenario("capture = true", "", kSynAcks), "t.toml");
+    Scenario s = parse_scenario_text(captured_scenario("capture = true", "", kSynAcks), "t.toml");
     ASSERT_TRUE(s.links[0].capture.has_value());
     EXPECT_TRUE(s.links[0].capture->from_start);
     EXPECT_EQ(s.links[0].capture->snaplen, 262144u);
@@ -72,7 +65,7 @@ TEST(CaptureScenario, CaptureTrueTakesTheDocumentedDefaults) {
 }
 
 TEST(CaptureScenario, SnaplenAndMaxSizeAreSettable) {
-    Scenario s = parse_scenario_text(scenario("capture = { snaplen = 128, max_size = \"1MiB\" }", "", kSynAcks), "t.toml");
+    Scenario s = parse_scenario_text(captured_scenario("capture = { snaplen = 128, max_size = \"1MiB\" }", "", kSynAcks), "t.toml");
     ASSERT_TRUE(s.links[0].capture.has_value());
     EXPECT_EQ(s.links[0].capture->snaplen, 128u);
     EXPECT_EQ(s.links[0].capture->max_bytes, 1u << 20);
@@ -80,7 +73,7 @@ TEST(CaptureScenario, SnaplenAndMaxSizeAreSettable) {
 
 TEST(CaptureScenario, AStartStepCapturesALinkFromThatStep) {
     Scenario s = parse_scenario_text(
-        scenario("", "[[steps]]\nat = \"500ms\"\ncapture = { link = \"lan\", action = \"start\" }\n"
+        captured_scenario("", "[[steps]]\nat = \"500ms\"\ncapture = { link = \"lan\", action = \"start\" }\n"
                      "[[steps]]\nat = \"2s\"\ncapture = { link = \"lan\", action = \"stop\" }\n",
                  kSynAcks),
         "t.toml");
@@ -91,7 +84,7 @@ TEST(CaptureScenario, AStartStepCapturesALinkFromThatStep) {
 }
 
 TEST(CaptureScenario, StartingARunningCaptureIsAnErrorAtTheStep) {
-    EXPECT_THAT(errors_of(scenario("capture = true",
+    EXPECT_THAT(errors_of(captured_scenario("capture = true",
                                    "[[steps]]\nat = \"2s\"\ncapture = { link = \"lan\", action = \"stop\" }\n"
                                    "[[steps]]\nat = \"3s\"\ncapture = { link = \"lan\", action = \"stop\" }\n",
                                    kSynAcks)),
@@ -104,7 +97,7 @@ host = "server"
 packets = { link = "lan", filter = "tcp[tcpflags] &&& tcp-syn" }
 equals = 1
 )toml";
-    EXPECT_THAT(errors_of(scenario("capture = true", "", expect)),
+    EXPECT_THAT(errors_of(captured_scenario("capture = true", "", expect)),
                 HasSubstr("t.toml:24:36: filter 'tcp[tcpflags] &&& tcp-syn': can't parse filter expression: syntax error"));
 }
 
@@ -114,14 +107,14 @@ host = "other"
 packets = { link = "side" }
 equals = 1
 )toml";
-    EXPECT_THAT(errors_of(scenario("capture = true", "", on_side)),
+    EXPECT_THAT(errors_of(captured_scenario("capture = true", "", on_side)),
                 HasSubstr("link 'side' is not captured (give it capture = true; captured links: lan)"));
     std::string wrong_end = R"toml([[expect]]
 host = "other"
 packets = { link = "lan" }
 equals = 1
 )toml";
-    EXPECT_THAT(errors_of(scenario("capture = true", "", wrong_end)),
+    EXPECT_THAT(errors_of(captured_scenario("capture = true", "", wrong_end)),
                 HasSubstr("host 'other' is not an end of link 'lan' (its ends: client, server)"));
 }
 
@@ -131,12 +124,12 @@ host = "server"
 packets = { link = "lan", to = "later" }
 equals = 1
 )toml";
-    EXPECT_THAT(errors_of(scenario("capture = true", "", expect)),
+    EXPECT_THAT(errors_of(captured_scenario("capture = true", "", expect)),
                 HasSubstr("no snapshot named 'later' (snapshots: end, settled, start)"));
 }
 
 TEST(CaptureScenario, TooSmallCapIsRefused) {
-    EXPECT_THAT(errors_of(scenario("capture = { max_size = 100 }", "", kSynAcks)),
+    EXPECT_THAT(errors_of(captured_scenario("capture = { max_size = 100 }", "", kSynAcks)),
                 HasSubstr("max_size 100 is below 4096 bytes"));
 }
 

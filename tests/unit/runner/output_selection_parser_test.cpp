@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "runner/scenario_parser.hpp"
+#include "tests/unit/runner/scenario_parsing.hpp"
 
 namespace {
 
@@ -31,15 +32,7 @@ id = "connects"
 )" + selector_line + "\nequals = 18\n";
 }
 
-std::string errors_of(const std::string& text) {
-    try {
-        parse_scenario_text(text, "t.toml");
-    } catch (const ScenarioError& e) {
-        return e.what();
-    }
-    ADD_FAILURE() << "expected a ScenarioError";
-    return "";
-}
+using lab::runner::test::errors_of;
 
 TEST(OutputSelectionParser, ReadsEveryField) {
     const auto s = parse_scenario_text(

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "runner/scenario_parser.hpp"
+#include "tests/unit/runner/scenario_parsing.hpp"
 
 namespace {
 
@@ -16,23 +17,13 @@ using lab::runner::ScenarioError;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-// Limits that no scenario here reaches, whatever the machine running the test allows: the budget has
-// tests of its own.
-const ResourceLimits kRoomy{1'000'000, 1'000'000};
+using lab::runner::test::kRoomy;
 
-Scenario parse_scenario_text(const std::string& text, const std::string& label) {
+Scenario parse_roomy(const std::string& text, const std::string& label) {
     return lab::runner::parse_scenario_text(text, label, kRoomy);
 }
 
-std::vector<std::string> diagnostics_of(const std::string& text) {
-    try {
-        parse_scenario_text(text, "a.toml");
-    } catch (const ScenarioError& e) {
-        return e.diagnostics();
-    }
-    ADD_FAILURE() << "expected a ScenarioError";
-    return {};
-}
+std::vector<std::string> plan_diagnostics(const std::string& text) { return lab::runner::test::diagnostics_of(text, "a.toml"); }
 
 // Hosts h0 .. h(n-1) after a 4-line header, then a blank line: the links start on line n + 6.
 std::string hosts(std::size_t n) {
@@ -51,7 +42,7 @@ std::string switch_of(std::size_t n, const std::string& subnet = "") {
 }
 
 TEST(ScenarioAddressPlan, EveryLinkHasItsSubnetAfterValidation) {
-    Scenario s = parse_scenario_text(hosts(3) + "[[links]]\nends = [\"h0\", \"h1\"]\n"
+    Scenario s = parse_roomy(hosts(3) + "[[links]]\nends = [\"h0\", \"h1\"]\n"
                                                 "[[links]]\nends = [\"h1\", \"h2\"]\nsubnet = \"198.18.0.0/30\"\n"
                                                 "[[links]]\nends = [\"h0\", \"h2\"]\n",
                                      "a.toml");
@@ -65,7 +56,7 @@ TEST(ScenarioAddressPlan, EveryLinkHasItsSubnetAfterValidation) {
 TEST(ScenarioAddressPlan, SixHundredLinksExhaustTheRangeAtTheFirstLinkThatFindsNoRoom) {
     std::string text = hosts(2);  // links start on line 8, two lines each
     for (int i = 0; i < 600; ++i) text += "[[links]]\nends = [\"h0\", \"h1\"]\n";
-    EXPECT_THAT(diagnostics_of(text),
+    EXPECT_THAT(plan_diagnostics(text),
                 ElementsAre("a.toml:1032:1: no free /24 is left in the lab range 198.18.0.0/15 for link 'link512', "
                             "nor for the 87 links after it: the range holds 512 /24s, and a link without a 'subnet' "
                             "of its own is given a /24 (a larger block for more than 254 hosts); give links subnets "
@@ -75,11 +66,11 @@ TEST(ScenarioAddressPlan, SixHundredLinksExhaustTheRangeAtTheFirstLinkThatFindsN
     for (int i = 0; i < 600; ++i)
         text += "[[links]]\nends = [\"h0\", \"h1\"]\nsubnet = \"198.18." + std::to_string(i / 64) + "." +
                 std::to_string(i % 64 * 4) + "/30\"\n";
-    EXPECT_EQ(parse_scenario_text(text, "a.toml").links.size(), 600u);
+    EXPECT_EQ(parse_roomy(text, "a.toml").links.size(), 600u);
 }
 
 TEST(ScenarioAddressPlan, OverlappingSubnetsAreAnErrorAtTheLaterOne) {
-    EXPECT_THAT(diagnostics_of(hosts(2) + "[[links]]\nname = \"wide\"\nends = [\"h0\", \"h1\"]\nsubnet = \"198.18.0.0/16\"\n"
+    EXPECT_THAT(plan_diagnostics(hosts(2) + "[[links]]\nname = \"wide\"\nends = [\"h0\", \"h1\"]\nsubnet = \"198.18.0.0/16\"\n"
                                           "[[links]]\nends = [\"h0\", \"h1\"]\nsubnet = \"198.18.7.0/24\"\n"),
                 ElementsAre("a.toml:14:10: subnet 198.18.7.0/24 of link 'link1' overlaps subnet 198.18.0.0/16 of link "
                             "'wide' (a.toml:11:10)"));
@@ -88,20 +79,20 @@ TEST(ScenarioAddressPlan, OverlappingSubnetsAreAnErrorAtTheLaterOne) {
 // A switch's size is its subnet's, not a fixed 254: a /22 holds 1022 hosts, and a link without a subnet
 // is given a block that holds its hosts.
 TEST(ScenarioAddressPlan, ASwitchHoldsWhatItsSubnetHolds) {
-    EXPECT_THAT(diagnostics_of(hosts(300) + switch_of(300, "198.18.4.0/24")),
+    EXPECT_THAT(plan_diagnostics(hosts(300) + switch_of(300, "198.18.4.0/24")),
                 ElementsAre("a.toml:309:10: subnet 198.18.4.0/24 has room for 254 hosts; link 'lan' joins 300"));
-    Scenario s = parse_scenario_text(hosts(1000) + switch_of(1000, "198.19.0.0/22"), "a.toml");
+    Scenario s = parse_roomy(hosts(1000) + switch_of(1000, "198.19.0.0/22"), "a.toml");
     EXPECT_EQ(s.links[0].ends.size(), 1000u);
-    s = parse_scenario_text(hosts(1000) + switch_of(1000), "a.toml");
+    s = parse_roomy(hosts(1000) + switch_of(1000), "a.toml");
     EXPECT_EQ(s.links[0].subnet.str(), "198.18.0.0/22");
-    s = parse_scenario_text(hosts(300) + switch_of(300), "a.toml");
+    s = parse_roomy(hosts(300) + switch_of(300), "a.toml");
     EXPECT_EQ(s.links[0].subnet.str(), "198.18.0.0/23");
 }
 
 // Port 0 of a bridge is reserved and port numbers have 10 bits: the 1024th port fails with EXFULL.
 TEST(ScenarioAddressPlan, ABridgeHoldsAtMost1023Hosts) {
-    EXPECT_EQ(parse_scenario_text(hosts(1023) + switch_of(1023), "a.toml").links[0].subnet.str(), "198.18.0.0/21");
-    EXPECT_THAT(diagnostics_of(hosts(1024) + switch_of(1024)),
+    EXPECT_EQ(parse_roomy(hosts(1023) + switch_of(1023), "a.toml").links[0].subnet.str(), "198.18.0.0/21");
+    EXPECT_THAT(plan_diagnostics(hosts(1024) + switch_of(1024)),
                 ElementsAre("a.toml:1032:8: a link joins at most 1023 hosts (a Linux bridge has 1023 ports); this "
                             "one joins 1024"));
 }
@@ -110,7 +101,7 @@ TEST(ScenarioAddressPlan, ARouteViaAHostNeedsALinkBetweenThem) {
     const std::string text = "[scenario]\nname = \"r\"\nsummary = \"s\"\n[hosts.a]\n"
                              "routes = [ { to = \"198.19.0.0/24\", via = \"c\" } ]\n[hosts.b]\n[hosts.c]\n"
                              "[[links]]\nends = [\"a\", \"b\"]\n[[links]]\nends = [\"b\", \"c\"]\n";
-    EXPECT_THAT(diagnostics_of(text), ElementsAre("a.toml:5:12: route via 'c': host 'c' shares no link with 'a'"));
+    EXPECT_THAT(plan_diagnostics(text), ElementsAre("a.toml:5:12: route via 'c': host 'c' shares no link with 'a'"));
 }
 
 }  // namespace

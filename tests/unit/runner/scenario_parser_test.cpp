@@ -1,4 +1,5 @@
 #include "runner/scenario_parser.hpp"
+#include "tests/unit/runner/scenario_parsing.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -61,15 +62,7 @@ kernel = ">=4.4"
 )";
 
 // Every diagnostic of a text that must not parse, as one string.
-std::string errors_of(const std::string& text) {
-    try {
-        parse_scenario_text(text, "t.toml");
-    } catch (const ScenarioError& e) {
-        return e.what();
-    }
-    ADD_FAILURE() << "expected a ScenarioError";
-    return "";
-}
+using lab::runner::test::errors_of;
 
 // kValid with one line replaced (the replaced text must occur exactly once).
 std::string with(const std::string& from, const std::string& to) {

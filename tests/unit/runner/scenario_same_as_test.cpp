@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "runner/scenario_parser.hpp"
+#include "tests/unit/runner/scenario_parsing.hpp"
 
 namespace {
 
@@ -30,29 +31,21 @@ std::string chain(std::size_t n, const std::string& last_names) {
 // The line of expectation i in chain(): 5 header lines, 5 lines per expectation.
 std::string line_of(std::size_t i) { return "c.toml:" + std::to_string(6 + 5 * i) + ":1: "; }
 
-std::vector<std::string> diagnostics_of(const std::string& text) {
-    try {
-        parse_scenario_text(text, "c.toml");
-    } catch (const ScenarioError& e) {
-        return e.diagnostics();
-    }
-    ADD_FAILURE() << "expected a ScenarioError";
-    return {};
-}
+std::vector<std::string> same_as_diagnostics(const std::string& text) { return lab::runner::test::diagnostics_of(text, "c.toml"); }
 
 TEST(ScenarioSameAs, AMissingTargetIsOneErrorWhereItIsNamed) {
     // Every link of the chain used to report the name its end misses: 2000 errors for one typo.
-    EXPECT_THAT(diagnostics_of(chain(2000, "nowhere")),
+    EXPECT_THAT(same_as_diagnostics(chain(2000, "nowhere")),
                 ElementsAre(line_of(1999) + "same_as 'nowhere' names no expectation"));
 }
 
 TEST(ScenarioSameAs, ACycleIsOneErrorAtItsFirstExpectation) {
-    EXPECT_THAT(diagnostics_of(chain(2000, "e0")),
+    EXPECT_THAT(same_as_diagnostics(chain(2000, "e0")),
                 ElementsAre(line_of(0) + "same_as 'e1' leads back to 'e0': a cycle "
                                          "(e0 → e1 → e2 → e3 → e4 → … (1995 more) → e0)"));
-    EXPECT_THAT(diagnostics_of(chain(3, "e1")),
+    EXPECT_THAT(same_as_diagnostics(chain(3, "e1")),
                 ElementsAre(line_of(1) + "same_as 'e2' leads back to 'e1': a cycle (e1 → e2 → e1)"));
-    EXPECT_THAT(diagnostics_of(chain(1, "e0")),
+    EXPECT_THAT(same_as_diagnostics(chain(1, "e0")),
                 ElementsAre(line_of(0) + "same_as 'e0' leads back to 'e0': a cycle (e0 → e0)"));
 }
 
@@ -60,7 +53,7 @@ TEST(ScenarioSameAs, SeparateCyclesAndMissingNamesAreEachReported) {
     std::string text = chain(4, "e2");  // e2 → e3 → e2
     text += "[[expect]]\nid = \"x\"\nhost = \"a\"\ncounter = \"TcpExt.X\"\nsame_as = \"x\"\n";
     text += "[[expect]]\nid = \"y\"\nhost = \"a\"\ncounter = \"TcpExt.X\"\nsame_as = \"typo\"\n";
-    auto d = diagnostics_of(text);
+    auto d = same_as_diagnostics(text);
     ASSERT_EQ(d.size(), 3u);
     EXPECT_THAT(d[0], StartsWith(line_of(5) + "same_as 'typo' names no expectation"));
     EXPECT_THAT(d[1], HasSubstr("(e2 → e3 → e2)"));

@@ -15,6 +15,7 @@
 #include "runner/scenario_budget.hpp"
 #include "runner/scenario_parser.hpp"
 #include "runner/sweep_plan.hpp"
+#include "tests/unit/runner/scenario_parsing.hpp"
 
 namespace lab::runner {
 namespace {
@@ -23,7 +24,7 @@ namespace fs = std::filesystem;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-const ResourceLimits kRoomy{1'000'000, 1'000'000};
+using test::kRoomy;
 
 std::string numbers(int count) {
     std::string out;

@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "runner/scenario_parser.hpp"
+#include "tests/unit/runner/scenario_parsing.hpp"
 
 namespace lab::runner {
 namespace {
@@ -22,7 +23,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
 
-const ResourceLimits kRoomy{1'000'000, 1'000'000};
+using test::kRoomy;
 
 // backlog (1, 4, 8) × delay (0ms, 25ms) = 6 cells, valid in every one.
 constexpr const char* kGrid = R"([scenario]

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "runner/scenario_parser.hpp"
+#include "tests/unit/runner/scenario_parsing.hpp"
 
 namespace lab::runner {
 namespace {
@@ -18,7 +19,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
 
-const ResourceLimits kRoomy{1'000'000, 1'000'000};
+using test::kRoomy;
 
 // Every place a sweep value may stand, in one file. Default cell: backlog=30 retries=0 delay=25ms
 // gap_ms=100 cookies=0.
@@ -129,7 +130,7 @@ std::vector<std::string> diagnostics_of(const std::string& text, const std::map<
 }
 
 // `text` with `from` (which must occur exactly once) replaced by `to`.
-std::string replaced(std::string text, const std::string& from, const std::string& to) {
+std::string replaced_once(std::string text, const std::string& from, const std::string& to) {
     const auto at = text.find(from);
     EXPECT_NE(at, std::string::npos) << from;
     EXPECT_EQ(text.find(from, at + 1), std::string::npos) << from << " occurs twice";
@@ -137,7 +138,7 @@ std::string replaced(std::string text, const std::string& from, const std::strin
     return text;
 }
 
-std::string with(const std::string& from, const std::string& to) { return replaced(kCellScenario, from, to); }
+std::string with(const std::string& from, const std::string& to) { return replaced_once(kCellScenario, from, to); }
 
 const Step& step_at(const Scenario& s, Duration at) {
     for (const auto& step : s.steps)
@@ -350,8 +351,8 @@ TEST(SweepScenario, ASweepReferenceInAFileWithoutSweepIsAnErrorWhereItIsWritten)
     EXPECT_THAT(diagnostics_of(kPlain),
                 ElementsAre("t.toml:13:79: '${sweep.backlog}' refers to a sweep variable, but the scenario has no "
                             "[sweep] table"));
-    const std::string number = replaced(kPlain, "equals = 1", "equals = \"${sweep.backlog} + 1\"");
-    const std::string args = replaced(number, "\"${sweep.backlog}\"]", "\"$${sweep.backlog}\"]");
+    const std::string number = replaced_once(kPlain, "equals = 1", "equals = \"${sweep.backlog} + 1\"");
+    const std::string args = replaced_once(number, "\"${sweep.backlog}\"]", "\"$${sweep.backlog}\"]");
     EXPECT_THAT(diagnostics_of(args), ElementsAre("t.toml:18:10: '${sweep.backlog} + 1' refers to a sweep variable, but "
                                                   "the scenario has no [sweep] table"))
         << "$${sweep.backlog} is a literal, not a reference";
@@ -365,7 +366,7 @@ TEST(SweepScenario, SetNamesItsVariableTheKindItTakesAndWhereItIsMissing) {
                 ElementsAre("t.toml:10:1: --set backlog=many: 'backlog' takes integers, not 'many'"));
     EXPECT_THAT(diagnostics_of(kCellScenario, {{"backlog", "1.5"}}),
                 ElementsAre("t.toml:10:1: --set backlog=1.5: 'backlog' takes integers, not '1.5'"));
-    const std::string plain = replaced(kPlain, "\"${sweep.backlog}\"", "\"30\"");
+    const std::string plain = replaced_once(kPlain, "\"${sweep.backlog}\"", "\"30\"");
     EXPECT_THAT(diagnostics_of(plain, {{"backlog", "1"}}),
                 ElementsAre("t.toml: --set backlog: the scenario has no [sweep] table to set it in"));
     EXPECT_NO_THROW(parse_scenario_text(plain, "t.toml", kRoomy));
@@ -384,10 +385,10 @@ TEST(SweepScenario, OnlyPerNamespaceSysctlsMayVaryAndTheirKeysAreFixedNames) {
 
 TEST(SweepScenario, EveryDiagnosticIsLocated) {
     std::string broken = with("equals = \"${sweep.backlog} + 1\"", "equals = \"${sweep.backlog} +\"");
-    broken = replaced(broken, "timeout = \"${sweep.delay}\"", "timeout = \"${sweep.delay}s\"");
-    broken = replaced(broken, "copies = \"${sweep.backlog} * 2 + 1\"", "copies = \"${sweep.backlogs}\"");
-    broken = replaced(broken, "loss = \"${sweep.retries}%\"", "loss = \"2${sweep.retries}0%\"");
-    broken = replaced(broken, "max = \"(${sweep.backlog} + 1) * 2\"", "max = \"(${sweep.backlog} + 1\"");
+    broken = replaced_once(broken, "timeout = \"${sweep.delay}\"", "timeout = \"${sweep.delay}s\"");
+    broken = replaced_once(broken, "copies = \"${sweep.backlog} * 2 + 1\"", "copies = \"${sweep.backlogs}\"");
+    broken = replaced_once(broken, "loss = \"${sweep.retries}%\"", "loss = \"2${sweep.retries}0%\"");
+    broken = replaced_once(broken, "max = \"(${sweep.backlog} + 1) * 2\"", "max = \"(${sweep.backlog} + 1\"");
     const auto diagnostics = diagnostics_of(broken);
     EXPECT_EQ(diagnostics.size(), 5u) << ::testing::PrintToString(diagnostics);
     for (const auto& d : diagnostics) EXPECT_THAT(d, MatchesRegex("t\\.toml:[1-9][0-9]*:[1-9][0-9]*: .+")) << d;

@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include "runner/scenario_parser.hpp"
+#include "tests/unit/runner/scenario_parsing.hpp"
 
 namespace lab::runner {
 namespace {
@@ -23,10 +24,10 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-const ResourceLimits kRoomy{1'000'000, 1'000'000};
+using test::kRoomy;
 
 // backlog (1, 4, 8) × delay (0ms, 25ms) and a point: 7 cells. The client's step is due at backlog × 100 ms.
-constexpr const char* kGrid = R"([scenario]
+constexpr const char* kVisitedGrid = R"([scenario]
 name = "visited"
 summary = "a 3 x 2 grid and a point"
 time_limit = "9s"
@@ -77,7 +78,7 @@ std::string without_backlog_1(std::string text) {
 }
 
 TEST_F(SweepVisitTest, EachValidCellIsHandedOverInGridOrderAndThePlanKeepsOnlyItsOutline) {
-    const std::string path = write(without_backlog_1(kGrid));
+    const std::string path = write(without_backlog_1(kVisitedGrid));
     std::vector<std::size_t> indices;
     std::vector<std::string> ids, described;
     const SweepPlan plan = visit_sweep_cells(path, {}, kRoomy, [&](std::size_t index, Scenario&& cell) {
@@ -103,7 +104,7 @@ TEST_F(SweepVisitTest, EachValidCellIsHandedOverInGridOrderAndThePlanKeepsOnlyIt
 }
 
 TEST_F(SweepVisitTest, WhatIsVisitedIsWhatPlanSweepKeepsAndWhatLabRunSetParses) {
-    const std::string text = without_backlog_1(kGrid);
+    const std::string text = without_backlog_1(kVisitedGrid);
     const std::string path = write(text);
     const SweepPlan kept = plan_sweep(path, {}, kRoomy);
     const SweepPlan outlined = outline_sweep(path, {}, kRoomy);
@@ -133,7 +134,7 @@ TEST_F(SweepVisitTest, WhatIsVisitedIsWhatPlanSweepKeepsAndWhatLabRunSetParses) 
 
 TEST_F(SweepVisitTest, ACellWithAProblemIsNotVisitedAndTheProblemsComeAfterTheLastCell) {
     // copies = backlog - 1 is 0 where backlog is 1: two of the seven cells.
-    const std::string path = write(kGrid);
+    const std::string path = write(kVisitedGrid);
     std::vector<std::string> visited;
     try {
         visit_sweep_cells(path, {}, kRoomy, [&](std::size_t, Scenario&& cell) { visited.push_back(describe_cell(cell.sweep->values)); });
@@ -151,7 +152,7 @@ TEST_F(SweepVisitTest, ACellWithAProblemIsNotVisitedAndTheProblemsComeAfterTheLa
 
 // A problem every cell has is said once, its text kept once however many cells report it.
 TEST_F(SweepVisitTest, AProblemOfEveryCellOfABigGridIsSaidOnce) {
-    std::string text = kGrid;
+    std::string text = kVisitedGrid;
     std::string many;
     for (int i = 2; i <= 501; ++i) many += (i > 2 ? ", " : "") + std::to_string(i);
     text.replace(text.find("[1, 4, 8]"), 9, "[" + many + "]");

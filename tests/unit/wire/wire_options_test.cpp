@@ -2,18 +2,19 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/unit/option_parsing.hpp"
+
 namespace {
 
 using namespace lab::wire;
 using namespace lab::shaping;
 
-std::variant<WireOptions, lab::sys::CliExit> parse(std::vector<const char*> args) {
-    args.insert(args.begin(), "lab-wire");
-    return parse_wire_options(static_cast<int>(args.size()), args.data());
+lab::test::Parsed<WireOptions> parse_wire(std::vector<const char*> args) {
+    return lab::test::parse_arguments<WireOptions>(parse_wire_options, "lab-wire", std::move(args));
 }
 
 TEST(WireOptions, ParsesEverything) {
-    auto p = parse({"--a", "ea", "--b", "eb", "--a2b", "delay=5ms", "--b2a", "loss=1%", "--control", "/tmp/x.sock",
+    auto p = parse_wire({"--a", "ea", "--b", "eb", "--a2b", "delay=5ms", "--b2a", "loss=1%", "--control", "/tmp/x.sock",
                     "--seed", "9", "--stats-interval", "1s"});
     ASSERT_TRUE(std::holds_alternative<WireOptions>(p));
     const auto& o = std::get<WireOptions>(p);
@@ -37,7 +38,7 @@ TEST(WireOptions, UsageErrorsExitTwoAndNameTheOption) {
         {{"--a", "ea", "--b", "eb", "--seed", "x"}, "--seed"},
     };
     for (const auto& c : cases) {
-        auto p = parse(c.args);
+        auto p = parse_wire(c.args);
         ASSERT_TRUE(std::holds_alternative<lab::sys::CliExit>(p)) << c.names;
         const auto& e = std::get<lab::sys::CliExit>(p);
         EXPECT_EQ(e.code, 2);
