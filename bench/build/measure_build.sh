@@ -70,6 +70,11 @@ if [ "$ci" = 1 ]; then
     start=$(date +%s)
     (cd "$scratch/ci" && .ci/run >"$scratch/ci.log" 2>&1) && status=passed || status="failed ($scratch/ci.log)"
     echo ".ci/run: $(seconds "$start") s, $status; $(grep -E 'tests passed|tests failed' "$scratch/ci.log" | tail -n1)"
+    echo "  $(grep -E 'Total Test time' "$scratch/ci.log" | tail -n1)"
+    for b in build-release build-asan; do
+        echo "  $b:"
+        "$here/ninja_log_summary.sh" "$scratch/ci/$b" 3 | sed 's/^/    /'
+    done
     [ "$status" = passed ] || trap - EXIT
 fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
