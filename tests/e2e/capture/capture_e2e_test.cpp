@@ -4,12 +4,9 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 
-#include <boost/process.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -17,8 +14,9 @@
 #include "capture/packet_filter.hpp"
 #include "capture/pcapng_reader.hpp"
 #include "record/run_record.hpp"
+#include "tests/e2e/support/file_text.hpp"
+#include "tests/e2e/support/program.hpp"
 
-namespace bp = boost::process;
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
@@ -28,16 +26,12 @@ const std::string kLab = std::string(LAB_BIN_DIR) + "/lab";
 const std::string kScenario = std::string(LAB_SOURCE_DIR) + "/tests/e2e/scenarios/capture-handshake.toml";
 const std::string kStepsScenario = std::string(LAB_SOURCE_DIR) + "/tests/e2e/scenarios/capture-steps.toml";
 
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using lab::e2e::Output;
+using lab::e2e::slurp;
 
 struct Result {
     int exit_code = -1;
-    std::string out;
+    std::string out;  // stdout, then stderr
 };
 
 class Capture : public ::testing::Test {
@@ -53,13 +47,11 @@ protected:
     }
 
     Result run(const std::string& program, std::vector<std::string> args) {
-        Result r;
-        const fs::path out = dir_ / "stdout";
-        fs::remove(out);
-        r.exit_code = bp::system(bp::exe = program, bp::args = args, bp::std_in < bp::null, bp::std_out > out.string(),
-                                 bp::std_err > (dir_ / "stderr").string());
-        r.out = slurp(out) + slurp(dir_ / "stderr");
-        return r;
+        const auto ran = lab::e2e::run_to_end({.exe = program,
+                                               .args = std::move(args),
+                                               .out = Output::to_file(dir_ / "stdout"),
+                                               .err = Output::to_file(dir_ / "stderr")});
+        return {ran.exit_code, ran.out + ran.err};
     }
 
     fs::path only_record() {
@@ -152,7 +144,7 @@ TEST_F(Capture, EachEndHoldsTheHandshakesAndThePacketsExpectationCountsThem) {
             EXPECT_THAT(seq, ::testing::ElementsAre("SYN", "SYN-ACK", "ACK")) << "client port " << port;
 
         // tcpdump reads the file and sees the same frames.
-        Result dump = run(bp::search_path("tcpdump").string(), {"-nn", "-r", file.string()});
+        Result dump = run(lab::e2e::find_program("tcpdump").string(), {"-nn", "-r", file.string()});
         ASSERT_EQ(dump.exit_code, 0) << dump.out;
         EXPECT_EQ(static_cast<std::uint64_t>(std::count(dump.out.begin(), dump.out.end(), '\n')) - 1, c.packets)
             << dump.out;  // one line per frame plus tcpdump's "reading from file" line

@@ -9,14 +9,14 @@
 #include <map>
 #include <sstream>
 
-#include <boost/process.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "record/run_record.hpp"
+#include "tests/e2e/support/file_text.hpp"
+#include "tests/e2e/support/program.hpp"
 
-namespace bp = boost::process;
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using Json = nlohmann::json;
@@ -27,18 +27,11 @@ const std::string kLab = std::string(LAB_BIN_DIR) + "/lab";
 const std::string kScenarios = std::string(LAB_SOURCE_DIR) + "/scenarios";
 const std::string kPrinted = std::string(LAB_SOURCE_DIR) + "/tests/e2e/scenarios/printed-counters.toml";
 
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-struct Result {
-    int exit_code = -1;
-    std::string out;
-    std::string err;
-};
+using lab::e2e::Output;
+using lab::e2e::ProgramSpec;
+using lab::e2e::Result;
+using lab::e2e::run_to_end;
+using lab::e2e::slurp;
 
 class LabOutput : public ::testing::Test {
 protected:
@@ -52,19 +45,14 @@ protected:
 
     // `env` adds to (or, with an empty value, removes from) lab's environment.
     Result lab(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {}) {
-        Result r;
-        const fs::path out = dir_ / "stdout", err = dir_ / "stderr";
-        fs::remove(out);
-        fs::remove(err);
-        bp::environment e = boost::this_process::environment();
-        e.erase("COLUMNS");
+        ProgramSpec spec{.exe = kLab,
+                         .args = args,
+                         .unset_env = {"COLUMNS"},
+                         .out = Output::to_file(dir_ / "stdout"),
+                         .err = Output::to_file(dir_ / "stderr")};
         for (const auto& [k, v] : env)
-            if (!v.empty()) e[k] = v;
-        r.exit_code = bp::system(bp::exe = kLab, bp::args = args, e, bp::std_in < bp::null,
-                                 bp::std_out > out.string(), bp::std_err > err.string());
-        r.out = slurp(out);
-        r.err = slurp(err);
-        return r;
+            if (!v.empty()) spec.env.emplace_back(k, v);
+        return run_to_end(spec);
     }
 
     std::string write(const std::string& name, const std::string& text) {

@@ -13,14 +13,12 @@
 #include <random>
 #include <sstream>
 
-#include <boost/process.hpp>
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "../program_run.hpp"
+#include "tests/e2e/support/program_run.hpp"
 
-namespace bp = boost::process;
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -53,7 +51,7 @@ protected:
         return ::lab::e2e::run_program(dir_, exe, args);
     }
 
-    static std::string ip() { return bp::search_path("ip").string(); }
+    static std::string ip() { return lab::e2e::find_program("ip").string(); }
 
     fs::path dir_;
     std::string namespace_;  // made by this test, removed by it
@@ -64,7 +62,7 @@ TEST_F(LabRunState, CtlAsAnotherUserSaysItNeedsRootForTheControlSockets) {
     // A copy of lab the unprivileged user can execute wherever the build tree is.
     fs::copy_file(kLab, dir_ / "lab");
     fs::permissions(dir_ / "lab", fs::perms(0755));
-    const std::string setpriv = bp::search_path("setpriv").string();
+    const std::string setpriv = lab::e2e::find_program("setpriv").string();
     ASSERT_FALSE(setpriv.empty()) << "setpriv (util-linux) is needed";
     for (const std::vector<std::string>& request : {std::vector<std::string>{}, {"abc123", "count"}}) {
         std::vector<std::string> args = {fmt::format("--reuid={}", kAttackerUid), fmt::format("--regid={}", kAttackerUid),

@@ -4,8 +4,6 @@
 // and verdicts as `lab sweep` of the same grid on this machine. Then what merge says of a missing shard
 // and of a shard played twice. Hosts are named after the test process, so that its namespaces are told
 // apart from other labs on the machine.
-#include <signal.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,8 +14,6 @@
 #include <set>
 #include <sstream>
 
-#include <boost/process.hpp>
-#include <boost/process/extend.hpp>
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -25,8 +21,9 @@
 
 #include "one_node_slurm.hpp"
 #include "record/run_record.hpp"
+#include "tests/e2e/support/file_text.hpp"
+#include "tests/e2e/support/program.hpp"
 
-namespace bp = boost::process;
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using Json = nlohmann::json;
@@ -35,12 +32,10 @@ namespace {
 
 const std::string kLab = std::string(LAB_BIN_DIR) + "/lab";
 
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using lab::e2e::Output;
+using lab::e2e::Result;
+using lab::e2e::run_to_end;
+using lab::e2e::slurp;
 
 std::string replaced_all(std::string text, const std::string& from, const std::string& to) {
     for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) text.replace(at, from.size(), to);
@@ -103,12 +98,6 @@ at = "full"
 host = "@SERVER@"
 sockets = { state = "listen", local_port = 7100, metric = "recv_q" }
 )toml";
-
-struct Result {
-    int exit_code = -1;
-    std::string out;
-    std::string err;
-};
 
 // results.csv as rows of named fields (no field of this sweep needs quoting).
 std::vector<std::map<std::string, std::string>> csv_rows(const std::string& text) {
@@ -202,18 +191,14 @@ protected:
         EXPECT_THAT(left, ::testing::IsEmpty()) << "runs left namespaces behind";
     }
 
+    // lab (and the sbatch --wait it runs) ends with the test if a timeout kills the test.
     Result lab(const std::vector<std::string>& args) {
-        Result r;
-        const fs::path out = root_ / "stdout", err = root_ / "stderr";
-        fs::remove(out);
-        fs::remove(err);
-        // lab (and the sbatch --wait it runs) ends with the test if a timeout kills the test.
-        auto die_with_the_test = bp::extend::on_exec_setup = [](auto&) { ::prctl(PR_SET_PDEATHSIG, SIGTERM); };
-        r.exit_code = bp::system(bp::exe = kLab, bp::args = args, bp::start_dir = work().string(), bp::std_in < bp::null,
-                                 bp::std_out > out.string(), bp::std_err > err.string(), die_with_the_test);
-        r.out = slurp(out);
-        r.err = slurp(err);
-        return r;
+        return run_to_end({.exe = kLab,
+                           .args = args,
+                           .cwd = work(),
+                           .out = Output::to_file(root_ / "stdout"),
+                           .err = Output::to_file(root_ / "stderr"),
+                           .die_with_test = true});
     }
 
     std::string write_scenario() const {
@@ -349,10 +334,9 @@ TEST_F(ClusterSweep, TwoShardsAtOnceOnTheNodeKeepTheirOwnRunsAndMergeNamesMissin
 
     // lab doctor inside a Slurm task: the batch-task row names the job and finds root's capabilities.
     const fs::path doctor_log = work() / "doctor.out";
-    const int doctor = bp::system(bp::exe = "/usr/bin/sbatch",
-                                  bp::args = {"--wait", "--output=" + doctor_log.string(), "--wrap", kLab + " doctor"},
-                                  bp::std_out > bp::null, bp::std_err > bp::null, bp::std_in < bp::null);
-    EXPECT_EQ(doctor, 0) << slurp(doctor_log);
+    const Result doctor = run_to_end({.exe = "/usr/bin/sbatch",
+                                      .args = {"--wait", "--output=" + doctor_log.string(), "--wrap", kLab + " doctor"}});
+    EXPECT_EQ(doctor.exit_code, 0) << slurp(doctor_log);
     EXPECT_THAT(slurp(doctor_log), ::testing::ContainsRegex("batch task +ok +Slurm job [0-9]+: root with CAP_NET_ADMIN and CAP_SYS_ADMIN"));
 }
 

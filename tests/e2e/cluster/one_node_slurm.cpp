@@ -2,7 +2,6 @@
 
 #include <netinet/in.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -10,25 +9,22 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <thread>
 
-#include <boost/process/extend.hpp>
 #include <fmt/format.h>
 
-namespace bp = boost::process;
+#include "tests/e2e/support/file_text.hpp"
+
 namespace fs = std::filesystem;
 
 namespace lab::test {
 namespace {
 
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using e2e::Output;
+using e2e::Program;
+using e2e::run_to_end;
+using e2e::slurp;
 
 std::string tail(const std::string& text, std::size_t lines) {
     std::size_t at = text.size();
@@ -64,12 +60,7 @@ std::string program_path(const std::string& name) {
 
 // Runs a program to its end; its stdout.
 std::string output_of(const std::string& program, const std::vector<std::string>& args) {
-    bp::ipstream out;
-    bp::child c(bp::exe = program_path(program), bp::args = args, bp::std_out > out, bp::std_err > bp::null, bp::std_in < bp::null);
-    std::string text, line;
-    while (std::getline(out, line)) text += line + "\n";
-    c.wait();
-    return text;
+    return run_to_end({.exe = program_path(program), .args = args, .out = Output::captured()}).out;
 }
 
 std::string short_hostname() {
@@ -118,8 +109,7 @@ OneNodeSlurm::OneNodeSlurm(fs::path scratch, std::chrono::seconds startup) : dir
     fs::permissions(dir_ / "munge", fs::perms(0755));
     const fs::path key = dir_ / "munge" / "munge.key";
     const fs::path socket = dir_ / "munge" / "munge.socket";
-    if (bp::system(bp::exe = program_path("mungekey"), bp::args = {"--create", "--keyfile", key.string()}, bp::std_out > bp::null,
-                   bp::std_err > bp::null) != 0)
+    if (run_to_end({.exe = program_path("mungekey"), .args = {"--create", "--keyfile", key.string()}}).exit_code != 0)
         throw std::runtime_error("mungekey --create failed");
 
     const int ctld_port = unused_port();
@@ -193,9 +183,11 @@ OneNodeSlurm::~OneNodeSlurm() { stop_all(); }
 void OneNodeSlurm::start(const std::string& name, const std::vector<std::string>& argv) {
     const fs::path out = dir_ / "log" / (name + ".out");
     // The daemon ends with the test even when the test is killed (a ctest timeout) before its destructor runs.
-    auto die_with_the_test = bp::extend::on_exec_setup = [](auto&) { ::prctl(PR_SET_PDEATHSIG, SIGTERM); };
-    daemons_.emplace_back(name, bp::child(bp::exe = program_path(name), bp::args = argv, bp::std_out > out.string(),
-                                          bp::std_err > out.string(), bp::std_in < bp::null, die_with_the_test));
+    daemons_.emplace_back(name, Program({.exe = program_path(name),
+                                         .args = argv,
+                                         .out = Output::to_file(out),
+                                         .err = Output::to_file(out),
+                                         .die_with_test = true}));
 }
 
 bool OneNodeSlurm::node_idle() const {
@@ -210,7 +202,7 @@ void OneNodeSlurm::stop_all() {
     bool controller_up = false;
     for (auto& [name, child] : daemons_) controller_up = controller_up || (name == "slurmctld" && child.running());
     if (controller_up) {
-        bp::system(bp::exe = program_path("scancel"), bp::args = {"--full", "--user=root"}, bp::std_out > bp::null, bp::std_err > bp::null);
+        run_to_end({.exe = program_path("scancel"), .args = {"--full", "--user=root"}});
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
         while (std::chrono::steady_clock::now() < deadline &&
                !output_of("squeue", {"--noheader", "--format=%i"}).empty())
@@ -218,12 +210,12 @@ void OneNodeSlurm::stop_all() {
     }
     // The reverse of the start order: slurmd, slurmctld, munged. Each by its own PID.
     for (auto it = daemons_.rbegin(); it != daemons_.rend(); ++it) {
-        bp::child& child = it->second;
-        if (!child.running()) continue;
-        ::kill(child.id(), SIGTERM);
-        if (!child.wait_for(std::chrono::seconds(10))) {
-            ::kill(child.id(), SIGKILL);
-            child.wait();
+        Program& daemon = it->second;
+        if (!daemon.running()) continue;
+        ::kill(daemon.pid(), SIGTERM);
+        if (!daemon.wait_for(std::chrono::seconds(10))) {
+            ::kill(daemon.pid(), SIGKILL);
+            daemon.wait();
         }
     }
     daemons_.clear();

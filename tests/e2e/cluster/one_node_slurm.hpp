@@ -5,12 +5,14 @@
 // listens on. Nothing of the host's Slurm or munge is used or touched. The destructor cancels what is
 // still queued, stops the three daemons by their PIDs (SIGTERM, then SIGKILL) and removes the directory,
 // whether the test passed or not. SLURM_CONF points sbatch, squeue and lab's children at it meanwhile.
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include <boost/process.hpp>
+#include "tests/e2e/support/program.hpp"
 
 namespace lab::test {
 
@@ -42,7 +44,7 @@ private:
     std::string node_;
     int cpus_ = 1;
     std::optional<std::string> previous_slurm_conf_;
-    std::vector<std::pair<std::string, boost::process::child>> daemons_;  // in start order
+    std::vector<std::pair<std::string, lab::e2e::Program>> daemons_;  // in start order
 };
 
 }  // namespace lab::test

@@ -2,6 +2,7 @@
 // The attacker is uid 4242: the files it plants are its own (chown), and in the race below it is a real
 // process of that uid. Each test reproduces a case of the security review and checks the file that proves
 // root ran or wrote something for another user does not exist.
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -17,6 +18,7 @@
 
 #include "lab_invocation.hpp"
 #include "sys/directory.hpp"
+#include "tests/e2e/support/program_run.hpp"
 
 namespace lab::hardening_test {
 namespace {

@@ -116,11 +116,10 @@ TEST(CleanAfterKill, SigkillAtRandomMomentsThenCleanLeavesNothingAtAll) {
     int left_something = 0;
     for (int k = 0; k < kKills; ++k) {
         const int at = k == 0 ? 1500 : moment_ms(rng);
-        bp::child lab(bp::exe = kLab,
-                      bp::args = {"run", "-q", "--impairments", "userspace", "--out", (scratch.path() / "runs").string(), file},
-                      bp::std_in < bp::null, bp::std_out > bp::null, bp::std_err > bp::null);
+        Program lab({.exe = kLab,
+                     .args = {"run", "-q", "--impairments", "userspace", "--out", (scratch.path() / "runs").string(), file}});
         std::this_thread::sleep_for(std::chrono::milliseconds(at));
-        ::kill(lab.id(), SIGKILL);
+        ::kill(lab.pid(), SIGKILL);
         lab.wait();
         if (!(left_since(before, traces()) == Traces{})) ++left_something;
         Result clean = run_lab(scratch.path(), {"clean"});

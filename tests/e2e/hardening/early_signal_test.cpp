@@ -16,7 +16,6 @@
 #include <thread>
 #include <vector>
 
-#include <boost/process.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -100,14 +99,12 @@ snapshot = "later"
         fs::remove_all(runs);
         const fs::path file = dir_ / "early.toml", err = dir_ / "stderr";
         std::ofstream(file) << text;
-        fs::remove(err);
-        bp::child lab(bp::exe = kLab, bp::args = {"run", "--out", runs.string(), file.string()}, bp::std_in < bp::null,
-                      bp::std_out > bp::null, bp::std_err > err.string());
+        Program lab({.exe = kLab, .args = {"run", "--out", runs.string(), file.string()}, .err = Output::to_file(err)});
         const auto started = Clock::now();
-        while (!catches_sigterm(lab.id()) && Clock::now() - started < handlers_within)
+        while (!catches_sigterm(lab.pid()) && Clock::now() - started < handlers_within)
             std::this_thread::sleep_for(std::chrono::microseconds(100));
         std::this_thread::sleep_for(delay);
-        ::kill(lab.id(), SIGTERM);
+        ::kill(lab.pid(), SIGTERM);
         lab.wait();
         Outcome o{lab.exit_code(), slurp(err), std::nullopt};
         std::error_code ec;

@@ -13,7 +13,6 @@
 #include <map>
 #include <string>
 
-#include <boost/process.hpp>
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <nlohmann/json.hpp>
@@ -104,12 +103,11 @@ struct Bounded {
 
 Bounded run_bounded(const Scratch& scratch, const std::vector<std::string>& args, std::chrono::seconds limit) {
     const fs::path out = scratch.path() / "lab.stdout", err = scratch.path() / "lab.stderr";
-    bp::child lab(bp::exe = kLab, bp::args = args, bp::std_in < bp::null, bp::std_out > out.string(),
-                  bp::std_err > err.string());
+    Program lab({.exe = kLab, .args = args, .out = Output::to_file(out), .err = Output::to_file(err)});
     Bounded b;
     b.ended = lab.wait_for(limit);
     if (!b.ended) {
-        ::kill(lab.id(), SIGKILL);
+        ::kill(lab.pid(), SIGKILL);
         lab.wait();
     }
     b.exit_code = lab.exit_code();

@@ -15,18 +15,20 @@
 #include <string>
 #include <vector>
 
-#include <boost/process.hpp>
 #include <gtest/gtest.h>
 
-#include "../program_run.hpp"
+#include "tests/e2e/support/file_text.hpp"
+#include "tests/e2e/support/program.hpp"
 
 namespace lab::hardening_test {
 
 namespace fs = std::filesystem;
-namespace bp = boost::process;
 
 inline const std::string kLab = std::string(LAB_BIN_DIR) + "/lab";
 
+using ::lab::e2e::Output;
+using ::lab::e2e::Program;
+using ::lab::e2e::ProgramSpec;
 using ::lab::e2e::Result;
 using ::lab::e2e::slurp;
 
@@ -56,22 +58,15 @@ private:
 
 // `lab ARGS...` to its end; with a umask, through a shell that sets it first.
 inline Result run_lab(const fs::path& scratch, std::vector<std::string> args, std::optional<mode_t> umask = {}) {
-    Result r;
-    const fs::path out = scratch / "lab.stdout", err = scratch / "lab.stderr";
-    fs::remove(out);
-    fs::remove(err);
+    ProgramSpec lab{.exe = kLab,
+                    .args = std::move(args),
+                    .out = Output::to_file(scratch / "lab.stdout"),
+                    .err = Output::to_file(scratch / "lab.stderr")};
     if (umask) {
-        std::vector<std::string> sh = {"-c", "umask " + std::to_string(*umask) + " && exec \"$0\" \"$@\"", kLab};
-        sh.insert(sh.end(), args.begin(), args.end());
-        r.exit_code = bp::system(bp::exe = "/bin/sh", bp::args = sh, bp::std_in < bp::null,
-                                 bp::std_out > out.string(), bp::std_err > err.string());
-    } else {
-        r.exit_code = bp::system(bp::exe = kLab, bp::args = args, bp::std_in < bp::null, bp::std_out > out.string(),
-                                 bp::std_err > err.string());
+        lab.args.insert(lab.args.begin(), {"-c", "umask " + std::to_string(*umask) + " && exec \"$0\" \"$@\"", kLab});
+        lab.exe = "/bin/sh";
     }
-    r.out = slurp(out);
-    r.err = slurp(err);
-    return r;
+    return ::lab::e2e::run_to_end(lab);
 }
 
 inline std::set<std::string> lab_namespaces() {

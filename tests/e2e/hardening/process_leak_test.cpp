@@ -123,10 +123,9 @@ TEST_F(ProcessLeak, TheTimeLimitEndsEverything) {
 TEST_F(ProcessLeak, SigtermToLabEndsEverything) {
     Scratch scratch("sigterm");
     const std::string file = scratch.write("s.toml", leaky_scenario(mark_, "60s", "[[steps]]\nat = \"50s\"\nsnapshot = \"never\"\n"));
-    bp::child lab(bp::exe = kLab, bp::args = {"run", "-q", "--out", (scratch.path() / "runs").string(), file},
-                  bp::std_in < bp::null, bp::std_out > bp::null, bp::std_err > bp::null);
+    Program lab({.exe = kLab, .args = {"run", "-q", "--out", (scratch.path() / "runs").string(), file}});
     expect_all_sleeps_started();
-    ::kill(lab.id(), SIGTERM);
+    ::kill(lab.pid(), SIGTERM);
     lab.wait();
     EXPECT_EQ(lab.exit_code(), 2);
     expect_nothing_left(scratch);

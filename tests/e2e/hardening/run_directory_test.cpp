@@ -129,8 +129,7 @@ TEST_F(RunDirectory, SwappingTheRunDirectoryMidRunMovesNoneOfLabsWrites) {
     const std::string file = scratch.write("s.toml", small_run("swapped"));
     std::atomic<bool> swapped{false};
     fs::path moved;
-    bp::child lab(bp::exe = kLab, bp::args = {"run", "-q", "--out", runs.string(), file}, bp::std_in < bp::null,
-                  bp::std_out > bp::null, bp::std_err > bp::null);
+    Program lab({.exe = kLab, .args = {"run", "-q", "--out", runs.string(), file}});
     for (int i = 0; i < 400 && !swapped; ++i) {
         std::error_code ec;
         for (const auto& e : fs::directory_iterator(runs / "swapped", ec)) {

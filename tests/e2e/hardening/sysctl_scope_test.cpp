@@ -16,7 +16,6 @@
 #include <string>
 #include <vector>
 
-#include <boost/process.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 

@@ -4,16 +4,14 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
-#include <boost/process.hpp>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "record/run_record.hpp"
+#include "tests/e2e/support/file_text.hpp"
+#include "tests/e2e/support/program.hpp"
 
-namespace bp = boost::process;
 namespace fs = std::filesystem;
 
 namespace {
@@ -24,12 +22,8 @@ constexpr int kClients = 8;
 constexpr int kPerClient = 12'500;
 constexpr int kConnections = kClients * kPerClient;
 
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using lab::e2e::Output;
+using lab::e2e::slurp;
 
 class ConnScale100k : public ::testing::Test {
 protected:
@@ -45,9 +39,11 @@ protected:
 
     lab::record::RunRecord run_once() {
         const fs::path out = dir_ / "out";
-        int code = bp::system(bp::exe = kLab, bp::args = {"run", "-q", "--out", (dir_ / "runs").string(), kScenario},
-                              bp::std_in < bp::null, bp::std_out > out.string(), bp::std_err > out.string() + ".err");
-        EXPECT_EQ(code, 0) << slurp(out) << slurp(out.string() + ".err");
+        const auto ran = lab::e2e::run_to_end({.exe = kLab,
+                                               .args = {"run", "-q", "--out", (dir_ / "runs").string(), kScenario},
+                                               .out = Output::to_file(out),
+                                               .err = Output::to_file(out.string() + ".err")});
+        EXPECT_EQ(ran.exit_code, 0) << ran.out << ran.err;
         for (const auto& e : fs::recursive_directory_iterator(dir_ / "runs"))
             if (e.path().filename() == "record.json")
                 return lab::record::run_record_from_json(nlohmann::json::parse(slurp(e.path())));

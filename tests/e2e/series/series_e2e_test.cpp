@@ -5,19 +5,17 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <string>
 
-#include <boost/process.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "record/run_record.hpp"
+#include "tests/e2e/support/file_text.hpp"
+#include "tests/e2e/support/program.hpp"
 
-namespace bp = boost::process;
 namespace fs = std::filesystem;
 
 namespace {
@@ -26,12 +24,8 @@ const std::string kLab = std::string(LAB_BIN_DIR) + "/lab";
 const std::string kScenario = std::string(LAB_SOURCE_DIR) + "/tests/e2e/scenarios/sampled-ramp.toml";
 constexpr double kConnections = 2000;
 
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using lab::e2e::Output;
+using lab::e2e::slurp;
 
 const lab::record::HostSeries& series_of(const lab::record::RunRecord& r, const std::string& host) {
     for (const auto& s : r.series)
@@ -67,9 +61,11 @@ protected:
         dir_ = fs::temp_directory_path() / ("lab-series-e2e-" + std::to_string(::getpid()));
         fs::remove_all(dir_);
         fs::create_directories(dir_);
-        exit_code_ = bp::system(bp::exe = kLab, bp::args = {"run", "--out", (dir_ / "runs").string(), kScenario},
-                                bp::std_in < bp::null, bp::std_out > (dir_ / "stdout").string(),
-                                bp::std_err > (dir_ / "stderr").string());
+        const auto ran = lab::e2e::run_to_end({.exe = kLab,
+                                               .args = {"run", "--out", (dir_ / "runs").string(), kScenario},
+                                               .out = Output::to_file(dir_ / "stdout"),
+                                               .err = Output::to_file(dir_ / "stderr")});
+        exit_code_ = ran.exit_code;
         for (const auto& e : fs::recursive_directory_iterator(dir_ / "runs"))
             if (e.path().filename() == "record.json")
                 record_ = lab::record::run_record_from_json(nlohmann::json::parse(slurp(e.path())));

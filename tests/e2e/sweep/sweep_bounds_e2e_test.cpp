@@ -9,15 +9,12 @@
 #include <fstream>
 #include <sstream>
 
-#include <boost/process.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "runner/sweep_plan.hpp"
+#include "tests/e2e/support/program_run.hpp"
 
-#include "../program_run.hpp"
-
-namespace bp = boost::process;
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
@@ -33,7 +30,7 @@ using lab::e2e::slurp;
 class SweepBoundsCli : public ::testing::Test {
 protected:
     void SetUp() override {
-        python_ = bp::search_path("python3");
+        python_ = lab::e2e::find_program("python3");
         if (python_.empty()) GTEST_SKIP() << "python3 is not installed: the generator cannot run";
         dir_ = fs::path(::testing::TempDir()) / ("sweep-bounds-cli-" + std::to_string(::getpid()));
         fs::remove_all(dir_);
@@ -57,7 +54,7 @@ protected:
         return file;
     }
 
-    boost::filesystem::path python_;
+    fs::path python_;
     fs::path dir_;
 };
 

@@ -15,7 +15,6 @@
 #include <sstream>
 #include <thread>
 
-#include <boost/process.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <fmt/format.h>
@@ -23,8 +22,9 @@
 
 #include "record/run_record.hpp"
 #include "runner/sweep_plan.hpp"
+#include "tests/e2e/support/file_text.hpp"
+#include "tests/e2e/support/program.hpp"
 
-namespace bp = boost::process;
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -35,18 +35,11 @@ namespace {
 
 const std::string kLab = std::string(LAB_BIN_DIR) + "/lab";
 
-struct Result {
-    int exit_code = -1;
-    std::string out;
-    std::string err;
-};
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using lab::e2e::Output;
+using lab::e2e::Program;
+using lab::e2e::Result;
+using lab::e2e::run_to_end;
+using lab::e2e::slurp;
 
 std::string replaced_all(std::string text, const std::string& from, const std::string& to) {
     for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) text.replace(at, from.size(), to);
@@ -227,15 +220,11 @@ protected:
     }
 
     Result run(const std::string& exe, const std::vector<std::string>& args, const fs::path& cwd = {}) {
-        Result r;
-        const fs::path out = dir_ / "stdout", err = dir_ / "stderr";
-        fs::remove(out);  // boost.process appends to an existing file
-        fs::remove(err);
-        r.exit_code = bp::system(bp::exe = exe, bp::args = args, bp::start_dir = (cwd.empty() ? dir_ : cwd).string(),
-                                 bp::std_in < bp::null, bp::std_out > out.string(), bp::std_err > err.string());
-        r.out = slurp(out);
-        r.err = slurp(err);
-        return r;
+        return run_to_end({.exe = exe,
+                           .args = args,
+                           .cwd = cwd.empty() ? dir_ : cwd,
+                           .out = Output::to_file(dir_ / "stdout"),
+                           .err = Output::to_file(dir_ / "stderr")});
     }
 
     std::string scenario_text(const std::string& extra_expect = "", const std::string& copies = "1") const {
@@ -416,9 +405,11 @@ TEST_F(LabSweep, ResumeAfterSigintFinishesWithoutWritingARunTwice) {
     const fs::path runs = out / "runs";
     const fs::path stdout_file = dir_ / "first.stdout", stderr_file = dir_ / "first.stderr";
     // One run at a time in grid order: SIGINT lands in the third run, after two records.
-    bp::child first(bp::exe = kLab, bp::args = {"sweep", file, "-j", "1", "--order", "grid", "--out", out.string()},
-                    bp::start_dir = dir_.string(), bp::std_in < bp::null, bp::std_out > stdout_file.string(),
-                    bp::std_err > stderr_file.string());
+    Program first({.exe = kLab,
+                   .args = {"sweep", file, "-j", "1", "--order", "grid", "--out", out.string()},
+                   .cwd = dir_,
+                   .out = Output::to_file(stdout_file),
+                   .err = Output::to_file(stderr_file)});
     auto in_progress = [&] {
         std::size_t dirs = 0;
         std::error_code ec;
@@ -431,7 +422,7 @@ TEST_F(LabSweep, ResumeAfterSigintFinishesWithoutWritingARunTwice) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     ASSERT_TRUE(first.running()) << "the sweep ended before it could be interrupted: " << slurp(stdout_file);
     std::this_thread::sleep_for(std::chrono::milliseconds(300));  // into the run's timeline
-    ASSERT_EQ(::kill(first.id(), SIGINT), 0);  // this lab process only, by its pid
+    ASSERT_EQ(::kill(first.pid(), SIGINT), 0);  // this lab process only, by its pid
     first.wait();
     EXPECT_EQ(first.exit_code(), 2) << slurp(stdout_file) << slurp(stderr_file);
     EXPECT_THAT(slurp(stderr_file), HasSubstr("lab sweep: interrupted; `lab sweep " + file + " --resume --out " + out.string() + "`"));

@@ -18,16 +18,13 @@
 #include <sstream>
 #include <thread>
 
-#include <boost/process.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "record/run_record.hpp"
+#include "tests/e2e/support/program_run.hpp"
 
-#include "../program_run.hpp"
-
-namespace bp = boost::process;
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -39,6 +36,8 @@ namespace {
 
 const std::string kLab = std::string(LAB_BIN_DIR) + "/lab";
 
+using lab::e2e::Output;
+using lab::e2e::Program;
 using lab::e2e::Result;
 using lab::e2e::slurp;
 
@@ -188,10 +187,12 @@ protected:
     }
 
     // Starts `lab sweep` in the background (its output into dir_/first.*), one run at a time in grid order.
-    bp::child start_sweep(const std::string& file, const fs::path& out) {
-        return bp::child(bp::exe = kLab, bp::args = {"sweep", file, "-j", "1", "--order", "grid", "--out", out.string()},
-                         bp::start_dir = dir_.string(), bp::std_in < bp::null,
-                         bp::std_out > (dir_ / "first.stdout").string(), bp::std_err > (dir_ / "first.stderr").string());
+    Program start_sweep(const std::string& file, const fs::path& out) {
+        return Program({.exe = kLab,
+                        .args = {"sweep", file, "-j", "1", "--order", "grid", "--out", out.string()},
+                        .cwd = dir_,
+                        .out = Output::to_file(dir_ / "first.stdout"),
+                        .err = Output::to_file(dir_ / "first.stderr")});
     }
 
     std::string first_output() const { return slurp(dir_ / "first.stdout") + slurp(dir_ / "first.stderr"); }
@@ -216,13 +217,13 @@ fs::path run_starting_its_client(const fs::path& runs, std::chrono::steady_clock
 TEST_F(SweepOutcome, SigintWhilePrestartingIsAnInterruptThatResumeRunsAgainAndTheReportCountsOnce) {
     const std::string file = scenario(kPrestartSweep, {{"@PAUSE@", "6"}});
     const fs::path out = dir_ / "prestart";
-    bp::child first = start_sweep(file, out);
+    Program first = start_sweep(file, out);
     const fs::path starting = run_starting_its_client(out / "runs", std::chrono::steady_clock::now() + std::chrono::seconds(30));
     ASSERT_FALSE(starting.empty()) << "no run reached its prestart: " << first_output();
     // The client sleeps 6 s before its connect: 0.5 s in, lab is still waiting for it to be held.
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     ASSERT_FALSE(fs::exists(starting / "record.json")) << "the run left its prestart before the interrupt";
-    ASSERT_EQ(::kill(first.id(), SIGINT), 0);  // this lab process only, by its pid
+    ASSERT_EQ(::kill(first.pid(), SIGINT), 0);  // this lab process only, by its pid
     first.wait();
     EXPECT_EQ(first.exit_code(), 2) << first_output();
     EXPECT_THAT(first_output(), HasSubstr("interrupted (run again by --resume)"));
@@ -300,7 +301,7 @@ TEST_F(SweepOutcome, ASweepWithAnErroredRunExitsTwoFromTheRunTheResumeAndTheRepo
 TEST_F(SweepOutcome, ASweepWhoseDirectoryIsRenamedMidRunReportsIntoItWhereItIsNow) {
     const std::string file = scenario(kRetriesSweep, {{"@RETRIES@", "1, 2"}, {"@SNAPSHOT_AT@", "2s"}});
     const fs::path out = dir_ / "before", moved = dir_ / "after";
-    bp::child sweep = start_sweep(file, out);
+    Program sweep = start_sweep(file, out);
     // Renamed once the first run's record is written, while the second run goes on.
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (records_under(out / "runs").empty() && sweep.running() && std::chrono::steady_clock::now() < deadline)

@@ -9,12 +9,11 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
-#include <boost/process.hpp>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <png.h>
@@ -24,12 +23,14 @@
 #include "analysis/rendered_plot.hpp"
 #include "analysis/sweep_report_html.hpp"
 #include "sweep_records.hpp"
-
-namespace bp = boost::process;
+#include "tests/e2e/support/file_text.hpp"
+#include "tests/e2e/support/program.hpp"
 
 namespace lab::analysis {
 namespace {
 
+using e2e::Output;
+using e2e::slurp;
 using test::full_grid;
 using test::stored;
 
@@ -79,8 +80,8 @@ public:
             std::fprintf(stderr, "kept %s\n", path_.c_str());
             return;
         }
-        boost::system::error_code ec;
-        boost::filesystem::remove_all(path_, ec);
+        std::error_code ec;
+        std::filesystem::remove_all(path_, ec);
     }
     const std::string& path() const { return path_; }
 
@@ -94,13 +95,6 @@ void write_file(const std::string& path, const std::string& text) {
     ASSERT_TRUE(out.good()) << path;
 }
 
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 // Chromium, headless, on a page; its stdout in `out_path`, its stderr in `out_path`.err. Killed if it has
 // not finished in time.
 void run_chromium(const std::string& chromium, const std::string& profile, std::vector<std::string> extra,
@@ -110,13 +104,14 @@ void run_chromium(const std::string& chromium, const std::string& profile, std::
                                      "--user-data-dir=" + profile};
     args.insert(args.end(), extra.begin(), extra.end());
     std::error_code ec;
-    bp::child c(bp::exe = chromium, bp::args = args, bp::std_in < bp::null, bp::std_out > out_path,
-                bp::std_err > out_path + ".err", ec);
+    e2e::Program c({.exe = chromium,
+                    .args = args,
+                    .out = Output::to_file(out_path),
+                    .err = Output::to_file(out_path + ".err")},
+                   ec);
     ASSERT_FALSE(ec) << "start " << chromium << ": " << ec.message();
-    if (!c.wait_for(std::chrono::seconds(40))) {
-        c.terminate();
-        FAIL() << "chromium (pid " << c.id() << ") did not finish within 40 s; killed";
-    }
+    // Returning, `c` kills a chromium that is still running.
+    if (!c.wait_for(std::chrono::seconds(40))) FAIL() << "chromium (pid " << c.pid() << ") did not finish within 40 s; killed";
 }
 
 struct Image {
@@ -165,7 +160,7 @@ TEST(SweepReportInChromium, EveryPlotRendersSizedTitledWithALinePerSeries) {
     } catch (const GnuplotNotFound& e) {
         FAIL() << e.what() << " (./bootstrap installs it)";
     }
-    std::string chromium = bp::search_path("chromium").string();
+    std::string chromium = e2e::find_program("chromium").string();
     ASSERT_FALSE(chromium.empty()) << "chromium not found: install the Debian package chromium (./bootstrap installs it)";
 
     // 2 × 3: backlog across, delay (a duration axis) down the rows; two metrics, so two plots.
@@ -198,10 +193,10 @@ TEST(SweepReportInChromium, EveryPlotRendersSizedTitledWithALinePerSeries) {
     ::mkdir((dir.path() + "/profile-dom").c_str(), 0700);
     run_chromium(chromium, dir.path() + "/profile-dom", {"--dump-dom", "file://" + dir.path() + "/check.html"},
                  dir.path() + "/dom.html");
-    std::string dom = read_file(dir.path() + "/dom.html");
+    std::string dom = slurp(dir.path() + "/dom.html");
     std::size_t open = dom.find("<pre id=\"lab-check\">");
     ASSERT_NE(open, std::string::npos) << "the checking script did not run; chromium wrote: " << dom.substr(0, 500)
-                                       << "\nand on stderr: " << read_file(dir.path() + "/dom.html.err").substr(0, 2000);
+                                       << "\nand on stderr: " << slurp(dir.path() + "/dom.html.err").substr(0, 2000);
     std::size_t start = open + std::string("<pre id=\"lab-check\">").size();
     auto check = nlohmann::json::parse(html_text(dom.substr(start, dom.find("</pre>", start) - start)));
     EXPECT_EQ(check["tables"], 2);
@@ -224,7 +219,7 @@ TEST(SweepReportInChromium, EveryPlotRendersSizedTitledWithALinePerSeries) {
                  dir.path() + "/shot.log");
     Image shot = read_png(dir.path() + "/shot.png");
     ASSERT_FALSE(shot.rgb.empty()) << "no screenshot at " << dir.path() << "/shot.png; chromium's stderr: "
-                                   << read_file(dir.path() + "/shot.log.err").substr(0, 2000);
+                                   << slurp(dir.path() + "/shot.log.err").substr(0, 2000);
     EXPECT_EQ(shot.width, 1280u);
     std::size_t white = pixels_near(shot, 255, 255, 255);
     std::size_t total = shot.width * shot.height;

@@ -14,15 +14,15 @@
 #include <sstream>
 #include <thread>
 
-#include <boost/process.hpp>
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "record/run_record.hpp"
+#include "tests/e2e/support/file_text.hpp"
+#include "tests/e2e/support/program.hpp"
 
-namespace bp = boost::process;
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using lab::record::RunRecord;
@@ -33,18 +33,11 @@ const std::string kLab = std::string(LAB_BIN_DIR) + "/lab";
 const std::string kScenarios = std::string(LAB_SOURCE_DIR) + "/scenarios";
 const std::string kE2eScenarios = std::string(LAB_SOURCE_DIR) + "/tests/e2e/scenarios";
 
-struct Result {
-    int exit_code = -1;
-    std::string out;
-    std::string err;
-};
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using lab::e2e::Output;
+using lab::e2e::Program;
+using lab::e2e::Result;
+using lab::e2e::run_to_end;
+using lab::e2e::slurp;
 
 std::string host_kernel() {
     utsname u{};
@@ -84,15 +77,10 @@ protected:
     }
 
     Result lab(const std::vector<std::string>& args) {
-        Result r;
-        fs::path out = dir_ / "stdout", err = dir_ / "stderr";
-        fs::remove(out);
-        fs::remove(err);
-        r.exit_code = bp::system(bp::exe = kLab, bp::args = args, bp::std_in < bp::null, bp::std_out > out.string(),
-                                 bp::std_err > err.string());
-        r.out = slurp(out);
-        r.err = slurp(err);
-        return r;
+        return run_to_end({.exe = kLab,
+                           .args = args,
+                           .out = Output::to_file(dir_ / "stdout"),
+                           .err = Output::to_file(dir_ / "stderr")});
     }
 
     std::string out_dir() const { return (dir_ / "runs").string(); }
@@ -374,8 +362,10 @@ TEST_F(LabVm, AGuestPastTheHostDeadlineIsKilledAndTheVerdictSaysSo) {
 TEST_F(LabVm, SigintKillsTheGuestAndLeavesNoQemu) {
     std::ofstream(dir_ / "long.toml") << long_scenario();
     fs::path err = dir_ / "stderr";
-    bp::child lab_vm(bp::exe = kLab, bp::args = {"vm", "run", "--out", out_dir(), (dir_ / "long.toml").string()},
-                     bp::std_in < bp::null, bp::std_out > (dir_ / "stdout").string(), bp::std_err > err.string());
+    Program lab_vm({.exe = kLab,
+                    .args = {"vm", "run", "--out", out_dir(), (dir_ / "long.toml").string()},
+                    .out = Output::to_file(dir_ / "stdout"),
+                    .err = Output::to_file(err)});
     // Wait until the guest runs lab: its console says so.
     std::vector<pid_t> qemu;
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
@@ -392,9 +382,8 @@ TEST_F(LabVm, SigintKillsTheGuestAndLeavesNoQemu) {
     ASSERT_TRUE(running) << slurp(err);
     qemu = processes_mentioning(dir_.string(), "qemu-system");
     ASSERT_FALSE(qemu.empty()) << "no qemu found while the guest runs";
-    ::kill(lab_vm.id(), SIGINT);
-    std::error_code ec;
-    ASSERT_TRUE(lab_vm.wait_for(std::chrono::seconds(20), ec)) << "lab did not end after SIGINT";
+    ::kill(lab_vm.pid(), SIGINT);
+    ASSERT_TRUE(lab_vm.wait_for(std::chrono::seconds(20))) << "lab did not end after SIGINT";
     EXPECT_EQ(lab_vm.exit_code(), 2);
     EXPECT_THAT(slurp(err), HasSubstr("lab vm: interrupted: qemu (pid "));
     for (pid_t p : qemu) EXPECT_NE(::kill(p, 0), 0) << "pid " << p << " still exists";
